@@ -1,0 +1,3 @@
+from clonewatch.cli import app
+
+app(prog_name="clonewatch")

@@ -1,0 +1,20 @@
+"""The command line: thin commands that parse arguments, call a stage and print."""
+
+import typer
+
+from clonewatch.cli.brands import brands_app
+from clonewatch.cli.data import update_data_command
+from clonewatch.cli.match import match_command
+
+app = typer.Typer(
+    name="clonewatch",
+    help="Find look-alike domains of news outlets and government sites, and explain each one.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("match")(match_command)
+app.command("update-data")(update_data_command)
+app.add_typer(brands_app, name="brands")
+
+__all__ = ["app"]

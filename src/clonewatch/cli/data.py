@@ -1,0 +1,27 @@
+"""`clonewatch update-data`: refresh the bundled Public Suffix List and Unicode confusables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from clonewatch.cli.common import fail
+from clonewatch.data.update import CONFUSABLES_URL, PSL_URL, UpdateError, update_data
+
+
+def update_data_command(
+    psl_url: Annotated[str, typer.Option(help="Where to fetch the Public Suffix List.")] = PSL_URL,
+    confusables_url: Annotated[str, typer.Option(help="Where to fetch Unicode confusables.txt.")] = CONFUSABLES_URL,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Directory to write to (default: the installed package's data).")
+    ] = None,
+) -> None:
+    """Download fresh copies of the bundled data files (the only command that uses the network)."""
+    try:
+        updated = update_data(psl_url=psl_url, confusables_url=confusables_url, data_dir=data_dir)
+    except (UpdateError, OSError) as exc:
+        fail(str(exc), code=1)
+    for item in updated:
+        typer.echo(f"updated {item.path} ({item.size:,} bytes, {item.entries:,} entries)")

@@ -1,0 +1,97 @@
+"""`clonewatch match`: flag look-alikes of watched brands in feeds of names."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
+from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
+from clonewatch.errors import ClonewatchError
+from clonewatch.match import FeedStats, match_feeds
+
+MATCH_COLUMNS = ("score", "domain", "unicode", "brand", "genuine", "reasons")
+
+
+def match_command(
+    feeds: Annotated[
+        list[str], typer.Argument(help="Feed files (plain or gzip) or - for standard input.", show_default=False)
+    ],
+    brands: Annotated[
+        Path | None,
+        typer.Option(help="Watchlist file replacing the bundled one: one domain per line, optionally domain,label."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option("--format", help="Output format (default: table on a terminal, jsonl when piped)."),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes for big feeds.")] = 1,
+) -> None:
+    """Flag names that impersonate a watched outlet or government body, with the reasons why.
+
+    Each line may be a bare name, a URL, a de-fanged indicator (hxxps://example[.]com) or a
+    zone-file/NRD row (the first field that is a name counts). A summary goes to standard error.
+    """
+    watched = load_brands(brands)
+    fmt = choose_format(output_format, sys.stdout)
+    writer = RecordWriter(fmt, MATCH_COLUMNS, sort_key="score", title="look-alikes")
+    stats = FeedStats()
+    progress = _Progress(stats) if sys.stderr.isatty() else None
+    try:
+        for hit in match_feeds(feeds, watched, stats, workers=workers):
+            writer.write(hit.to_dict())
+    except ClonewatchError as exc:
+        writer.close()
+        fail(exc)
+    except KeyboardInterrupt:
+        writer.close()
+        _summary(stats, interrupted=True)
+        raise typer.Exit(130) from None
+    finally:
+        if progress:
+            progress.stop()
+    writer.close()
+    _summary(stats)
+
+
+match_command.__doc__ = f"{match_command.__doc__}\n\n{EXIT_CODES_HELP}"
+
+
+def _summary(stats: FeedStats, *, interrupted: bool = False) -> None:
+    where = ""
+    if stats.examples:
+        shown = "; ".join(f"{e.source}:{e.lineno} {e.reason}" for e in stats.examples)
+        more = ", ..." if stats.skipped > len(stats.examples) else ""
+        where = f" ({shown}{more})"
+    state = "interrupted after reading" if interrupted else "read"
+    print(
+        f"clonewatch: {state} {stats.read:,} names, skipped {stats.skipped:,} unparseable{where}, "
+        f"flagged {stats.flagged:,}",
+        file=sys.stderr,
+    )
+
+
+class _Progress:
+    """A live count on a terminal's standard error while a long feed runs."""
+
+    def __init__(self, stats: FeedStats) -> None:
+        self._stats = stats
+        self._done = threading.Event()
+        self._console = Console(stderr=True)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        with self._console.status("matching...") as status:
+            while not self._done.wait(0.5):
+                s = self._stats
+                status.update(f"read {s.read:,} names, flagged {s.flagged:,}")
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()

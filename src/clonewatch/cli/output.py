@@ -1,0 +1,98 @@
+"""Render records as a rich table, JSON lines or CSV (with spreadsheet formula injection neutralised)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+def choose_format(requested: OutputFormat | None, stream: TextIO) -> OutputFormat:
+    """Table on a terminal, JSON lines when piped, unless the user said otherwise."""
+    if requested is not None:
+        return requested
+    return OutputFormat.TABLE if stream.isatty() else OutputFormat.JSONL
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    if isinstance(value, list | tuple):
+        text = " ".join(str(v) for v in value)
+    elif value is None:
+        text = ""
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class RecordWriter:
+    """Writes dict records in one format; tables are buffered and sorted, the others stream."""
+
+    def __init__(
+        self,
+        fmt: OutputFormat,
+        columns: Sequence[str],
+        *,
+        stream: TextIO | None = None,
+        sort_key: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        self.fmt = fmt
+        self.columns = list(columns)
+        self.stream = stream or sys.stdout
+        self.sort_key = sort_key
+        self.title = title
+        self._rows: list[dict[str, Any]] = []
+        self._csv: Any = None
+        if fmt is OutputFormat.CSV:
+            self._csv = csv.writer(self.stream, lineterminator="\n")
+            self._csv.writerow(self.columns)
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.fmt is OutputFormat.JSONL:
+            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif self.fmt is OutputFormat.CSV:
+            self._csv.writerow([csv_cell(record.get(column)) for column in self.columns])
+        else:
+            self._rows.append(record)
+
+    def write_all(self, records: Iterable[dict[str, Any]]) -> None:
+        for record in records:
+            self.write(record)
+
+    def close(self) -> None:
+        if self.fmt is OutputFormat.TABLE:
+            rows = self._rows
+            if self.sort_key:
+                key = self.sort_key
+                rows = sorted(rows, key=lambda r: r.get(key) or 0, reverse=True)
+            table = Table(title=self.title)
+            for column in self.columns:
+                table.add_column(column)
+            for row in rows:
+                table.add_row(*(Text(_plain(row.get(column))) for column in self.columns))
+            Console(file=self.stream, soft_wrap=False).print(table)
+        self.stream.flush()
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return str(value)

@@ -1,0 +1,134 @@
+"""Stream feeds through the matcher, in one process or spread over several, counting what was read."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from clonewatch.brands import Brand
+from clonewatch.match.matcher import Matcher
+from clonewatch.match.records import Match
+from clonewatch.names import DomainName, default_psl, is_blank, parse_line
+from clonewatch.names.feed import iter_lines, open_feed
+
+SKIP_EXAMPLES = 5
+CHUNK_LINES = 20_000
+
+_Line = tuple[int, str | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedLine:
+    source: str
+    lineno: int
+    reason: str
+
+
+@dataclass(slots=True)
+class FeedStats:
+    """What a run got through: names read, lines skipped as unparseable (first few kept), names flagged."""
+
+    read: int = 0
+    skipped: int = 0
+    flagged: int = 0
+    examples: list[SkippedLine] = field(default_factory=list)
+
+    def skip(self, source: str, lineno: int, reason: str) -> None:
+        self.skipped += 1
+        if len(self.examples) < SKIP_EXAMPLES:
+            self.examples.append(SkippedLine(source, lineno, reason))
+
+    def merge(self, other: FeedStats) -> None:
+        self.read += other.read
+        self.flagged += other.flagged
+        for example in other.examples:
+            self.skip(example.source, example.lineno, example.reason)
+        self.skipped += other.skipped - len(other.examples)
+
+
+def match_lines(lines: Iterable[_Line], source: str, matcher: Matcher, stats: FeedStats) -> Iterator[Match]:
+    """Match already-read lines of one source, updating ``stats`` as it goes."""
+    psl = default_psl()
+    match = matcher.match
+    for lineno, text, why in lines:
+        if text is None:
+            stats.read += 1
+            stats.skip(source, lineno, why)
+            continue
+        if is_blank(text):
+            continue
+        stats.read += 1
+        name = parse_line(text, psl)
+        if not isinstance(name, DomainName):
+            stats.skip(source, lineno, name.reason)
+            continue
+        hit = match(name)
+        if hit is not None:
+            stats.flagged += 1
+            yield hit
+
+
+def match_feeds(
+    sources: Sequence[str], brands: Sequence[Brand], stats: FeedStats, *, workers: int = 1
+) -> Iterator[Match]:
+    """Every look-alike in ``sources`` (paths or ``-``), in feed order; FeedError on unreadable input."""
+    if workers <= 1:
+        matcher = Matcher(brands)
+        for source in sources:
+            with open_feed(source) as stream:
+                yield from match_lines(iter_lines(stream, source), source, matcher, stats)
+        return
+    yield from _match_parallel(sources, brands, stats, workers)
+
+
+_WORKER_MATCHER: Matcher | None = None
+
+
+def _init_worker(brands: Sequence[Brand]) -> None:
+    global _WORKER_MATCHER
+    _WORKER_MATCHER = Matcher(brands)
+
+
+def _match_chunk(source: str, chunk: list[_Line]) -> tuple[list[Match], FeedStats]:
+    assert _WORKER_MATCHER is not None
+    stats = FeedStats()
+    return list(match_lines(chunk, source, _WORKER_MATCHER, stats)), stats
+
+
+def _chunks(sources: Sequence[str]) -> Iterator[tuple[str, list[_Line]]]:
+    for source in sources:
+        with open_feed(source) as stream:
+            chunk: list[_Line] = []
+            for line in iter_lines(stream, source):
+                chunk.append(line)
+                if len(chunk) >= CHUNK_LINES:
+                    yield source, chunk
+                    chunk = []
+            if chunk:
+                yield source, chunk
+
+
+def _match_parallel(
+    sources: Sequence[str], brands: Sequence[Brand], stats: FeedStats, workers: int
+) -> Iterator[Match]:
+    """Chunks go to worker processes with at most two chunks per worker in flight (flat memory)."""
+    pending: deque[Future[tuple[list[Match], FeedStats]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(list(brands),)) as pool:
+        try:
+            for source, chunk in _chunks(sources):
+                pending.append(pool.submit(_match_chunk, source, chunk))
+                while len(pending) >= 2 * workers:
+                    yield from _collect(pending.popleft(), stats)
+            while pending:
+                yield from _collect(pending.popleft(), stats)
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _collect(future: Future[tuple[list[Match], FeedStats]], stats: FeedStats) -> list[Match]:
+    hits, chunk_stats = future.result()
+    stats.merge(chunk_stats)
+    return hits

@@ -1,0 +1,158 @@
+"""Score one parsed name against every watched brand through the brand index."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from clonewatch.brands import Brand
+from clonewatch.match.affixes import COUNTRY_CODES, LANGUAGE_CODES, is_affix_token
+from clonewatch.match.edits import MULTI_LOOKALIKES, explain
+from clonewatch.match.index import BrandIndex, Target
+from clonewatch.match.records import Match
+from clonewatch.match.rules import (
+    IDN_WEIGHT,
+    SUBDOMAIN_LABEL_ONLY,
+    SUBDOMAIN_MIN_LABEL,
+    SUBDOMAIN_WITH_SUFFIX,
+    SUFFIX_SWAP_WEIGHT,
+    edit_score,
+    edits_allowed,
+    unique,
+)
+from clonewatch.names import Confusables, DomainName, default_confusables
+from clonewatch.names.confusables import transliterate
+
+_LDH = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+_Hit = tuple[float, Target, tuple[str, ...]]
+
+
+class Matcher:
+    """Flags names that imitate a watched brand and explains each hit with named transformations."""
+
+    def __init__(self, brands: Iterable[Brand], *, confusables: Confusables | None = None) -> None:
+        self.index = BrandIndex(brands)
+        self._confusables = confusables or default_confusables()
+        self._genuine_suffixes = tuple(
+            f".{domain}" for domain in self.index.genuine if domain.count(".") >= 1
+        )
+
+    def is_genuine(self, name: DomainName) -> bool:
+        """The name is a watched genuine domain or one of its subdomains."""
+        if name.registrable in self.index.genuine:
+            return True
+        host = name.ascii
+        return any(host.endswith(suffix) for suffix in self._genuine_suffixes if len(suffix) <= len(host))
+
+    def match(self, name: DomainName) -> Match | None:
+        """The best explanation of ``name`` as a look-alike, or None when it imitates no brand."""
+        if name.registrable in self.index.genuine:
+            return None
+        best: _Hit | None = None
+        for query, extra, weight in self._queries(name):
+            near, contained = self.index.lookup(query)
+            for tid in near:
+                best = _better(best, self._by_edits(name, query, self.index.targets[tid], extra, weight))
+            for tid, start, end in contained:
+                target = self.index.targets[tid]
+                best = _better(best, self._by_affix(name, query, target, start, end, extra, weight))
+        if name.subdomain:
+            best = _better(best, self._by_subdomain(name))
+        if best is None or self.is_genuine(name):
+            return None
+        score, target, reasons = best
+        return Match(
+            domain=name.ascii,
+            unicode=name.unicode,
+            brand=target.brand.name,
+            genuine=target.genuine,
+            score=round(min(1.0, max(0.0, score)), 3),
+            reasons=reasons,
+        )
+
+    def _queries(self, name: DomainName) -> list[tuple[str, tuple[str, ...], float]]:
+        """The label as a reader sees it: Unicode labels through their Latin look-alikes, and
+        multi-letter look-alikes (``rn`` for ``m``) folded back, each with the reason it costs."""
+        if name.is_idn:
+            seen = self._confusables.latinize(name.label_unicode)
+            if not _LDH.fullmatch(seen):
+                return []
+            base = [(seen, ("homoglyph",), IDN_WEIGHT)]
+            spelled = transliterate(name.label_unicode)
+            if spelled and _LDH.fullmatch(spelled):
+                base.append((spelled, ("transliteration",), IDN_WEIGHT))
+        else:
+            base = [(name.label, (), 1.0)]
+        out = list(base)
+        for query, extra, weight in base:
+            for look, real in MULTI_LOOKALIKES:
+                if look in query:
+                    out.append((query.replace(look, real), unique((*extra, "homoglyph")), weight * 0.92))
+        return out
+
+    def _by_edits(
+        self, name: DomainName, query: str, target: Target, extra: tuple[str, ...], weight: float
+    ) -> _Hit | None:
+        brand_len = len(target.label)
+        edits = explain(target.label, query) if query != target.label else []
+        if not edits_allowed(brand_len, target.max_edits, edits):
+            return None
+        reasons = [*extra, *(edit.reason for edit in edits)]
+        score = weight * edit_score(brand_len, edits)
+        if name.suffix != target.suffix:
+            reasons.append("suffix-swap")
+            score *= SUFFIX_SWAP_WEIGHT
+        if not reasons:
+            return None
+        return score, target, unique(reasons)
+
+    def _by_affix(
+        self,
+        name: DomainName,
+        query: str,
+        target: Target,
+        start: int,
+        end: int,
+        extra: tuple[str, ...],
+        weight: float,
+    ) -> _Hit | None:
+        brand_len = len(target.label)
+        reasons = list(extra)
+        score = weight
+        for side, hyphenated in ((query[:start], query[:start].endswith("-")), (query[end:], query[end:].startswith("-"))):
+            if not side:
+                continue
+            for token in side.strip("-").split("-"):
+                if not is_affix_token(
+                    token, hyphenated=hyphenated, brand_len=brand_len, suffix_fragments=target.fragments
+                ):
+                    return None
+                reasons.append(f"affix:{token}")
+                known = token in COUNTRY_CODES or token in LANGUAGE_CODES or token in target.fragments
+                score *= 0.85 if known else 0.8
+        if name.suffix != target.suffix:
+            reasons.append("suffix-swap")
+            score *= SUFFIX_SWAP_WEIGHT
+        return score, target, unique(reasons)
+
+    def _by_subdomain(self, name: DomainName) -> _Hit | None:
+        """``spiegel.de.example.com``: the genuine domain, or a long brand label, in the subdomain."""
+        labels = name.subdomain.split(".")
+        dotted = f".{name.subdomain}."
+        best: _Hit | None = None
+        for label in labels:
+            for tid in self.index.by_label(label):
+                target = self.index.targets[tid]
+                if f".{target.genuine}." in dotted:
+                    best = _better(best, (SUBDOMAIN_WITH_SUFFIX, target, ("brand-in-subdomain",)))
+                elif len(label) >= SUBDOMAIN_MIN_LABEL:
+                    best = _better(best, (SUBDOMAIN_LABEL_ONLY, target, ("brand-in-subdomain",)))
+        return best
+
+
+def _better(current: _Hit | None, candidate: _Hit | None) -> _Hit | None:
+    if candidate is None:
+        return current
+    if current is None or candidate[0] > current[0]:
+        return candidate
+    return current

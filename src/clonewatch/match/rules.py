@@ -1,0 +1,53 @@
+"""Length-aware acceptance and scoring: which edits still read as the brand, and how strongly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from clonewatch.match.edits import Edit
+
+# Short labels accept only subtle edits (a doubled or dropped double letter, a look-alike glyph,
+# a hyphen added or dropped, two inner neighbours swapped), so ``build`` is not ``bild``; medium
+# labels also take near misses (vowel swaps, keyboard slips); long ones any edit within budget.
+NEAR_MISS = 0.84
+ANY_EDIT = 0.72
+
+SUFFIX_SWAP_WEIGHT = 0.95
+IDN_WEIGHT = 0.98
+SUBDOMAIN_WITH_SUFFIX = 0.8
+SUBDOMAIN_LABEL_ONLY = 0.7
+SUBDOMAIN_MIN_LABEL = 6
+
+
+def edits_allowed(brand_len: int, budget: int, edits: Sequence[Edit]) -> bool:
+    """Whether a label ``edits`` away from a brand label of ``brand_len`` characters still reads as it."""
+    if not edits:
+        return True
+    if len(edits) > budget:
+        return False
+    if brand_len <= 3:
+        return all(edit.reason == "homoglyph" for edit in edits)
+    if brand_len == 4:
+        return all(edit.subtle for edit in edits)
+    if brand_len <= 6:
+        return all(edit.subtle or edit.weight >= NEAR_MISS for edit in edits)
+    return all(edit.subtle or edit.weight >= ANY_EDIT for edit in edits)
+
+
+def length_factor(brand_len: int) -> float:
+    """An edit stands out more in a short label than in a long one."""
+    return min(1.0, 0.75 + 0.025 * brand_len)
+
+
+def edit_score(brand_len: int, edits: Sequence[Edit]) -> float:
+    score = 1.0
+    for edit in edits:
+        score *= edit.weight
+    if edits:
+        score *= length_factor(brand_len)
+    return score
+
+
+def unique(reasons: Sequence[str]) -> tuple[str, ...]:
+    """Reasons in first-seen order without repeats."""
+    return tuple(dict.fromkeys(reasons))

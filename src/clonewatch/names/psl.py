@@ -1,0 +1,107 @@
+"""Split host names at the public suffix with a bundled Public Suffix List snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import idna
+
+from clonewatch.data import PSL_FILE, data_path
+from clonewatch.errors import DataError
+
+
+@dataclass(frozen=True, slots=True)
+class SuffixSplit:
+    """A host name cut into subdomain, registrable label and public suffix (all ASCII)."""
+
+    subdomain: str
+    label: str
+    suffix: str
+
+    @property
+    def registrable(self) -> str:
+        return f"{self.label}.{self.suffix}"
+
+
+class PublicSuffixList:
+    """Longest-match lookup over the ICANN and private sections of the PSL."""
+
+    def __init__(self, rules: set[str], wildcards: set[str], exceptions: set[str]) -> None:
+        self._rules = rules
+        self._wildcards = wildcards
+        self._exceptions = exceptions
+        self._depth = max((r.count(".") + 2 for r in rules | wildcards), default=1)
+
+    @classmethod
+    def from_file(cls, path: Path) -> PublicSuffixList:
+        rules: set[str] = set()
+        wildcards: set[str] = set()
+        exceptions: set[str] = set()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise DataError(f"cannot read Public Suffix List {path}: {exc.strerror}") from exc
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith("//"):
+                continue
+            rule = line.split()[0]
+            try:
+                ascii_rule = ".".join(
+                    part if part == "*" or part.startswith("!") else idna.encode(part, uts46=True).decode()
+                    for part in rule.split(".")
+                )
+            except idna.IDNAError:
+                continue
+            if ascii_rule.startswith("!"):
+                exceptions.add(ascii_rule[1:])
+            elif ascii_rule.startswith("*."):
+                wildcards.add(ascii_rule[2:])
+            else:
+                rules.add(ascii_rule)
+        if not rules:
+            raise DataError(f"Public Suffix List {path} holds no rules")
+        return cls(rules, wildcards, exceptions)
+
+    def __len__(self) -> int:
+        return len(self._rules) + len(self._wildcards) + len(self._exceptions)
+
+    def suffix_of(self, host: str) -> str:
+        """The public suffix of an ASCII, lower-case host (the TLD when no rule matches)."""
+        labels = host.split(".")
+        best = labels[-1]
+        n = len(labels)
+        for size in range(1, min(n, self._depth) + 1):
+            candidate = ".".join(labels[n - size :])
+            if candidate in self._exceptions:
+                best = ".".join(labels[n - size + 1 :])
+                break
+            if candidate in self._rules:
+                best = candidate
+            elif size > 1 and ".".join(labels[n - size + 1 :]) in self._wildcards:
+                best = candidate
+        return best
+
+    def is_suffix(self, host: str) -> bool:
+        return self.suffix_of(host) == host
+
+    def split(self, host: str) -> SuffixSplit | None:
+        """Cut a host into subdomain/label/suffix; a host that is itself a public suffix keeps its
+        first label as the registrable label (``gouv.fr`` -> ``gouv`` + ``fr``). None for one label."""
+        suffix = self.suffix_of(host)
+        if suffix == host:
+            head, sep, rest = host.partition(".")
+            if not sep:
+                return None
+            return SuffixSplit("", head, rest)
+        front = host[: -len(suffix) - 1]
+        sub, _, label = front.rpartition(".")
+        return SuffixSplit(sub, label, suffix)
+
+
+@cache
+def default_psl() -> PublicSuffixList:
+    """The bundled snapshot, loaded once per process."""
+    return PublicSuffixList.from_file(data_path(PSL_FILE))

@@ -1,0 +1,183 @@
+"""`clonewatch match` as a user runs it: the installed console script on files and standard input."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+
+FEED = """# a day of names
+spiegel.ltd
+weltweit.de
+hxxps://bildd[.]lol/artikel
+pravda-ua.rest
+example.com
+not a domain at all
+xn--zz-zz.com
+"""
+
+
+@pytest.fixture
+def brands(brands_file: Callable[[str], Path]) -> Path:
+    return brands_file("# ours\nspiegel.de,Der Spiegel\nbild.de,Bild\nwelt.de\npravda.com.ua,Pravda\n")
+
+
+def jsonl(stdout: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def test_match_file_as_jsonl(cli: Cli, tmp_path: Path, brands: Path) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text(FEED, encoding="utf-8")
+    result = cli("match", str(feed), "--brands", str(brands), "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    records = jsonl(result.stdout)
+    assert [r["domain"] for r in records] == ["spiegel.ltd", "bildd.lol", "pravda-ua.rest"]
+    first = records[0]
+    assert set(first) >= {"domain", "unicode", "brand", "genuine", "score", "reasons"}
+    assert first["brand"] == "Der Spiegel"
+    assert first["genuine"] == "spiegel.de"
+    assert first["reasons"] == ["suffix-swap"]
+    assert records[1]["reasons"] == ["repetition", "suffix-swap"]
+    assert records[2]["reasons"] == ["affix:ua", "suffix-swap"]
+    summary = result.stderr.strip().splitlines()[-1]
+    assert "read 7 names" in summary
+    assert "skipped 2 unparseable" in summary
+    assert "feed.txt:7" in summary and "feed.txt:8" in summary
+    assert "flagged 3" in summary
+
+
+def test_match_standard_input_defaults_to_jsonl_when_piped(cli: Cli, brands: Path) -> None:
+    result = cli("match", "-", "--brands", str(brands), stdin=FEED.encode())
+    assert result.returncode == 0, result.stderr
+    assert [r["domain"] for r in jsonl(result.stdout)] == ["spiegel.ltd", "bildd.lol", "pravda-ua.rest"]
+
+
+def test_match_gzip_feed_as_csv(cli: Cli, tmp_path: Path, brands: Path) -> None:
+    feed = tmp_path / "nrd-2026-11-24.txt.gz"
+    feed.write_bytes(gzip.compress(FEED.encode()))
+    result = cli("match", str(feed), "--brands", str(brands), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["domain"] for row in rows] == ["spiegel.ltd", "bildd.lol", "pravda-ua.rest"]
+    assert rows[1]["reasons"] == "repetition suffix-swap"
+
+
+def test_match_table_is_sorted_by_score(cli: Cli, tmp_path: Path, brands: Path) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text(FEED, encoding="utf-8")
+    result = cli("match", str(feed), "--brands", str(brands), "--format", "table")
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if ".lol" in line or ".ltd" in line or ".rest" in line]
+    assert "spiegel.ltd" in lines[0]
+    assert "bildd.lol" in lines[-1]
+
+
+def test_idn_look_alike_in_both_forms(cli: Cli, brands_file: Callable[[str], Path]) -> None:
+    brands = brands_file("paypal.com\n")
+    result = cli("match", "-", "--brands", str(brands), "--format", "jsonl", stdin="раураl.com\nxn--l-7sba6dbr.com\n".encode())
+    records = jsonl(result.stdout)
+    assert [r["domain"] for r in records] == ["xn--l-7sba6dbr.com", "xn--l-7sba6dbr.com"]
+    assert all(r["unicode"] == "раураl.com" and r["reasons"] == ["homoglyph"] for r in records)
+
+
+def test_workers_give_the_same_hits_in_the_same_order(cli: Cli, tmp_path: Path, brands: Path) -> None:
+    feed = tmp_path / "big.txt"
+    lines = [f"name{i}.com" if i % 500 else f"spiegel{i % 7}x.ltd" for i in range(60_000)]
+    lines[12_345] = "bildd.lol"
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = cli("match", str(feed), "--brands", str(brands), "--format", "jsonl")
+    two = cli("match", str(feed), "--brands", str(brands), "--format", "jsonl", "--workers", "2")
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert one.stdout == two.stdout
+    assert "bildd.lol" in one.stdout
+    assert one.stderr.splitlines()[-1] == two.stderr.splitlines()[-1]
+
+
+def test_csv_cells_cannot_become_formulas(cli: Cli, brands_file: Callable[[str], Path]) -> None:
+    brands = brands_file("spiegel.de,=HYPERLINK(\"http://evil\")\n")
+    result = cli("match", "-", "--brands", str(brands), "--format", "csv", stdin=b"spiegel.ltd\n")
+    row = next(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["brand"].startswith("'=")
+
+
+@pytest.mark.parametrize(
+    ("content", "skipped"),
+    [
+        (b"spiegel.ltd\n\xff\xfe\x00binary\x00\n", 1),
+        (b"spiegel.ltd\n" + b"a" * 10_000 + b"\nbild.lol\n", 1),
+        (b"spiegel.ltd\n\x00\x01\x02\n..\n-\n", 3),
+    ],
+)
+def test_garbage_lines_are_skipped_and_counted(cli: Cli, tmp_path: Path, brands: Path, content: bytes, skipped: int) -> None:
+    feed = tmp_path / "garbage.txt"
+    feed.write_bytes(content)
+    result = cli("match", str(feed), "--brands", str(brands), "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "spiegel.ltd" in result.stdout
+    assert f"skipped {skipped} unparseable" in result.stderr
+
+
+def test_missing_feed_is_exit_2_naming_the_file(cli: Cli, tmp_path: Path, brands: Path) -> None:
+    result = cli("match", str(tmp_path / "absent.txt"), "--brands", str(brands))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"clonewatch: error: {tmp_path / 'absent.txt'}: no such file"]
+
+
+def test_directory_feed_is_exit_2(cli: Cli, tmp_path: Path, brands: Path) -> None:
+    result = cli("match", str(tmp_path), "--brands", str(brands))
+    assert result.returncode == 2
+    assert "is a directory" in result.stderr
+
+
+def test_unreadable_feed_is_exit_2(cli: Cli, tmp_path: Path, brands: Path) -> None:
+    feed = tmp_path / "truncated.txt.gz"
+    body = gzip.compress("".join(f"name{i * 7919}.com\n" for i in range(20_000)).encode())
+    feed.write_bytes(body[: len(body) // 2])
+    result = cli("match", str(feed), "--brands", str(brands))
+    assert result.returncode == 2
+    assert "truncated.txt.gz" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("spiegel.de\nnot a domain!\n", "brands.txt:2"),
+        ("spiegel.de\nwww.news.spiegel.de\n", "brands.txt:2"),
+        ("# nothing\n", "no domains"),
+    ],
+)
+def test_bad_brands_file_is_exit_2_naming_file_and_line(
+    cli: Cli, brands_file: Callable[[str], Path], content: str, message: str
+) -> None:
+    brands = brands_file(content)
+    result = cli("match", "-", "--brands", str(brands), stdin=b"spiegel.ltd\n")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_brands_file_is_exit_2(cli: Cli, tmp_path: Path) -> None:
+    result = cli("match", "-", "--brands", str(tmp_path / "nope.txt"), stdin=b"spiegel.ltd\n")
+    assert result.returncode == 2
+    assert "nope.txt" in result.stderr
+
+
+def test_help_documents_exit_codes(cli: Cli) -> None:
+    result = cli("match", "--help")
+    assert result.returncode == 0
+    assert "Exit codes" in result.stdout
+
+
+def test_bad_workers_value_is_usage_error(cli: Cli) -> None:
+    assert cli("match", "-", "--workers", "0", stdin=b"").returncode == 2

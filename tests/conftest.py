@@ -1,0 +1,91 @@
+"""Shared fixtures: the real console script, the shared development data, small brand files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from clonewatch.brands import Brand, load_brands_file
+from clonewatch.match import Matcher
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+CLONEWATCH = Path(sys.executable).parent / "clonewatch"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data, or skip: the real-operation data lives beside the project, not in it."""
+    if not (SHARED_DATA / "doppelganger_dev.csv").is_file():
+        pytest.skip(f"shared development data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def dev_brands_file(shared_data: Path) -> Path:
+    return shared_data / "dev_brands.txt"
+
+
+@pytest.fixture(scope="session")
+def dev_matcher(dev_brands_file: Path) -> Matcher:
+    return Matcher(load_brands_file(dev_brands_file))
+
+
+@pytest.fixture
+def brands_file(tmp_path: Path) -> Callable[[str], Path]:
+    def write(text: str) -> Path:
+        path = tmp_path / "brands.txt"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def news_brands() -> list[Brand]:
+    """A few real outlets written out in the test, so tests do not depend on the bundled list."""
+    return [
+        Brand("Der Spiegel", ("spiegel.de",)),
+        Brand("Bild", ("bild.de",)),
+        Brand("Die Welt", ("welt.de",)),
+        Brand("FAZ", ("faz.net",)),
+        Brand("Die Zeit", ("zeit.de",)),
+        Brand("nd", ("nd-aktuell.de",)),
+        Brand("Walla", ("walla.co.il",)),
+        Brand("Ukrainska Pravda", ("pravda.com.ua",)),
+        Brand("T-Online", ("t-online.de",)),
+        Brand("Washington Post", ("washingtonpost.com",)),
+        Brand("Fox News", ("foxnews.com",)),
+        Brand("Bundesregierung", ("bundesregierung.de", "bund.de")),
+        Brand("MFA Ukraine", ("mfa.gov.ua",)),
+        Brand("French government", ("gouv.fr",)),
+        Brand("PayPal", ("paypal.com",)),
+        Brand("Siemens Energy", ("siemens-energy.com",)),
+    ]
+
+
+@pytest.fixture(scope="session")
+def news_matcher(news_brands: list[Brand]) -> Matcher:
+    return Matcher(news_brands)
+
+
+def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script the way a user does."""
+    return subprocess.run(
+        [str(CLONEWATCH), *args],
+        input=stdin.decode("utf-8", "surrogateescape") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    return run_cli

@@ -1,0 +1,144 @@
+"""Every transformation class, with real Doppelganger names and ordinary names that must stay clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from clonewatch.match import Match, Matcher
+from clonewatch.names import DomainName, default_psl, parse_line
+
+
+def match_one(matcher: Matcher, text: str) -> Match | None:
+    name = parse_line(text, default_psl())
+    assert isinstance(name, DomainName), name
+    return matcher.match(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "genuine", "reasons"),
+    [
+        ("spiegel.ltd", "spiegel.de", ("suffix-swap",)),
+        ("washingtonpost.pm", "washingtonpost.com", ("suffix-swap",)),
+        ("walla.com.co", "walla.co.il", ("suffix-swap",)),
+        ("bildd.lol", "bild.de", ("repetition", "suffix-swap")),
+        ("blld.live", "bild.de", ("homoglyph", "suffix-swap")),
+        ("t-onlinr.live", "t-online.de", ("replacement", "suffix-swap")),
+        ("t-onlinl.today", "t-online.de", ("replacement", "suffix-swap")),
+        ("tonline.life", "t-online.de", ("omission", "suffix-swap")),
+        ("fox-news.top", "foxnews.com", ("hyphenation", "suffix-swap")),
+        ("pravda-ua.rest", "pravda.com.ua", ("affix:ua", "suffix-swap")),
+        ("ua-pravda.click", "pravda.com.ua", ("affix:ua", "suffix-swap")),
+        ("spiegel.de.example.com", "spiegel.de", ("brand-in-subdomain",)),
+        ("washingtonpots.com", "washingtonpost.com", ("transposition",)),
+        ("foxnaws.com", "foxnews.com", ("vowel-swap",)),
+        ("wsshingtonpost.com", "washingtonpost.com", ("replacement",)),
+        ("siemens-enerhy.com", "siemens-energy.com", ("replacement",)),
+        ("washingtonpst.com", "washingtonpost.com", ("omission",)),
+        ("washingtonposxt.com", "washingtonpost.com", ("insertion",)),
+        ("foxnewsx.com", "foxnews.com", ("addition",)),
+        ("spiegek.de", "spiegel.de", ("replacement",)),
+        ("spiegel-news.ru", "spiegel.de", ("affix:news", "suffix-swap")),
+        ("bild-de.com", "bild.de", ("affix:de", "suffix-swap")),
+        ("bundesreqierung.de", "bundesregierung.de", ("homoglyph",)),
+        ("mfa.gov.ua.example.net", "mfa.gov.ua", ("brand-in-subdomain",)),
+        ("gouv.fm", "gouv.fr", ("suffix-swap",)),
+        ("paypa1.com", "paypal.com", ("homoglyph",)),
+        ("seimenses-energy.com", "siemens-energy.com", ("transposition", "insertion")),
+    ],
+)
+def test_transformations_are_named(news_matcher: Matcher, name: str, genuine: str, reasons: tuple[str, ...]) -> None:
+    hit = match_one(news_matcher, name)
+    assert hit is not None, name
+    assert hit.genuine == genuine
+    assert hit.reasons == reasons
+    assert 0 < hit.score <= 1
+
+
+@pytest.mark.parametrize("name", ["раураl.com", "xn--l-7sba6dbr.com", "ѕріеgеl.de"])
+def test_cross_script_homoglyphs_in_unicode_and_punycode(news_matcher: Matcher, name: str) -> None:
+    hit = match_one(news_matcher, name)
+    assert hit is not None
+    assert hit.reasons[0] == "homoglyph"
+    assert hit.domain.startswith("xn--")
+    assert not hit.unicode.isascii()
+
+
+def test_multi_letter_look_alike(news_matcher: Matcher) -> None:
+    hit = match_one(news_matcher, "rnfa.gov.ua")
+    assert hit is not None
+    assert (hit.genuine, hit.reasons) == ("mfa.gov.ua", ("homoglyph",))
+    hit = match_one(news_matcher, "pravcla.com")
+    assert hit is not None
+    assert hit.genuine == "pravda.com.ua"
+    assert "homoglyph" in hit.reasons
+
+
+def test_umlaut_spelling(news_matcher: Matcher) -> None:
+    brands = [*news_matcher.index.brands]
+    from clonewatch.brands import Brand
+
+    matcher = Matcher([*brands, Brand("SZ", ("sueddeutsche.de",))])
+    hit = match_one(matcher, "süddeutsche.com")
+    assert hit is not None
+    assert hit.reasons == ("transliteration", "suffix-swap")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "weltweit.de",
+        "bildung.info",
+        "build.com",
+        "bold.de",
+        "fazenda.com.br",
+        "zeitung.de",
+        "sportbild.org",
+        "weltbank.org",
+        "nda.de",
+        "and.com",
+        "example.com",
+        "wallah.co.uk",
+        "kpravda.ru",
+        "prada.com",
+        "k-online.de",
+    ],
+)
+def test_ordinary_words_containing_short_brands_are_not_flagged(news_matcher: Matcher, name: str) -> None:
+    assert match_one(news_matcher, name) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["spiegel.de", "www.spiegel.de", "edition.spiegel.de", "bund.de", "bundesregierung.de", "mfa.gov.ua",
+     "diplomatie.gouv.fr", "gouv.fr", "walla.co.il", "sport.walla.co.il"],
+)
+def test_genuine_domains_and_their_subdomains_are_never_flagged(news_matcher: Matcher, name: str) -> None:
+    assert match_one(news_matcher, name) is None
+
+
+def test_score_orders_by_confusability(news_matcher: Matcher) -> None:
+    scores = {}
+    for name in ("spiegel.ltd", "spiegell.ltd", "spiegel-news.ltd", "spiegek.ltd"):
+        hit = match_one(news_matcher, name)
+        assert hit is not None
+        scores[name] = hit.score
+    assert scores["spiegel.ltd"] > scores["spiegell.ltd"] > scores["spiegek.ltd"]
+    assert scores["spiegel.ltd"] > scores["spiegel-news.ltd"]
+
+
+def test_a_brand_with_several_domains_is_one_brand(news_matcher: Matcher) -> None:
+    first = match_one(news_matcher, "bund.lol")
+    second = match_one(news_matcher, "bundesregierung.lol")
+    assert first is not None and second is not None
+    assert first.brand == second.brand == "Bundesregierung"
+    assert (first.genuine, second.genuine) == ("bund.de", "bundesregierung.de")
+
+
+def test_cost_per_name_does_not_grow_with_brand_count(news_matcher: Matcher) -> None:
+    """The index answers from lookups, not from a scan over every brand."""
+    index = news_matcher.index
+    near, contained = index.lookup("bildd")
+    assert {index.targets[t].label for t in near} == {"bild"}
+    assert contained and all(index.targets[t].label == "bild" for t, _, _ in contained)
+    near, contained = index.lookup("qqqqqqqqqq")
+    assert near == [] and contained == []

@@ -73,7 +73,9 @@ def news_matcher(news_brands: list[Brand]) -> Matcher:
     return Matcher(news_brands)
 
 
-def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the installed console script the way a user does."""
     return subprocess.run(
         [str(CLONEWATCH), *args],

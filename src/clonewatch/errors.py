@@ -1,10 +1,10 @@
 """Errors raised by clonewatch's library code.
 
-    ClonewatchError
-    ├── InputError            bad input the user can fix (exit code 2 at the CLI)
-    │   ├── FeedError         a feed file is missing, unreadable or not a file
-    │   └── WatchlistError    a brands/watchlist file is missing or malformed
-    └── DataError             a bundled data file is missing or corrupt
+ClonewatchError
+├── InputError            bad input the user can fix (exit code 2 at the CLI)
+│   ├── FeedError         a feed file is missing, unreadable or not a file
+│   └── WatchlistError    a brands/watchlist file is missing or malformed
+└── DataError             a bundled data file is missing or corrupt
 """
 
 

@@ -76,14 +76,24 @@ def test_match_table_is_sorted_by_score(cli: Cli, tmp_path: Path, brands: Path) 
     feed.write_text(FEED, encoding="utf-8")
     result = cli("match", str(feed), "--brands", str(brands), "--format", "table")
     assert result.returncode == 0, result.stderr
-    lines = [line for line in result.stdout.splitlines() if ".lol" in line or ".ltd" in line or ".rest" in line]
+    lines = [
+        line for line in result.stdout.splitlines() if ".lol" in line or ".ltd" in line or ".rest" in line
+    ]
     assert "spiegel.ltd" in lines[0]
     assert "bildd.lol" in lines[-1]
 
 
 def test_idn_look_alike_in_both_forms(cli: Cli, brands_file: Callable[[str], Path]) -> None:
     brands = brands_file("paypal.com\n")
-    result = cli("match", "-", "--brands", str(brands), "--format", "jsonl", stdin="раураl.com\nxn--l-7sba6dbr.com\n".encode())
+    result = cli(
+        "match",
+        "-",
+        "--brands",
+        str(brands),
+        "--format",
+        "jsonl",
+        stdin="раураl.com\nxn--l-7sba6dbr.com\n".encode(),
+    )
     records = jsonl(result.stdout)
     assert [r["domain"] for r in records] == ["xn--l-7sba6dbr.com", "xn--l-7sba6dbr.com"]
     assert all(r["unicode"] == "раураl.com" and r["reasons"] == ["homoglyph"] for r in records)
@@ -103,7 +113,7 @@ def test_workers_give_the_same_hits_in_the_same_order(cli: Cli, tmp_path: Path, 
 
 
 def test_csv_cells_cannot_become_formulas(cli: Cli, brands_file: Callable[[str], Path]) -> None:
-    brands = brands_file("spiegel.de,=HYPERLINK(\"http://evil\")\n")
+    brands = brands_file('spiegel.de,=HYPERLINK("http://evil")\n')
     result = cli("match", "-", "--brands", str(brands), "--format", "csv", stdin=b"spiegel.ltd\n")
     row = next(csv.DictReader(io.StringIO(result.stdout)))
     assert row["brand"].startswith("'=")
@@ -117,7 +127,9 @@ def test_csv_cells_cannot_become_formulas(cli: Cli, brands_file: Callable[[str],
         (b"spiegel.ltd\n\x00\x01\x02\n..\n-\n", 3),
     ],
 )
-def test_garbage_lines_are_skipped_and_counted(cli: Cli, tmp_path: Path, brands: Path, content: bytes, skipped: int) -> None:
+def test_garbage_lines_are_skipped_and_counted(
+    cli: Cli, tmp_path: Path, brands: Path, content: bytes, skipped: int
+) -> None:
     feed = tmp_path / "garbage.txt"
     feed.write_bytes(content)
     result = cli("match", str(feed), "--brands", str(brands), "--format", "jsonl")
@@ -130,7 +142,9 @@ def test_garbage_lines_are_skipped_and_counted(cli: Cli, tmp_path: Path, brands:
 def test_missing_feed_is_exit_2_naming_the_file(cli: Cli, tmp_path: Path, brands: Path) -> None:
     result = cli("match", str(tmp_path / "absent.txt"), "--brands", str(brands))
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"clonewatch: error: {tmp_path / 'absent.txt'}: no such file"]
+    assert result.stderr.strip().splitlines() == [
+        f"clonewatch: error: {tmp_path / 'absent.txt'}: no such file"
+    ]
 
 
 def test_directory_feed_is_exit_2(cli: Cli, tmp_path: Path, brands: Path) -> None:

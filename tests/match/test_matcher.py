@@ -46,7 +46,9 @@ def match_one(matcher: Matcher, text: str) -> Match | None:
         ("seimenses-energy.com", "siemens-energy.com", ("transposition", "insertion")),
     ],
 )
-def test_transformations_are_named(news_matcher: Matcher, name: str, genuine: str, reasons: tuple[str, ...]) -> None:
+def test_transformations_are_named(
+    news_matcher: Matcher, name: str, genuine: str, reasons: tuple[str, ...]
+) -> None:
     hit = match_one(news_matcher, name)
     assert hit is not None, name
     assert hit.genuine == genuine
@@ -109,8 +111,18 @@ def test_ordinary_words_containing_short_brands_are_not_flagged(news_matcher: Ma
 
 @pytest.mark.parametrize(
     "name",
-    ["spiegel.de", "www.spiegel.de", "edition.spiegel.de", "bund.de", "bundesregierung.de", "mfa.gov.ua",
-     "diplomatie.gouv.fr", "gouv.fr", "walla.co.il", "sport.walla.co.il"],
+    [
+        "spiegel.de",
+        "www.spiegel.de",
+        "edition.spiegel.de",
+        "bund.de",
+        "bundesregierung.de",
+        "mfa.gov.ua",
+        "diplomatie.gouv.fr",
+        "gouv.fr",
+        "walla.co.il",
+        "sport.walla.co.il",
+    ],
 )
 def test_genuine_domains_and_their_subdomains_are_never_flagged(news_matcher: Matcher, name: str) -> None:
     assert match_one(news_matcher, name) is None

@@ -59,8 +59,20 @@ def test_uts46_maps_fullwidth_and_upper_case() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["xn--zz-zz.com", "xn--.com", "not a domain", "localhost", "192.168.10.1", "[2001:db8::1]:443", "-bild.de",
-     "bild-.de", "a" * 64 + ".com", "ex ample", "http://exa_mple.com:http/", "x" * 5000],
+    [
+        "xn--zz-zz.com",
+        "xn--.com",
+        "not a domain",
+        "localhost",
+        "192.168.10.1",
+        "[2001:db8::1]:443",
+        "-bild.de",
+        "bild-.de",
+        "a" * 64 + ".com",
+        "ex ample",
+        "http://exa_mple.com:http/",
+        "x" * 5000,
+    ],
 )
 def test_unparseable_lines_say_why(line: str) -> None:
     result = parse_line(line, PSL)
@@ -80,7 +92,9 @@ def test_a_name_that_is_itself_a_public_suffix_keeps_its_first_label() -> None:
     assert (name.label, name.suffix) == ("gouv", "fr")
 
 
-@pytest.mark.parametrize("line", ["", "   ", "# comment", "; zone comment", "$ORIGIN example.com.", "// note"])
+@pytest.mark.parametrize(
+    "line", ["", "   ", "# comment", "; zone comment", "$ORIGIN example.com.", "// note"]
+)
 def test_blank_and_comment_lines(line: str) -> None:
     assert is_blank(line)
 

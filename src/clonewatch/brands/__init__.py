@@ -1,6 +1,18 @@
 """Watched brands: the bundled watchlist and user --brands files."""
 
 from clonewatch.brands.model import Brand, BrandKind
-from clonewatch.brands.watchlist import bundled_watchlist, load_brands_file, parse_watchlist_csv
+from clonewatch.brands.watchlist import (
+    bundled_watchlist,
+    generic_labels,
+    load_brands_file,
+    parse_watchlist_csv,
+)
 
-__all__ = ["Brand", "BrandKind", "bundled_watchlist", "load_brands_file", "parse_watchlist_csv"]
+__all__ = [
+    "Brand",
+    "BrandKind",
+    "bundled_watchlist",
+    "generic_labels",
+    "load_brands_file",
+    "parse_watchlist_csv",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from clonewatch.errors import WatchlistError
 from clonewatch.names import DomainName, default_psl, parse_host
 
 WATCHLIST_FILE = "watchlist.csv"
+GENERIC_LABELS_FILE = "generic_labels.txt"
 _COLUMNS = ["name", "country", "language", "kind", "domains"]
 
 
@@ -20,6 +22,15 @@ def bundled_watchlist() -> list[Brand]:
     resource = resources.files("clonewatch.brands").joinpath("data", WATCHLIST_FILE)
     text = resource.read_text(encoding="utf-8")
     return parse_watchlist_csv(text.splitlines(), source=WATCHLIST_FILE)
+
+
+@cache
+def generic_labels() -> frozenset[str]:
+    """Labels of watched domains that are ordinary words or names (``capital``, ``police``): many
+    unrelated owners hold them under other suffixes, so a plain suffix swap is no evidence."""
+    resource = resources.files("clonewatch.brands").joinpath("data", GENERIC_LABELS_FILE)
+    lines = resource.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def parse_watchlist_csv(lines: Iterable[str], *, source: str) -> list[Brand]:
@@ -67,12 +78,17 @@ def load_brands_file(path: Path) -> list[Brand]:
             continue
         domain_text, _, label = (part.strip() for part in body.partition(","))
         domain = _genuine_domain(domain_text, str(path), lineno)
-        name = label or default_psl().split(domain).label  # type: ignore[union-attr]
+        name = label or _label_of(domain)
         if domain not in grouped.setdefault(name, []):
             grouped[name].append(domain)
     if not grouped:
         raise WatchlistError(f"{path}: no domains in brands file")
     return [Brand(name, tuple(domains)) for name, domains in grouped.items()]
+
+
+def _label_of(domain: str) -> str:
+    split = default_psl().split(domain)
+    return split.label if split else domain
 
 
 def _genuine_domain(text: str, source: str, lineno: int) -> str:

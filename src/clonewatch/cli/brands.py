@@ -11,15 +11,21 @@ import typer
 from clonewatch.cli.common import load_brands
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 
-brands_app = typer.Typer(help="Show the watched outlets, government bodies and organisations.", no_args_is_help=True)
+brands_app = typer.Typer(
+    help="Show the watched outlets, government bodies and organisations.", no_args_is_help=True
+)
 
 BRAND_COLUMNS = ("name", "kind", "country", "language", "domains")
 
 
 @brands_app.command("list")
 def list_brands(
-    country: Annotated[str | None, typer.Option(help="Only brands of this country (ISO code, e.g. DE, UA, INT).")] = None,
-    brands: Annotated[Path | None, typer.Option(help="Show this --brands file instead of the bundled watchlist.")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Only brands of this country (ISO code, e.g. DE, UA, INT).")
+    ] = None,
+    brands: Annotated[
+        Path | None, typer.Option(help="Show this --brands file instead of the bundled watchlist.")
+    ] = None,
     output_format: Annotated[OutputFormat | None, typer.Option("--format", help="Output format.")] = None,
 ) -> None:
     """List the watchlist, optionally for one country."""

@@ -13,7 +13,9 @@ from clonewatch.data.update import CONFUSABLES_URL, PSL_URL, UpdateError, update
 
 def update_data_command(
     psl_url: Annotated[str, typer.Option(help="Where to fetch the Public Suffix List.")] = PSL_URL,
-    confusables_url: Annotated[str, typer.Option(help="Where to fetch Unicode confusables.txt.")] = CONFUSABLES_URL,
+    confusables_url: Annotated[
+        str, typer.Option(help="Where to fetch Unicode confusables.txt.")
+    ] = CONFUSABLES_URL,
     data_dir: Annotated[
         Path | None, typer.Option(help="Directory to write to (default: the installed package's data).")
     ] = None,

@@ -20,11 +20,14 @@ MATCH_COLUMNS = ("score", "domain", "unicode", "brand", "genuine", "reasons")
 
 def match_command(
     feeds: Annotated[
-        list[str], typer.Argument(help="Feed files (plain or gzip) or - for standard input.", show_default=False)
+        list[str],
+        typer.Argument(help="Feed files (plain or gzip) or - for standard input.", show_default=False),
     ],
     brands: Annotated[
         Path | None,
-        typer.Option(help="Watchlist file replacing the bundled one: one domain per line, optionally domain,label."),
+        typer.Option(
+            help="Watchlist file replacing the bundled one: one domain per line, optionally domain,label."
+        ),
     ] = None,
     output_format: Annotated[
         OutputFormat | None,

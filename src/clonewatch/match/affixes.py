@@ -13,7 +13,9 @@ COUNTRY_CODES = frozenset(
     sr ss st sv sy sz td tg th tj tl tm tn to tr tt tv tw tz ua ug uk us uy uz va vc ve vn vu ws ye
     za zm zw""".split()
 )
-LANGUAGE_CODES = frozenset("ar be bg cs da de el en es et fi fr he hi hu it ka lt lv nl pl pt ro ru sk sl sq sr sv tr uk".split())
+LANGUAGE_CODES = frozenset(
+    "ar be bg cs da de el en es et fi fr he hi hu it ka lt lv nl pl pt ro ru sk sl sq sr sv tr uk".split()
+)
 
 # Words seen glued to impersonated brands. News words read naturally even without a hyphen
 # (``bildnews``, ``spiegelonline``); the rest (places, web and account words, fillers) only

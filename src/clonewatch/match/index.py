@@ -9,10 +9,12 @@ from dataclasses import dataclass
 import ahocorasick
 from rapidfuzz.distance import OSA
 
-from clonewatch.brands import Brand
+from clonewatch.brands import Brand, generic_labels
 from clonewatch.match.affixes import distinctive_length, suffix_fragments
 from clonewatch.names import default_psl
+from clonewatch.names.suffixes import is_government_suffix
 
+WEAK_MAX_LEN = 3
 _EDIT = 0
 _CONTAINS = 1
 
@@ -27,6 +29,13 @@ class Target:
     suffix: str
     max_edits: int
     fragments: frozenset[str]
+    weak: bool
+
+
+def is_weak_label(label: str, suffix: str) -> bool:
+    """A label that alone does not identify the brand: three letters or fewer, an ordinary word,
+    or a body's name under a government second level (``president`` in president.gov.ua)."""
+    return len(label) <= WEAK_MAX_LEN or label in generic_labels() or is_government_suffix(suffix)
 
 
 def max_edits_for(length: int) -> int:
@@ -79,6 +88,7 @@ class BrandIndex:
                         suffix=split.suffix,
                         max_edits=max_edits_for(distinctive_length(split.label)),
                         fragments=suffix_fragments(split.suffix),
+                        weak=is_weak_label(split.label, split.suffix),
                     )
                 )
         self.exact: dict[str, list[int]] = defaultdict(list)
@@ -126,7 +136,10 @@ class BrandIndex:
                             contained.append((tid, end + 1 - size, end + 1))
                         continue
                     budget = targets[tid].max_edits
-                    if abs(qlen - len(targets[tid].label)) <= budget and abs(end + 1 - size - offset) <= budget:
+                    if (
+                        abs(qlen - len(targets[tid].label)) <= budget
+                        and abs(end + 1 - size - offset) <= budget
+                    ):
                         found.add(tid)
         near_tids = [
             tid

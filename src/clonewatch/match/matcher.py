@@ -22,9 +22,11 @@ from clonewatch.match.rules import (
 )
 from clonewatch.names import Confusables, DomainName, default_confusables
 from clonewatch.names.confusables import transliterate
+from clonewatch.names.suffixes import abused_suffix_set
 
 _LDH = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _Hit = tuple[float, Target, tuple[str, ...]]
+_Query = tuple[str, tuple[str, ...], float]
 
 
 class Matcher:
@@ -33,6 +35,7 @@ class Matcher:
     def __init__(self, brands: Iterable[Brand], *, confusables: Confusables | None = None) -> None:
         self.index = BrandIndex(brands)
         self._confusables = confusables or default_confusables()
+        self._abused = abused_suffix_set()
         self._genuine_suffixes = tuple(
             f".{domain}" for domain in self.index.genuine if domain.count(".") >= 1
         )
@@ -70,9 +73,10 @@ class Matcher:
             reasons=reasons,
         )
 
-    def _queries(self, name: DomainName) -> list[tuple[str, tuple[str, ...], float]]:
+    def _queries(self, name: DomainName) -> list[_Query]:
         """The label as a reader sees it: Unicode labels through their Latin look-alikes, and
         multi-letter look-alikes (``rn`` for ``m``) folded back, each with the reason it costs."""
+        base: list[_Query]
         if name.is_idn:
             seen = self._confusables.latinize(name.label_unicode)
             if not _LDH.fullmatch(seen):
@@ -97,9 +101,14 @@ class Matcher:
         edits = explain(target.label, query) if query != target.label else []
         if not edits_allowed(brand_len, target.max_edits, edits):
             return None
+        swapped = name.suffix != target.suffix
+        if target.weak and (
+            any(edit.reason != "homoglyph" for edit in edits) or (swapped and name.suffix not in self._abused)
+        ):
+            return None
         reasons = [*extra, *(edit.reason for edit in edits)]
         score = weight * edit_score(brand_len, edits)
-        if name.suffix != target.suffix:
+        if swapped:
             reasons.append("suffix-swap")
             score *= SUFFIX_SWAP_WEIGHT
         if not reasons:
@@ -119,7 +128,11 @@ class Matcher:
         brand_len = len(target.label)
         reasons = list(extra)
         score = weight
-        for side, hyphenated in ((query[:start], query[:start].endswith("-")), (query[end:], query[end:].startswith("-"))):
+        strong_affix = False
+        for side, hyphenated in (
+            (query[:start], query[:start].endswith("-")),
+            (query[end:], query[end:].startswith("-")),
+        ):
             if not side:
                 continue
             for token in side.strip("-").split("-"):
@@ -128,8 +141,11 @@ class Matcher:
                 ):
                     return None
                 reasons.append(f"affix:{token}")
+                strong_affix = strong_affix or token in target.fragments
                 known = token in COUNTRY_CODES or token in LANGUAGE_CODES or token in target.fragments
                 score *= 0.85 if known else 0.8
+        if target.weak and not strong_affix and name.suffix not in self._abused:
+            return None
         if name.suffix != target.suffix:
             reasons.append("suffix-swap")
             score *= SUFFIX_SWAP_WEIGHT
@@ -145,7 +161,7 @@ class Matcher:
                 target = self.index.targets[tid]
                 if f".{target.genuine}." in dotted:
                     best = _better(best, (SUBDOMAIN_WITH_SUFFIX, target, ("brand-in-subdomain",)))
-                elif len(label) >= SUBDOMAIN_MIN_LABEL:
+                elif len(label) >= SUBDOMAIN_MIN_LABEL and not target.weak:
                     best = _better(best, (SUBDOMAIN_LABEL_ONLY, target, ("brand-in-subdomain",)))
         return best
 

@@ -78,9 +78,7 @@ class PublicSuffixList:
             if candidate in self._exceptions:
                 best = ".".join(labels[n - size + 1 :])
                 break
-            if candidate in self._rules:
-                best = candidate
-            elif size > 1 and ".".join(labels[n - size + 1 :]) in self._wildcards:
+            if candidate in self._rules or (size > 1 and ".".join(labels[n - size + 1 :]) in self._wildcards):
                 best = candidate
         return best
 

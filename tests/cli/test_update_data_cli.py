@@ -1,0 +1,77 @@
+"""`clonewatch update-data` against a real HTTP server on loopback."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from clonewatch.data import data_path
+
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    root = tmp_path / "www"
+    root.mkdir()
+    (root / "psl.dat").write_bytes(data_path("public_suffix_list.dat").read_bytes())
+    (root / "confusables.txt").write_bytes(data_path("confusables.txt").read_bytes())
+    (root / "junk.txt").write_text("<html>not a list</html>\n", encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", tmp_path
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_update_data_downloads_checks_and_replaces(cli: Cli, served: tuple[str, Path]) -> None:
+    base, tmp_path = served
+    out = tmp_path / "data"
+    out.mkdir()
+    result = cli(
+        "update-data",
+        "--psl-url",
+        f"{base}/psl.dat",
+        "--confusables-url",
+        f"{base}/confusables.txt",
+        "--data-dir",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / "public_suffix_list.dat").read_bytes() == data_path("public_suffix_list.dat").read_bytes()
+    assert (out / "confusables.txt").stat().st_size > 100_000
+    assert "entries" in result.stdout
+
+
+def test_update_data_refuses_a_file_that_is_not_a_list(cli: Cli, served: tuple[str, Path]) -> None:
+    base, tmp_path = served
+    out = tmp_path / "data"
+    out.mkdir()
+    result = cli(
+        "update-data",
+        "--psl-url",
+        f"{base}/psl.dat",
+        "--confusables-url",
+        f"{base}/junk.txt",
+        "--data-dir",
+        str(out),
+    )
+    assert result.returncode == 1
+    assert "junk.txt" in result.stderr
+    assert not (out / "confusables.txt").exists()
+
+
+def test_update_data_reports_an_unreachable_server(cli: Cli, tmp_path: Path) -> None:
+    result = cli("update-data", "--psl-url", "http://127.0.0.1:9/psl.dat", "--data-dir", str(tmp_path))
+    assert result.returncode == 1
+    assert "download failed" in result.stderr

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from clonewatch.brands import Brand
 from clonewatch.match.matcher import Matcher
 from clonewatch.match.records import Match
-from clonewatch.names import DomainName, default_psl, is_blank, parse_line
+from clonewatch.names import DomainName, default_psl, parse_feed_line
 from clonewatch.names.feed import iter_lines, open_feed
 
 SKIP_EXAMPLES = 5
@@ -57,10 +57,10 @@ def match_lines(lines: Iterable[_Line], source: str, matcher: Matcher, stats: Fe
             stats.read += 1
             stats.skip(source, lineno, why)
             continue
-        if is_blank(text):
+        name = parse_feed_line(text, psl)
+        if name is None:
             continue
         stats.read += 1
-        name = parse_line(text, psl)
         if not isinstance(name, DomainName):
             stats.skip(source, lineno, name.reason)
             continue

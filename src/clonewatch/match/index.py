@@ -15,6 +15,10 @@ from clonewatch.names import default_psl
 from clonewatch.names.suffixes import is_government_suffix
 
 WEAK_MAX_LEN = 3
+# From five characters on, one edit leaves the first two or the last two characters intact (from
+# seven on, three), so labels are found by their ends; shorter ones by their one-deletion
+# neighbourhood.
+ENDS_MIN_LEN = 5
 _EDIT = 0
 _CONTAINS = 1
 
@@ -61,13 +65,18 @@ def _pieces(label: str, count: int) -> list[tuple[int, str]]:
     return out
 
 
+def _end_width(length: int) -> int:
+    return 3 if length >= 7 else 2
+
+
 def _deletions(text: str) -> list[str]:
     return [text[:i] + text[i + 1 :] for i in range(len(text))]
 
 
 class BrandIndex:
-    """Exact labels, a one-deletion neighbourhood for short labels, and one Aho-Corasick automaton
-    holding the pigeonhole pieces of long labels and every label for containment."""
+    """Exact labels; for one-edit labels their two-character ends (a one-deletion neighbourhood
+    when shorter than five); and one Aho-Corasick automaton holding the pigeonhole pieces of longer
+    labels and every label for containment. Candidates are confirmed with a C-speed OSA distance."""
 
     def __init__(self, brands: Iterable[Brand]) -> None:
         psl = default_psl()
@@ -93,15 +102,21 @@ class BrandIndex:
                 )
         self.exact: dict[str, list[int]] = defaultdict(list)
         self._near: dict[str, list[int]] = defaultdict(list)
+        self._ends: dict[tuple[str, int], list[int]] = defaultdict(list)
         short_lengths: set[int] = set()
         grouped: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
         for tid, target in enumerate(self.targets):
             label = target.label
             self.exact[label].append(tid)
-            if target.max_edits == 1:
+            if target.max_edits == 1 and len(label) < ENDS_MIN_LEN:
                 for key in {label, *_deletions(label)}:
                     self._near[key].append(tid)
                 short_lengths.update((len(label) - 1, len(label), len(label) + 1))
+            elif target.max_edits == 1:
+                width = _end_width(len(label))
+                for size in (len(label) - 1, len(label), len(label) + 1):
+                    for key in {(label[:width], size), (label[-width:], size)}:
+                        self._ends[key].append(tid)
             elif target.max_edits >= 2:
                 for offset, piece in _pieces(label, target.max_edits + 1):
                     grouped[piece].append((_EDIT, tid, offset, len(piece)))
@@ -127,6 +142,16 @@ class BrandIndex:
                 hit = near.get(key)
                 if hit:
                     found.update(hit)
+        ends = self._ends
+        for key in (
+            (query[:2], qlen),
+            (query[-2:], qlen),
+            (query[:3], qlen),
+            (query[-3:], qlen),
+        ):
+            hit = ends.get(key)
+            if hit:
+                found.update(hit)
         if self._has_automaton:
             targets = self.targets
             for end, values in self._automaton.iter(query):
@@ -143,7 +168,7 @@ class BrandIndex:
                         found.add(tid)
         near_tids = [
             tid
-            for tid in found
+            for tid in sorted(found)
             if OSA.distance(query, self.targets[tid].label, score_cutoff=self.targets[tid].max_edits)
             <= self.targets[tid].max_edits
         ]

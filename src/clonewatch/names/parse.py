@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import idna
 
@@ -29,9 +30,9 @@ _HXXP = re.compile(r"^h(?:xx|\*\*|XX)p(s?)(?=:|\[:\])", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
-@dataclass(frozen=True, slots=True)
-class DomainName:
-    """A parsed host name: ASCII (punycode) and Unicode forms, cut at the public suffix."""
+class DomainName(NamedTuple):
+    """A parsed host name: ASCII (punycode) and Unicode forms, cut at the public suffix.
+    (A named tuple: one is made per feed line, and tuples are the cheapest immutable record.)"""
 
     ascii: str
     unicode: str
@@ -62,13 +63,30 @@ def is_blank(line: str) -> bool:
     return not text or text[0] in "#;$" or text.startswith("//")
 
 
+def parse_feed_line(line: str, psl: PublicSuffixList) -> DomainName | Unparseable | None:
+    """Like parse_line, but None for blank and comment lines (the hot path of every feed)."""
+    text = line.strip()
+    if not text or text[0] in "#;$" or text.startswith("//"):
+        return None
+    if _FAST.fullmatch(text) and "xn--" not in text:
+        host = text.rstrip(".")
+        split = psl.split(host)
+        if split is not None:
+            return DomainName(host, host, split.subdomain, split.label, split.suffix, split.label)
+    return _parse_text(line, text, psl)
+
+
 def parse_line(line: str, psl: PublicSuffixList) -> DomainName | Unparseable:
     """Parse one feed line; rows with several columns yield their first field that is a name."""
-    if len(line) > MAX_LINE:
-        return Unparseable(f"line longer than {MAX_LINE} characters")
     text = line.strip()
     if _FAST.fullmatch(text) and "xn--" not in text:
         return _split_ascii(text.rstrip("."), psl)
+    return _parse_text(line, text, psl)
+
+
+def _parse_text(line: str, text: str, psl: PublicSuffixList) -> DomainName | Unparseable:
+    if len(line) > MAX_LINE:
+        return Unparseable(f"line longer than {MAX_LINE} characters")
     first: Unparseable | None = None
     for field in _FIELD_SPLIT.split(text):
         if not field:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import idna
 
@@ -12,8 +12,7 @@ from clonewatch.data import PSL_FILE, data_path
 from clonewatch.errors import DataError
 
 
-@dataclass(frozen=True, slots=True)
-class SuffixSplit:
+class SuffixSplit(NamedTuple):
     """A host name cut into subdomain, registrable label and public suffix (all ASCII)."""
 
     subdomain: str
@@ -32,7 +31,12 @@ class PublicSuffixList:
         self._rules = rules
         self._wildcards = wildcards
         self._exceptions = exceptions
-        self._depth = max((r.count(".") + 2 for r in rules | wildcards), default=1)
+        # Suffixes under which some rule goes deeper: the lookup walks left only while in here.
+        self._parents = {
+            rule.split(".", i)[-1]
+            for rule in rules | wildcards | exceptions
+            for i in range(1, rule.count(".") + 1)
+        } | wildcards
 
     @classmethod
     def from_file(cls, path: Path) -> PublicSuffixList:
@@ -70,17 +74,19 @@ class PublicSuffixList:
 
     def suffix_of(self, host: str) -> str:
         """The public suffix of an ASCII, lower-case host (the TLD when no rule matches)."""
-        labels = host.split(".")
-        best = labels[-1]
-        n = len(labels)
-        for size in range(1, min(n, self._depth) + 1):
-            candidate = ".".join(labels[n - size :])
-            if candidate in self._exceptions:
-                best = ".".join(labels[n - size + 1 :])
-                break
-            if candidate in self._rules or (size > 1 and ".".join(labels[n - size + 1 :]) in self._wildcards):
-                best = candidate
-        return best
+        rules, wildcards, exceptions, parents = self._rules, self._wildcards, self._exceptions, self._parents
+        dot = host.rfind(".")
+        best = dot + 1
+        parent = host[best:]
+        while dot >= 0 and parent in parents:
+            dot = host.rfind(".", 0, dot)
+            candidate = host[dot + 1 :]
+            if candidate in exceptions:
+                return parent
+            if candidate in rules or parent in wildcards:
+                best = dot + 1
+            parent = candidate
+        return host[best:]
 
     def is_suffix(self, host: str) -> bool:
         return self.suffix_of(host) == host

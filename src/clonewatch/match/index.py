@@ -115,8 +115,8 @@ class BrandIndex:
             elif target.max_edits == 1:
                 width = _end_width(len(label))
                 for size in (len(label) - 1, len(label), len(label) + 1):
-                    for key in {(label[:width], size), (label[-width:], size)}:
-                        self._ends[key].append(tid)
+                    for end_key in {(label[:width], size), (label[-width:], size)}:
+                        self._ends[end_key].append(tid)
             elif target.max_edits >= 2:
                 for offset, piece in _pieces(label, target.max_edits + 1):
                     grouped[piece].append((_EDIT, tid, offset, len(piece)))
@@ -143,13 +143,8 @@ class BrandIndex:
                 if hit:
                     found.update(hit)
         ends = self._ends
-        for key in (
-            (query[:2], qlen),
-            (query[-2:], qlen),
-            (query[:3], qlen),
-            (query[-3:], qlen),
-        ):
-            hit = ends.get(key)
+        for end_key in ((query[:2], qlen), (query[-2:], qlen), (query[:3], qlen), (query[-3:], qlen)):
+            hit = ends.get(end_key)
             if hit:
                 found.update(hit)
         if self._has_automaton:
@@ -166,11 +161,13 @@ class BrandIndex:
                         and abs(end + 1 - size - offset) <= budget
                     ):
                         found.add(tid)
+        if not found:
+            return [], contained
+        targets = self.targets
         near_tids = [
             tid
             for tid in sorted(found)
-            if OSA.distance(query, self.targets[tid].label, score_cutoff=self.targets[tid].max_edits)
-            <= self.targets[tid].max_edits
+            if OSA.distance(query, targets[tid].label, score_cutoff=targets[tid].max_edits) <= targets[tid].max_edits
         ]
         return near_tids, contained
 

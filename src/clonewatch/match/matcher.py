@@ -27,6 +27,7 @@ from clonewatch.names.suffixes import abused_suffix_set
 _LDH = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _Hit = tuple[float, Target, tuple[str, ...]]
 _Query = tuple[str, tuple[str, ...], float]
+_MULTI_LOOKS = tuple(look for look, _ in MULTI_LOOKALIKES)
 
 
 class Matcher:
@@ -36,6 +37,7 @@ class Matcher:
         self.index = BrandIndex(brands)
         self._confusables = confusables or default_confusables()
         self._abused = abused_suffix_set()
+        self._genuine_labels = frozenset(target.label for target in self.index.targets)
         self._genuine_suffixes = tuple(
             f".{domain}" for domain in self.index.genuine if domain.count(".") >= 1
         )
@@ -49,10 +51,15 @@ class Matcher:
 
     def match(self, name: DomainName) -> Match | None:
         """The best explanation of ``name`` as a look-alike, or None when it imitates no brand."""
-        if name.registrable in self.index.genuine:
+        if name.label in self._genuine_labels and name.registrable in self.index.genuine:
             return None
         best: _Hit | None = None
-        for query, extra, weight in self._queries(name):
+        label = name.label
+        if name.label_unicode == label and not any(look in label for look in _MULTI_LOOKS):
+            queries: list[_Query] = [(label, (), 1.0)]
+        else:
+            queries = self._queries(name)
+        for query, extra, weight in queries:
             near, contained = self.index.lookup(query)
             for tid in near:
                 best = _better(best, self._by_edits(name, query, self.index.targets[tid], extra, weight))

@@ -16,6 +16,7 @@ from clonewatch.names.parse import MAX_LINE
 STDIN = "-"
 _GZIP_MAGIC = b"\x1f\x8b"
 TOO_LONG = "line longer than 4096 bytes"
+BLOCK_SIZE = 1 << 20
 NOT_UTF8 = "not UTF-8 text"
 
 
@@ -46,24 +47,41 @@ def _maybe_gzip(handle: BinaryIO, source: str) -> BinaryIO:
 
 
 def iter_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str | None, str]]:
-    """(line number, text, why not) for each line; text is None for undecodable or overlong lines,
-    which are consumed without holding more than MAX_LINE bytes. A corrupt gzip stream is a FeedError."""
-    readline = stream.readline
+    """(line number, text, why not) for each line; text is None for undecodable or overlong lines.
+    Reads in fixed-size blocks and never holds more than one block plus MAX_LINE bytes of a line.
+    A corrupt or truncated gzip stream is a FeedError."""
     lineno = 0
+    carry = b""
+    overlong = False
+    read = stream.read
     try:
         while True:
-            raw = readline(MAX_LINE + 1)
-            if not raw:
-                return
-            lineno += 1
-            if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-                while raw and not raw.endswith(b"\n"):
-                    raw = readline(65536)
-                yield lineno, None, TOO_LONG
-                continue
-            try:
-                yield lineno, raw.decode("utf-8"), ""
-            except UnicodeDecodeError:
-                yield lineno, None, NOT_UTF8
+            block = read(BLOCK_SIZE)
+            if not block:
+                break
+            lines = block.split(b"\n")
+            lines[0] = carry + lines[0]
+            carry = lines.pop()
+            for raw in lines:
+                lineno += 1
+                if overlong or len(raw) > MAX_LINE:
+                    overlong = False
+                    yield lineno, None, TOO_LONG
+                    continue
+                try:
+                    yield lineno, raw.decode("utf-8"), ""
+                except UnicodeDecodeError:
+                    yield lineno, None, NOT_UTF8
+            if len(carry) > MAX_LINE:
+                overlong, carry = True, b""
     except (OSError, EOFError, zlib.error) as exc:
         raise FeedError(f"{source}:{lineno + 1}: cannot read compressed feed ({exc})") from exc
+    if carry or overlong:
+        lineno += 1
+        if overlong or len(carry) > MAX_LINE:
+            yield lineno, None, TOO_LONG
+            return
+        try:
+            yield lineno, carry.decode("utf-8"), ""
+        except UnicodeDecodeError:
+            yield lineno, None, NOT_UTF8

@@ -154,3 +154,22 @@ def test_cost_per_name_does_not_grow_with_brand_count(news_matcher: Matcher) -> 
     assert contained and all(index.targets[t].label == "bild" for t, _, _ in contained)
     near, contained = index.lookup("qqqqqqqqqq")
     assert near == [] and contained == []
+
+
+def test_two_letter_labels_alone_are_no_evidence() -> None:
+    from clonewatch.brands import Brand
+
+    matcher = Matcher([Brand("General-Anzeiger", ("ga.de",))])
+    assert match_one(matcher, "ga.top") is None
+    assert match_one(matcher, "ga.com") is None
+    hit = match_one(matcher, "ga-de.top")
+    assert hit is not None and hit.reasons == ("affix:de", "suffix-swap")
+    hit = match_one(matcher, "ga.de.example.com")
+    assert hit is not None and hit.reasons == ("brand-in-subdomain",)
+
+
+def test_short_labels_take_only_subtle_edits(news_matcher: Matcher) -> None:
+    for name in ("bilt.de", "bld.de", "bilde.de", "xbild.de"):
+        assert match_one(news_matcher, name) is None, name
+    for name in ("biild.de", "bi-ld.de", "bi1d.de"):
+        assert match_one(news_matcher, name) is not None, name

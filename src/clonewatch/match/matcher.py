@@ -24,10 +24,13 @@ from clonewatch.names import Confusables, DomainName, default_confusables
 from clonewatch.names.confusables import transliterate
 from clonewatch.names.suffixes import abused_suffix_set
 
+# A label of one or two characters (``ga`` for ga.de) identifies nothing on its own: only the
+# genuine domain inside a subdomain, or the genuine suffix glued to it (``ga-de``), counts.
+MIN_LABEL_ALONE = 3
 _LDH = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _Hit = tuple[float, Target, tuple[str, ...]]
 _Query = tuple[str, tuple[str, ...], float]
-_MULTI_LOOKS = tuple(look for look, _ in MULTI_LOOKALIKES)
+_MULTI_LOOKS = re.compile("|".join(look for look, _ in MULTI_LOOKALIKES))
 
 
 class Matcher:
@@ -55,7 +58,7 @@ class Matcher:
             return None
         best: _Hit | None = None
         label = name.label
-        if name.label_unicode == label and not any(look in label for look in _MULTI_LOOKS):
+        if name.label_unicode == label and not _MULTI_LOOKS.search(label):
             queries: list[_Query] = [(label, (), 1.0)]
         else:
             queries = self._queries(name)
@@ -105,6 +108,8 @@ class Matcher:
         self, name: DomainName, query: str, target: Target, extra: tuple[str, ...], weight: float
     ) -> _Hit | None:
         brand_len = len(target.label)
+        if brand_len < MIN_LABEL_ALONE:
+            return None
         edits = explain(target.label, query) if query != target.label else []
         if not edits_allowed(brand_len, target.max_edits, edits):
             return None

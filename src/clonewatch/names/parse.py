@@ -70,9 +70,12 @@ def parse_feed_line(line: str, psl: PublicSuffixList) -> DomainName | Unparseabl
         return None
     if _FAST.fullmatch(text) and "xn--" not in text:
         host = text.rstrip(".")
-        split = psl.split(host)
-        if split is not None:
-            return DomainName(host, host, split.subdomain, split.label, split.suffix, split.label)
+        suffix = psl.suffix_of(host)
+        if suffix != host:
+            front = host[: -len(suffix) - 1]
+            dot = front.rfind(".")
+            label = front[dot + 1 :]
+            return DomainName(host, host, front[:dot] if dot >= 0 else "", label, suffix, label)
     return _parse_text(line, text, psl)
 
 

@@ -101,8 +101,9 @@ def test_idn_look_alike_in_both_forms(cli: Cli, brands_file: Callable[[str], Pat
 
 def test_workers_give_the_same_hits_in_the_same_order(cli: Cli, tmp_path: Path, brands: Path) -> None:
     feed = tmp_path / "big.txt"
-    lines = [f"name{i}.com" if i % 500 else f"spiegel{i % 7}x.ltd" for i in range(60_000)]
-    lines[12_345] = "bildd.lol"
+    lines = [f"name{i}.com" if i % 5000 else f"spiegel{i % 7}x.ltd" for i in range(250_000)]
+    lines[123_456] = "bildd.lol"
+    lines[234_567] = "\xff not a name"
     feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
     one = cli("match", str(feed), "--brands", str(brands), "--format", "jsonl")
     two = cli("match", str(feed), "--brands", str(brands), "--format", "jsonl", "--workers", "2")
@@ -110,6 +111,7 @@ def test_workers_give_the_same_hits_in_the_same_order(cli: Cli, tmp_path: Path, 
     assert one.stdout == two.stdout
     assert "bildd.lol" in one.stdout
     assert one.stderr.splitlines()[-1] == two.stderr.splitlines()[-1]
+    assert "big.txt:234568" in two.stderr
 
 
 def test_csv_cells_cannot_become_formulas(cli: Cli, brands_file: Callable[[str], Path]) -> None:

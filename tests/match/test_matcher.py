@@ -151,7 +151,12 @@ def test_cost_per_name_does_not_grow_with_brand_count(news_matcher: Matcher) -> 
     index = news_matcher.index
     near, contained = index.lookup("bildd")
     assert {index.targets[t].label for t in near} == {"bild"}
-    assert contained and all(index.targets[t].label == "bild" for t, _, _ in contained)
+    assert contained == []
+    near, contained = index.lookup("bild-news")
+    assert near == []
+    assert [(index.targets[t].label, start, end) for t, start, end in contained] == [("bild", 0, 4)]
+    _, contained = index.lookup("bildung")
+    assert contained == []
     near, contained = index.lookup("qqqqqqqqqq")
     assert near == [] and contained == []
 

@@ -11,10 +11,9 @@ from clonewatch.brands import Brand
 from clonewatch.match.matcher import Matcher
 from clonewatch.match.records import Match
 from clonewatch.names import DomainName, default_psl, parse_feed_line
-from clonewatch.names.feed import iter_lines, open_feed
+from clonewatch.names.feed import block_lines, iter_blocks, iter_lines, open_feed
 
 SKIP_EXAMPLES = 5
-CHUNK_LINES = 20_000
 
 _Line = tuple[int, str | None, str]
 
@@ -91,34 +90,29 @@ def _init_worker(brands: Sequence[Brand]) -> None:
     _WORKER_MATCHER = Matcher(brands)
 
 
-def _match_chunk(source: str, chunk: list[_Line]) -> tuple[list[Match], FeedStats]:
+def _match_block(source: str, first_lineno: int, block: bytes) -> tuple[list[Match], FeedStats]:
     assert _WORKER_MATCHER is not None
     stats = FeedStats()
-    return list(match_lines(chunk, source, _WORKER_MATCHER, stats)), stats
+    return list(match_lines(block_lines(first_lineno, block), source, _WORKER_MATCHER, stats)), stats
 
 
-def _chunks(sources: Sequence[str]) -> Iterator[tuple[str, list[_Line]]]:
+def _blocks(sources: Sequence[str]) -> Iterator[tuple[str, int, bytes]]:
     for source in sources:
         with open_feed(source) as stream:
-            chunk: list[_Line] = []
-            for line in iter_lines(stream, source):
-                chunk.append(line)
-                if len(chunk) >= CHUNK_LINES:
-                    yield source, chunk
-                    chunk = []
-            if chunk:
-                yield source, chunk
+            for first_lineno, block in iter_blocks(stream, source):
+                yield source, first_lineno, block
 
 
 def _match_parallel(
     sources: Sequence[str], brands: Sequence[Brand], stats: FeedStats, workers: int
 ) -> Iterator[Match]:
-    """Chunks go to worker processes with at most two chunks per worker in flight (flat memory)."""
+    """Blocks of raw lines go to worker processes, at most two per worker in flight (flat memory);
+    workers decode, parse and match, so the reading process does next to nothing per line."""
     pending: deque[Future[tuple[list[Match], FeedStats]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(list(brands),)) as pool:
         try:
-            for source, chunk in _chunks(sources):
-                pending.append(pool.submit(_match_chunk, source, chunk))
+            for source, first_lineno, block in _blocks(sources):
+                pending.append(pool.submit(_match_block, source, first_lineno, block))
                 while len(pending) >= 2 * workers:
                     yield from _collect(pending.popleft(), stats)
             while pending:

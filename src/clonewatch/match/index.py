@@ -10,18 +10,20 @@ import ahocorasick
 from rapidfuzz.distance import OSA
 
 from clonewatch.brands import Brand, generic_labels
-from clonewatch.match.affixes import distinctive_length, suffix_fragments
+from clonewatch.match.affixes import CONCAT_MIN_BRAND, distinctive_length, suffix_fragments
 from clonewatch.names import default_psl
 from clonewatch.names.suffixes import is_government_suffix
 
 WEAK_MAX_LEN = 3
-# From five characters on, one edit leaves the first two or the last two characters intact (from
-# seven on, three), so such labels are found by their anchored ends; shorter labels by all of
-# their one-edit variants, anchored at both ends.
-ENDS_MIN_LEN = 5
+# From seven characters on, one edit leaves the first three or the last three characters intact,
+# so such labels are found by their anchored ends; shorter labels by all of their one-edit
+# variants, anchored at both ends.
+ENDS_MIN_LEN = 7
+END_WIDTH = 3
 # Labels shorter than this are searched inside names only with the genuine suffix glued on (ga-de).
 MIN_CONTAINED = 3
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-"
+_DIGITS = tuple("0123456789")
 _START = "^"
 _STOP = "$"
 _EDIT = 0
@@ -72,10 +74,6 @@ def _pieces(label: str, count: int) -> list[tuple[int, str]]:
     return out
 
 
-def _end_width(length: int) -> int:
-    return 3 if length >= 7 else 2
-
-
 def one_edit_variants(label: str) -> set[str]:
     """Every string one deletion, insertion, substitution or adjacent swap away from ``label``."""
     out = {label}
@@ -90,9 +88,26 @@ def one_edit_variants(label: str) -> set[str]:
     return out
 
 
+def _containment_keys(target: Target) -> list[tuple[str, int]]:
+    """Where a label can sit inside a longer one and still make a combosquat, as (key, characters
+    after the label in the key). Labels that take glued words are searched bare; shorter or weak
+    ones only with what may be glued to them: a hyphen, a digit or the genuine suffix."""
+    label = target.label
+    if len(label) >= CONCAT_MIN_BRAND and not target.weak:
+        return [(label, 0)]
+    fragments = [f for f in target.fragments if len(f) >= 2]
+    if len(label) < MIN_CONTAINED:
+        after = [f"-{f}" for f in target.fragments] + fragments
+        before = [f"{f}-" for f in target.fragments] + fragments
+    else:
+        after = ["-", *_DIGITS, *fragments]
+        before = ["-", *_DIGITS, *fragments]
+    return [(f"{label}{glue}", len(glue)) for glue in after] + [(f"{glue}{label}", 0) for glue in before]
+
+
 class BrandIndex:
     """All brand labels in one Aho-Corasick automaton, searched once per name over ``^label$``:
-    the anchored one-edit variants of short labels, the anchored ends of one-edit labels, the
+    the anchored one-edit variants of short labels, the anchored ends of longer one-edit labels, the
     pigeonhole pieces of longer labels, and every label for containment. Candidates are then
     confirmed with a C-speed OSA distance, so a name costs the same for 10 brands as for 1,000."""
 
@@ -129,19 +144,13 @@ class BrandIndex:
                 for variant in one_edit_variants(label):
                     keys[f"{_START}{variant}{_STOP}"].append((_VARIANT, tid, 0, 0))
             elif target.max_edits == 1:
-                width = _end_width(size)
-                keys[_START + label[:width]].append((_END, tid, 0, 0))
-                keys[label[-width:] + _STOP].append((_END, tid, 0, 0))
+                keys[_START + label[:END_WIDTH]].append((_END, tid, 0, 0))
+                keys[label[-END_WIDTH:] + _STOP].append((_END, tid, 0, 0))
             elif target.max_edits >= 2:
                 for offset, piece in _pieces(label, target.max_edits + 1):
                     keys[piece].append((_EDIT, tid, offset + 1, len(piece)))
-            if size >= MIN_CONTAINED:
-                keys[label].append((_CONTAINS, tid, 0, size))
-            else:
-                for fragment in target.fragments:
-                    for glue in ("-", ""):
-                        keys[f"{fragment}{glue}{label}"].append((_CONTAINS, tid, 0, size))
-                        keys[f"{label}{glue}{fragment}"].append((_CONTAINS, tid, len(glue + fragment), size))
+            for key, back in _containment_keys(target):
+                keys[key].append((_CONTAINS, tid, back, size))
         self._automaton = ahocorasick.Automaton()
         for key, values in keys.items():
             self._automaton.add_word(key, tuple(dict.fromkeys(values)))

@@ -46,42 +46,55 @@ def _maybe_gzip(handle: BinaryIO, source: str) -> BinaryIO:
     return handle
 
 
-def iter_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str | None, str]]:
-    """(line number, text, why not) for each line; text is None for undecodable or overlong lines.
-    Reads in fixed-size blocks and never holds more than one block plus MAX_LINE bytes of a line.
-    A corrupt or truncated gzip stream is a FeedError."""
-    lineno = 0
+def iter_blocks(stream: BinaryIO, source: str) -> Iterator[tuple[int, bytes]]:
+    """Blocks of whole lines, each with the number of its first line. A line longer than MAX_LINE
+    is cut to MAX_LINE + 1 bytes (still recognisably too long) and the rest of it is dropped, so
+    memory stays flat whatever the input. A corrupt or truncated gzip stream is a FeedError."""
+    lineno = 1
     carry = b""
-    overlong = False
+    skipping = False
     read = stream.read
     try:
-        while True:
-            block = read(BLOCK_SIZE)
-            if not block:
-                break
-            lines = block.split(b"\n")
-            lines[0] = carry + lines[0]
-            carry = lines.pop()
-            for raw in lines:
-                lineno += 1
-                if overlong or len(raw) > MAX_LINE:
-                    overlong = False
-                    yield lineno, None, TOO_LONG
+        while block := read(BLOCK_SIZE):
+            data = carry + block
+            if skipping:
+                newline = data.find(b"\n")
+                if newline < 0:
+                    carry = b""
                     continue
-                try:
-                    yield lineno, raw.decode("utf-8"), ""
-                except UnicodeDecodeError:
-                    yield lineno, None, NOT_UTF8
+                data, skipping = data[newline + 1 :], False
+            last = data.rfind(b"\n")
+            whole, carry = data[: last + 1], data[last + 1 :]
+            if whole:
+                yield lineno, whole
+                lineno += whole.count(b"\n")
             if len(carry) > MAX_LINE:
-                overlong, carry = True, b""
+                yield lineno, carry[: MAX_LINE + 1] + b"\n"
+                lineno += 1
+                carry, skipping = b"", True
     except (OSError, EOFError, zlib.error) as exc:
-        raise FeedError(f"{source}:{lineno + 1}: cannot read compressed feed ({exc})") from exc
-    if carry or overlong:
-        lineno += 1
-        if overlong or len(carry) > MAX_LINE:
+        raise FeedError(f"{source}: cannot read compressed feed near line {lineno} ({exc})") from exc
+    if carry:
+        yield lineno, carry
+
+
+def block_lines(first_lineno: int, block: bytes) -> Iterator[tuple[int, str | None, str]]:
+    """(line number, text, why not) for each line of a block; text is None for undecodable or
+    overlong lines."""
+    lines = block.split(b"\n")
+    if not lines[-1]:
+        lines.pop()
+    for lineno, raw in enumerate(lines, first_lineno):
+        if len(raw) > MAX_LINE:
             yield lineno, None, TOO_LONG
-            return
+            continue
         try:
-            yield lineno, carry.decode("utf-8"), ""
+            yield lineno, raw.decode("utf-8"), ""
         except UnicodeDecodeError:
             yield lineno, None, NOT_UTF8
+
+
+def iter_lines(stream: BinaryIO, source: str) -> Iterator[tuple[int, str | None, str]]:
+    """Every line of a feed as (line number, text, why not), read block by block."""
+    for first_lineno, block in iter_blocks(stream, source):
+        yield from block_lines(first_lineno, block)

@@ -178,3 +178,25 @@ def test_short_labels_take_only_subtle_edits(news_matcher: Matcher) -> None:
         assert match_one(news_matcher, name) is None, name
     for name in ("biild.de", "bi-ld.de", "bi1d.de"):
         assert match_one(news_matcher, name) is not None, name
+
+
+@pytest.mark.parametrize(
+    ("name", "reasons"),
+    [
+        ("mfa-gov.ua", ("affix:gov", "suffix-swap")),
+        ("mfa-qov.com", ("affix:qov", "homoglyph", "suffix-swap")),
+        ("mfa.ltd", ("suffix-swap",)),
+        ("mfa.eu.com", ("suffix-swap",)),
+        ("diplomatie-gouv.fr", ("affix:diplomatie",)),
+        ("diplomatie.gouv.fm", ("suffix-swap",)),
+    ],
+)
+def test_government_namespaces(news_matcher: Matcher, name: str, reasons: tuple[str, ...]) -> None:
+    hit = match_one(news_matcher, name)
+    assert hit is not None
+    assert hit.reasons == reasons
+
+
+@pytest.mark.parametrize("name", ["mfa.com", "mfa.co.uk", "mfa.de", "mfaq.com", "faz.co.za"])
+def test_weak_labels_need_a_suspicious_suffix(news_matcher: Matcher, name: str) -> None:
+    assert match_one(news_matcher, name) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from clonewatch.match.edits import LOOKALIKES
+
 # ISO 3166-1 alpha-2 country codes and ISO 639-1 language codes that name a country or language
 # an operation targets or poses as; glued to a brand with a hyphen they read as "the UA edition".
 COUNTRY_CODES = frozenset(
@@ -39,10 +41,18 @@ CONCAT_MIN_BRAND = 6
 GENERIC_MIN_BRAND = 10
 
 
-def is_affix_token(token: str, *, hyphenated: bool, brand_len: int, suffix_fragments: frozenset[str]) -> bool:
+def is_affix_token(
+    token: str,
+    *,
+    hyphenated: bool,
+    brand_len: int,
+    suffix_fragments: frozenset[str],
+    namespace: bool = False,
+) -> bool:
     """Whether ``token`` glued to a brand label of ``brand_len`` characters makes a combosquat.
     Short brands take no words without a hyphen, so ``weltweit``, ``bildung`` and ``sportbild``
-    stay clean while ``bild-news``, ``bild24`` and ``bildde`` do not."""
+    stay clean while ``bild-news``, ``bild24`` and ``bildde`` do not. A namespace brand (a genuine
+    domain that is itself a public suffix, like gouv.fr) takes any agency name with a hyphen."""
     if not token:
         return False
     if token.isdigit():
@@ -54,7 +64,7 @@ def is_affix_token(token: str, *, hyphenated: bool, brand_len: int, suffix_fragm
             token in AFFIX_WORDS
             or token in COUNTRY_CODES
             or token in LANGUAGE_CODES
-            or (brand_len >= GENERIC_MIN_BRAND and 2 <= len(token) <= 12 and token.isalnum())
+            or ((namespace or brand_len >= GENERIC_MIN_BRAND) and 2 <= len(token) <= 20 and token.isalnum())
         )
     return brand_len >= CONCAT_MIN_BRAND and token in NEWS_WORDS
 
@@ -68,6 +78,16 @@ def distinctive_length(label: str) -> int:
             if rest != label and len(core) >= 4:
                 return len(core)
     return len(label)
+
+
+def looks_like_fragment(token: str, fragments: frozenset[str]) -> bool:
+    """``qov`` for ``gov``: a genuine-suffix fragment of three or more letters with one look-alike glyph."""
+    for fragment in fragments:
+        if len(fragment) >= 3 and len(fragment) == len(token):
+            diffs = [(a, b) for a, b in zip(fragment, token, strict=True) if a != b]
+            if len(diffs) == 1 and frozenset(diffs[0]) in LOOKALIKES:
+                return True
+    return False
 
 
 def suffix_fragments(suffix: str) -> frozenset[str]:

@@ -43,6 +43,7 @@ class Target:
     max_edits: int
     fragments: frozenset[str]
     weak: bool
+    namespace: bool
 
 
 def is_weak_label(label: str, suffix: str) -> bool:
@@ -131,6 +132,7 @@ class BrandIndex:
                         max_edits=max_edits_for(distinctive_length(split.label)),
                         fragments=suffix_fragments(split.suffix),
                         weak=is_weak_label(split.label, split.suffix),
+                        namespace=psl.is_suffix(domain),
                     )
                 )
         self.exact: dict[str, list[int]] = defaultdict(list)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from clonewatch.brands import Brand
-from clonewatch.match.affixes import COUNTRY_CODES, LANGUAGE_CODES, is_affix_token
+from clonewatch.match.affixes import COUNTRY_CODES, LANGUAGE_CODES, is_affix_token, looks_like_fragment
 from clonewatch.match.edits import MULTI_LOOKALIKES, explain
 from clonewatch.match.index import BrandIndex, Target
 from clonewatch.match.records import Match
@@ -20,7 +20,7 @@ from clonewatch.match.rules import (
     edits_allowed,
     unique,
 )
-from clonewatch.names import Confusables, DomainName, default_confusables
+from clonewatch.names import Confusables, DomainName, default_confusables, default_psl
 from clonewatch.names.confusables import transliterate
 from clonewatch.names.suffixes import abused_suffix_set
 
@@ -40,6 +40,7 @@ class Matcher:
         self.index = BrandIndex(brands)
         self._confusables = confusables or default_confusables()
         self._abused = abused_suffix_set()
+        self._psl = default_psl()
         self._genuine_labels = frozenset(target.label for target in self.index.targets)
         self._genuine_suffixes = tuple(
             f".{domain}" for domain in self.index.genuine if domain.count(".") >= 1
@@ -115,7 +116,8 @@ class Matcher:
             return None
         swapped = name.suffix != target.suffix
         if target.weak and (
-            any(edit.reason != "homoglyph" for edit in edits) or (swapped and name.suffix not in self._abused)
+            any(edit.reason != "homoglyph" for edit in edits)
+            or (swapped and not self._suspect_suffix(name.suffix))
         ):
             return None
         reasons = [*extra, *(edit.reason for edit in edits)]
@@ -148,20 +150,34 @@ class Matcher:
             if not side:
                 continue
             for token in side.strip("-").split("-"):
+                if looks_like_fragment(token, target.fragments):
+                    reasons.extend((f"affix:{token}", "homoglyph"))
+                    strong_affix = True
+                    score *= 0.85 * 0.92
+                    continue
                 if not is_affix_token(
-                    token, hyphenated=hyphenated, brand_len=brand_len, suffix_fragments=target.fragments
+                    token,
+                    hyphenated=hyphenated,
+                    brand_len=brand_len,
+                    suffix_fragments=target.fragments,
+                    namespace=target.namespace,
                 ):
                     return None
                 reasons.append(f"affix:{token}")
                 strong_affix = strong_affix or token in target.fragments
                 known = token in COUNTRY_CODES or token in LANGUAGE_CODES or token in target.fragments
                 score *= 0.85 if known else 0.8
-        if target.weak and not strong_affix and name.suffix not in self._abused:
+        if target.weak and not strong_affix and not self._suspect_suffix(name.suffix):
             return None
         if name.suffix != target.suffix:
             reasons.append("suffix-swap")
             score *= SUFFIX_SWAP_WEIGHT
         return score, target, unique(reasons)
+
+    def _suspect_suffix(self, suffix: str) -> bool:
+        """Suffixes where even a weak label is suspicious: abused ones, and private namespaces
+        posing as a registry (``eu.com``, ``com.de``)."""
+        return suffix in self._abused or ("." in suffix and self._psl.is_private(suffix))
 
     def _by_subdomain(self, name: DomainName) -> _Hit | None:
         """``spiegel.de.example.com``: the genuine domain, or a long brand label, in the subdomain."""

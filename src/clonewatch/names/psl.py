@@ -27,8 +27,15 @@ class SuffixSplit(NamedTuple):
 class PublicSuffixList:
     """Longest-match lookup over the ICANN and private sections of the PSL."""
 
-    def __init__(self, rules: set[str], wildcards: set[str], exceptions: set[str]) -> None:
+    def __init__(
+        self,
+        rules: set[str],
+        wildcards: set[str],
+        exceptions: set[str],
+        private: frozenset[str] = frozenset(),
+    ) -> None:
         self._rules = rules
+        self._private = private
         self._wildcards = wildcards
         self._exceptions = exceptions
         # Suffixes under which some rule goes deeper: the lookup walks left only while in here.
@@ -43,12 +50,18 @@ class PublicSuffixList:
         rules: set[str] = set()
         wildcards: set[str] = set()
         exceptions: set[str] = set()
+        private: set[str] = set()
+        in_private = False
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise DataError(f"cannot read Public Suffix List {path}: {exc.strerror}") from exc
         for raw in text.splitlines():
             line = raw.strip()
+            if line.startswith("// ===BEGIN PRIVATE"):
+                in_private = True
+            elif line.startswith("// ===END PRIVATE"):
+                in_private = False
             if not line or line.startswith("//"):
                 continue
             rule = line.split()[0]
@@ -65,9 +78,11 @@ class PublicSuffixList:
                 wildcards.add(ascii_rule[2:])
             else:
                 rules.add(ascii_rule)
+                if in_private:
+                    private.add(ascii_rule)
         if not rules:
             raise DataError(f"Public Suffix List {path} holds no rules")
-        return cls(rules, wildcards, exceptions)
+        return cls(rules, wildcards, exceptions, frozenset(private))
 
     def __len__(self) -> int:
         return len(self._rules) + len(self._wildcards) + len(self._exceptions)
@@ -87,6 +102,11 @@ class PublicSuffixList:
                 best = dot + 1
             parent = candidate
         return host[best:]
+
+    def is_private(self, suffix: str) -> bool:
+        """A suffix from the PSL's private section: a company's namespace (``eu.com``, ``github.io``),
+        not a registry's."""
+        return suffix in self._private
 
     def is_suffix(self, host: str) -> bool:
         return self.suffix_of(host) == host

@@ -6,7 +6,9 @@ import csv
 import gzip
 import io
 import json
+import signal
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -197,3 +199,25 @@ def test_help_documents_exit_codes(cli: Cli) -> None:
 
 def test_bad_workers_value_is_usage_error(cli: Cli) -> None:
     assert cli("match", "-", "--workers", "0", stdin=b"").returncode == 2
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_stops_cleanly_and_reports_what_was_done(brands: Path, workers: str) -> None:
+    from tests.conftest import CLONEWATCH
+
+    process = subprocess.Popen(
+        [str(CLONEWATCH), "match", "-", "--brands", str(brands), "--format", "jsonl", "--workers", workers],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stderr is not None
+    process.stdin.write(b"spiegel.ltd\n" + b"example.com\n" * 200_000)
+    process.stdin.flush()
+    time.sleep(2.0)
+    process.send_signal(signal.SIGINT)
+    _stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    text = stderr.decode()
+    assert "Traceback" not in text
+    assert "interrupted after reading" in text.splitlines()[-1]

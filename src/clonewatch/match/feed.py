@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -86,7 +87,9 @@ _WORKER_MATCHER: Matcher | None = None
 
 
 def _init_worker(brands: Sequence[Brand]) -> None:
+    """Workers leave Ctrl-C to the parent, which stops reading and reports what was done."""
     global _WORKER_MATCHER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_MATCHER = Matcher(brands)
 
 

@@ -32,6 +32,9 @@ _END = 2
 _VARIANT = 3
 
 
+Found = tuple[list[int], list[tuple[int, int, int]]]
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """One genuine domain of a brand, as the matcher compares against it."""
@@ -158,9 +161,9 @@ class BrandIndex:
             self._automaton.add_word(key, tuple(dict.fromkeys(values)))
         self._automaton.make_automaton()
 
-    def lookup(self, query: str) -> tuple[list[int], list[tuple[int, int, int]]]:
+    def lookup(self, query: str) -> Found | None:
         """Targets within their edit budget of ``query``, and (target, start, end) for every target
-        label that occurs inside ``query`` without being all of it."""
+        label that occurs inside ``query`` without being all of it; None when there are neither."""
         found: set[int] = set()
         contained: list[tuple[int, int, int]] = []
         qlen = len(query)
@@ -183,7 +186,7 @@ class BrandIndex:
                     ):
                         found.add(tid)
         if not found:
-            return [], contained
+            return ([], contained) if contained else None
         near_tids = [
             tid
             for tid in sorted(found)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from clonewatch.brands import Brand
 from clonewatch.match.affixes import COUNTRY_CODES, LANGUAGE_CODES, is_affix_token, looks_like_fragment
 from clonewatch.match.edits import MULTI_LOOKALIKES, explain
-from clonewatch.match.index import BrandIndex, Target
+from clonewatch.match.index import BrandIndex, Found, Target
 from clonewatch.match.records import Match
 from clonewatch.match.rules import (
     IDN_WEIGHT,
@@ -55,21 +55,19 @@ class Matcher:
 
     def match(self, name: DomainName) -> Match | None:
         """The best explanation of ``name`` as a look-alike, or None when it imitates no brand."""
-        if name.label in self._genuine_labels and name.registrable in self.index.genuine:
+        label = name.label
+        if label in self._genuine_labels and name.registrable in self.index.genuine:
             return None
         best: _Hit | None = None
-        label = name.label
         if name.label_unicode == label and not _MULTI_LOOKS.search(label):
-            queries: list[_Query] = [(label, (), 1.0)]
+            found = self.index.lookup(label)
+            if found is not None:
+                best = self._explain(name, (label, (), 1.0), found)
         else:
-            queries = self._queries(name)
-        for query, extra, weight in queries:
-            near, contained = self.index.lookup(query)
-            for tid in near:
-                best = _better(best, self._by_edits(name, query, self.index.targets[tid], extra, weight))
-            for tid, start, end in contained:
-                target = self.index.targets[tid]
-                best = _better(best, self._by_affix(name, query, target, start, end, extra, weight))
+            for query in self._queries(name):
+                found = self.index.lookup(query[0])
+                if found is not None:
+                    best = _better(best, self._explain(name, query, found))
         if name.subdomain:
             best = _better(best, self._by_subdomain(name))
         if best is None or self.is_genuine(name):
@@ -83,6 +81,18 @@ class Matcher:
             score=round(min(1.0, max(0.0, score)), 3),
             reasons=reasons,
         )
+
+    def _explain(self, name: DomainName, query: _Query, found: Found) -> _Hit | None:
+        """The best explanation among the index's candidates for one reading of the label."""
+        text, extra, weight = query
+        targets = self.index.targets
+        near, contained = found
+        best: _Hit | None = None
+        for tid in near:
+            best = _better(best, self._by_edits(name, text, targets[tid], extra, weight))
+        for tid, start, end in contained:
+            best = _better(best, self._by_affix(name, text, targets[tid], start, end, extra, weight))
+        return best
 
     def _queries(self, name: DomainName) -> list[_Query]:
         """The label as a reader sees it: Unicode labels through their Latin look-alikes, and

@@ -58,33 +58,25 @@ class Unparseable:
 
 
 def is_blank(line: str) -> bool:
-    """Blank lines, comments (``#``, ``;``, ``//``) and zone-file directives carry no name."""
+    """Blank lines, comments (``#``, ``;``) and zone-file directives (``$ORIGIN``) carry no name."""
     text = line.strip()
-    return not text or text[0] in "#;$" or text.startswith("//")
+    return not text or text[0] in "#;$"
 
 
 def parse_feed_line(line: str, psl: PublicSuffixList) -> DomainName | Unparseable | None:
     """Like parse_line, but None for blank and comment lines (the hot path of every feed)."""
     text = line.strip()
-    if not text or text[0] in "#;$" or text.startswith("//"):
+    if not text or text[0] in "#;$":
         return None
     if _FAST.fullmatch(text) and "xn--" not in text:
-        host = text.rstrip(".")
-        suffix = psl.suffix_of(host)
-        if suffix != host:
-            front = host[: -len(suffix) - 1]
-            dot = front.rfind(".")
-            label = front[dot + 1 :]
-            return DomainName(host, host, front[:dot] if dot >= 0 else "", label, suffix, label)
+        return _split_ascii(text.rstrip("."), psl, labels_valid=True)
     return _parse_text(line, text, psl)
 
 
 def parse_line(line: str, psl: PublicSuffixList) -> DomainName | Unparseable:
     """Parse one feed line; rows with several columns yield their first field that is a name."""
-    text = line.strip()
-    if _FAST.fullmatch(text) and "xn--" not in text:
-        return _split_ascii(text.rstrip("."), psl)
-    return _parse_text(line, text, psl)
+    result = parse_feed_line(line, psl)
+    return Unparseable("blank or comment line") if result is None else result
 
 
 def _parse_text(line: str, text: str, psl: PublicSuffixList) -> DomainName | Unparseable:
@@ -177,27 +169,22 @@ def _from_punycode(host: str, psl: PublicSuffixList) -> DomainName | Unparseable
     except (idna.IDNAError, UnicodeError, ValueError) as exc:
         return Unparseable(f"invalid punycode: {exc}")
     unicode_label = idna.decode(checked.label) if checked.label.startswith("xn--") else checked.label
-    return DomainName(
-        ascii=host,
-        unicode=unicode_host,
-        subdomain=checked.subdomain,
-        label=checked.label,
-        suffix=checked.suffix,
-        label_unicode=unicode_label,
-    )
+    return checked._replace(unicode=unicode_host, label_unicode=unicode_label)
 
 
-def _split_ascii(host: str, psl: PublicSuffixList) -> DomainName | Unparseable:
-    split = psl.split(host)
-    if split is None:
-        return Unparseable(f"not a domain name: {host[:60]!r}")
-    if not _REGISTRABLE.fullmatch(split.label):
+def _split_ascii(host: str, psl: PublicSuffixList, *, labels_valid: bool = False) -> DomainName | Unparseable:
+    """Cut an ASCII host at its public suffix (the hot path: no intermediate records); with
+    ``labels_valid`` the caller has already checked every label."""
+    suffix = psl.suffix_of(host)
+    if suffix == host:
+        split = psl.split(host)
+        if split is None:
+            return Unparseable(f"not a domain name: {host[:60]!r}")
+        subdomain, label, suffix = split
+    else:
+        front = host[: -len(suffix) - 1]
+        dot = front.rfind(".")
+        subdomain, label = (front[:dot] if dot >= 0 else ""), front[dot + 1 :]
+    if not labels_valid and not _REGISTRABLE.fullmatch(label):
         return Unparseable(f"not a registrable name: {host[:60]!r}")
-    return DomainName(
-        ascii=host,
-        unicode=host,
-        subdomain=split.subdomain,
-        label=split.label,
-        suffix=split.suffix,
-        label_unicode=split.label,
-    )
+    return DomainName(host, host, subdomain, label, suffix, label)

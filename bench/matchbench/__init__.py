@@ -1,0 +1,1 @@
+"""clonewatch vs openSquat matcher benchmark (see bench/README.md)."""

@@ -1,0 +1,231 @@
+"""Run a command and measure wall time and peak memory of its whole process tree."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class RunStats:
+    cmd: list[str]
+    wall_s: float
+    returncode: int | None
+    timed_out: bool
+    peak_tree_rss_kb: int  # max over samples of the sum of VmRSS of the process and all its descendants
+    peak_procs: int  # most processes seen in the tree in one sample
+    max_single_rss_kb: (
+        int  # max VmHWM (own peak RSS since exec) of any process in the tree, when last sampled
+    )
+    samples: int
+    cpu_s: float  # user + system CPU seconds of the process tree
+    other_cpu_cores: float  # average cores busy with anything else on the machine during the run
+
+    @property
+    def peak_kb(self) -> int:
+        """Peak memory of the run: the sampled tree peak, or a single process's own peak if that was higher.
+
+        Between two 20 ms samples a short-lived process can peak unseen; its VmHWM still records it.
+        """
+        return max(self.peak_tree_rss_kb, self.max_single_rss_kb)
+
+
+def _children(pid: int) -> list[int] | None:
+    """Direct children of ``pid`` via /proc/PID/task/*/children; None if the kernel lacks that file."""
+    kids: list[int] = []
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return kids
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as fh:
+                kids.extend(int(x) for x in fh.read().split())
+        except FileNotFoundError:
+            if not os.path.exists(f"/proc/{pid}/task/{tid}"):
+                continue  # thread ended meanwhile
+            return None
+        except OSError:
+            continue
+    return kids
+
+
+def _children_by_scan(root: int) -> set[int]:
+    parent: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parent.setdefault(ppid, []).append(int(entry))
+    tree = {root}
+    stack = [root]
+    while stack:
+        for kid in parent.get(stack.pop(), []):
+            if kid not in tree:
+                tree.add(kid)
+                stack.append(kid)
+    return tree
+
+
+def process_tree(root: int) -> set[int]:
+    tree = {root}
+    stack = [root]
+    while stack:
+        kids = _children(stack.pop())
+        if kids is None:
+            return _children_by_scan(root)
+        for kid in kids:
+            if kid not in tree:
+                tree.add(kid)
+                stack.append(kid)
+    return tree
+
+
+def rss_kb(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of ``pid`` in kB; zeros if it is gone (or is a kernel thread)."""
+    rss = hwm = 0
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1])
+                elif line.startswith("VmRSS:"):
+                    rss = int(line.split()[1])
+                    break
+    except (OSError, IndexError, ValueError):
+        pass
+    return rss, hwm
+
+
+def cpu_ticks(pid: int) -> int:
+    """utime + stime of ``pid`` in clock ticks (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy (not idle, not waiting for I/O) since boot."""
+    with open("/proc/stat", encoding="ascii") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _self_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_monitored(
+    cmd: Sequence[str],
+    *,
+    stdout: Path,
+    stderr: Path,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    interval: float = 0.02,
+) -> RunStats:
+    """Run ``cmd`` in its own session, sampling tree RSS every ``interval`` s; kill the group on timeout."""
+    result: dict[str, object] = {}
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        busy0, self0 = _machine_busy_s(), _self_cpu_s()
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            list(cmd),
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            env=dict(env) if env else None,
+            cwd=cwd,
+            start_new_session=True,
+        )
+
+        # wait4's ru_maxrss is not used: Linux carries the launching process's high-water mark over exec,
+        # so it would report this script's own RSS for any small child. Its CPU times are fine.
+        def reap() -> None:
+            _, status, usage = os.wait4(proc.pid, 0)
+            result["end"] = time.perf_counter()
+            result["status"] = status
+            result["cpu"] = usage.ru_utime + usage.ru_stime
+
+        waiter = threading.Thread(target=reap, daemon=True)
+        waiter.start()
+        peak = peak_procs = samples = max_hwm = 0
+        last_ticks: dict[int, int] = {}  # CPU of each process of the tree when last seen
+        timed_out = False
+        deadline = None if timeout is None else start + timeout
+        while waiter.is_alive():
+            tree = process_tree(proc.pid)
+            total = 0
+            for pid in tree:
+                rss, hwm = rss_kb(pid)
+                total += rss
+                max_hwm = max(max_hwm, hwm)
+                ticks = cpu_ticks(pid)
+                if ticks:
+                    last_ticks[pid] = ticks
+            samples += 1
+            if total > peak:
+                peak = total
+            peak_procs = max(peak_procs, len(tree))
+            if deadline is not None and time.perf_counter() > deadline and not timed_out:
+                timed_out = True
+                _kill_group(proc.pid, waiter)
+            waiter.join(interval)
+        waiter.join()
+        busy1, self1 = _machine_busy_s(), _self_cpu_s()
+    status = result.get("status")
+    returncode = os.waitstatus_to_exitcode(status) if isinstance(status, int) else None
+    proc.returncode = returncode  # we reaped it ourselves; keep Popen from trying again
+    end = result.get("end")
+    wall = (end if isinstance(end, float) else time.perf_counter()) - start
+    cpu = result.get("cpu")
+    # wait4 counts only the descendants the process reaped itself; the samples also see the others.
+    sampled_cpu = sum(last_ticks.values()) / os.sysconf("SC_CLK_TCK")
+    cpu_s = max(cpu if isinstance(cpu, float) else 0.0, sampled_cpu)
+    other = max(0.0, (busy1 - busy0) - cpu_s - (self1 - self0)) / wall if wall > 0 else 0.0
+    return RunStats(
+        cmd=list(cmd),
+        wall_s=wall,
+        returncode=returncode,
+        timed_out=timed_out,
+        peak_tree_rss_kb=peak,
+        peak_procs=peak_procs,
+        max_single_rss_kb=max_hwm,
+        samples=samples,
+        cpu_s=cpu_s,
+        other_cpu_cores=other,
+    )
+
+
+def _kill_group(pgid: int, waiter: threading.Thread) -> None:
+    """SIGTERM the process group we created, then SIGKILL it if it is still there after 5 s."""
+    for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return
+        waiter.join(grace)
+        if not waiter.is_alive():
+            # The leader is gone; make sure no worker of the group survives it.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGKILL)
+            return

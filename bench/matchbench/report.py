@@ -1,0 +1,223 @@
+"""Numbers -> Markdown table and JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from matchbench.procmon import RunStats
+
+
+@dataclass
+class ThroughputRow:
+    key: str  # cw1, cw2, cw300, rival
+    tool: str
+    names: int
+    stats: RunStats | None = None
+    flagged: int | None = None
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.stats is not None and self.stats.returncode == 0 and not self.stats.timed_out
+
+    @property
+    def names_per_s(self) -> float | None:
+        if not self.ok or self.stats is None or self.stats.wall_s <= 0:
+            return None
+        return self.names / self.stats.wall_s
+
+    @property
+    def names_per_s_upper_bound(self) -> float | None:
+        """For a run killed at its timeout: it was slower than names / timeout."""
+        if self.stats is not None and self.stats.timed_out and self.stats.wall_s > 0:
+            return self.names / self.stats.wall_s
+        return None
+
+    @property
+    def peak_mb(self) -> float | None:
+        if self.stats is None or self.stats.peak_kb == 0:
+            return None
+        return self.stats.peak_kb / 1024
+
+    def status(self) -> str:
+        if self.error:
+            return f"error: {self.error}"
+        if self.stats is None:
+            return "not run"
+        if self.stats.timed_out:
+            return f"timed out after {self.stats.wall_s:.0f} s"
+        if self.stats.returncode != 0:
+            return f"exit code {self.stats.returncode}"
+        return "ok"
+
+    def as_json(self) -> dict[str, Any]:
+        s = self.stats
+        return {
+            "key": self.key,
+            "tool": self.tool,
+            "status": self.status(),
+            "names": self.names,
+            "command": s.cmd if s else None,
+            "wall_s": round(s.wall_s, 3) if s else None,
+            "names_per_s": _round(self.names_per_s, 1),
+            "names_per_s_upper_bound": _round(self.names_per_s_upper_bound, 1),
+            "peak_mb": _round(self.peak_mb, 1),
+            "peak_tree_rss_sampled_mb": round(s.peak_tree_rss_kb / 1024, 1) if s else None,
+            "max_single_process_hwm_mb": round(s.max_single_rss_kb / 1024, 1) if s else None,
+            "max_processes": s.peak_procs if s else None,
+            "rss_samples": s.samples if s else None,
+            "cpu_s": round(s.cpu_s, 2) if s else None,
+            "other_cpu_cores_during_run": round(s.other_cpu_cores, 2) if s else None,
+            "flagged": self.flagged,
+            **self.extra,
+        }
+
+
+@dataclass
+class Quality:
+    tool: str
+    rule: str
+    hits: int = 0
+    total: int = 0
+    flagged_any: int = 0  # looked-alike rows whose domain was flagged at all (whatever brand)
+    misses: list[dict[str, Any]] = field(default_factory=list)
+    benign_flags: int | None = None
+    benign_lines: int = 0
+    benign_examples: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def recall(self) -> float | None:
+        return self.hits / self.total if self.total and self.error is None else None
+
+    @property
+    def benign_per_100k(self) -> float | None:
+        if self.benign_flags is None or not self.benign_lines:
+            return None
+        return self.benign_flags * 100_000 / self.benign_lines
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "tool": self.tool,
+            "rule": self.rule,
+            "error": self.error,
+            "recall": _round(self.recall, 4),
+            "hits": self.hits,
+            "rows": self.total,
+            "flagged_any_brand": self.flagged_any,
+            "misses": self.misses,
+            "benign_flags": self.benign_flags,
+            "benign_lines": self.benign_lines,
+            "benign_flags_per_100k": _round(self.benign_per_100k, 1),
+            "benign_flag_examples": self.benign_examples,
+        }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def fmt_int(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def fmt_mb(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def fmt_pct(q: Quality | None) -> str:
+    if q is None or q.recall is None:
+        return "—"
+    return f"{q.recall * 100:.1f} % ({q.hits}/{q.total})"
+
+
+def fmt_per100k(q: Quality | None) -> str:
+    if q is None or q.benign_per_100k is None:
+        return "—"
+    return f"{q.benign_per_100k:,.0f}"
+
+
+def fmt_ratio(value: float | None, prefix: str = "") -> str:
+    return "—" if value is None else f"{prefix}{value:.2f}x"
+
+
+def size_label(n: int) -> str:
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n % 1_000 == 0:
+        return f"{n // 1_000}k"
+    return f"{n:,}"
+
+
+def markdown_table(rows: list[ThroughputRow], quality: dict[str, Quality], size: int) -> str:
+    head = (
+        f"| tool | names/s | peak MB | flagged on {size_label(size)} | recall (Doppelganger look-alikes) "
+        "| benign flags per 100k |"
+    )
+    lines = [head, "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for row in rows:
+        q = quality.get(row.key)
+        nps = row.names_per_s
+        if nps is not None:
+            nps_s = fmt_int(nps)
+        elif row.names_per_s_upper_bound is not None:
+            nps_s = f"< {fmt_int(row.names_per_s_upper_bound)} (timed out)"
+        else:
+            nps_s = row.status()
+        flagged = fmt_int(row.flagged) if row.ok else "—"
+        lines.append(
+            f"| {row.tool} | {nps_s} | {fmt_mb(row.peak_mb)} | {flagged} | {fmt_pct(q)} | {fmt_per100k(q)} |"
+        )
+    return "\n".join(lines)
+
+
+def ratios(rows: dict[str, ThroughputRow]) -> dict[str, float | None]:
+    def nps(key: str) -> float | None:
+        row = rows.get(key)
+        return row.names_per_s if row else None
+
+    def mb(key: str) -> float | None:
+        row = rows.get(key)
+        return row.peak_mb if row and row.ok else None
+
+    rival_nps = nps("rival")
+    out = {
+        "throughput_clonewatch_1w_over_opensquat": ratio(nps("cw1"), rival_nps),
+        "throughput_clonewatch_2w_over_opensquat": ratio(nps("cw2"), rival_nps),
+        "memory_clonewatch_1w_over_opensquat": ratio(mb("cw1"), mb("rival")),
+        "memory_clonewatch_2w_over_opensquat": ratio(mb("cw2"), mb("rival")),
+        "clonewatch_workers2_speedup": ratio(nps("cw2"), nps("cw1")),
+    }
+    rival = rows.get("rival")
+    if rival is not None and rival_nps is None and rival.names_per_s_upper_bound:
+        # openSquat timed out: clonewatch is at least this many times faster.
+        out["throughput_clonewatch_1w_over_opensquat_lower_bound"] = ratio(
+            nps("cw1"), rival.names_per_s_upper_bound
+        )
+    return out
+
+
+def ratio_lines(r: dict[str, float | None]) -> str:
+    lower = r.get("throughput_clonewatch_1w_over_opensquat_lower_bound")
+    tp1 = fmt_ratio(r["throughput_clonewatch_1w_over_opensquat"])
+    if r["throughput_clonewatch_1w_over_opensquat"] is None and lower is not None:
+        tp1 = fmt_ratio(lower, "> ")
+    return "\n".join(
+        [
+            f"- throughput clonewatch / openSquat: {tp1} with 1 worker, "
+            f"{fmt_ratio(r['throughput_clonewatch_2w_over_opensquat'])} with 2 workers "
+            "(openSquat runs one process per CPU, 2 here)",
+            f"- peak memory clonewatch / openSquat: {fmt_ratio(r['memory_clonewatch_1w_over_opensquat'])} "
+            f"with 1 worker, {fmt_ratio(r['memory_clonewatch_2w_over_opensquat'])} with 2 workers",
+            "- clonewatch `--workers 2` speed-up over 1 worker: "
+            f"{fmt_ratio(r['clonewatch_workers2_speedup'])}",
+        ]
+    )

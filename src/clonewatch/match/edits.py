@@ -18,6 +18,7 @@ _KEYBOARDS = (
 _LOOKALIKE_PAIRS = ("o0", "l1", "i1", "il", "gq", "uv", "s5", "z2", "b6", "g9", "q9", "e3", "a4", "t7", "b8")
 LOOKALIKES = frozenset(frozenset(pair) for pair in _LOOKALIKE_PAIRS)
 MULTI_LOOKALIKES = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("nn", "m"))
+LOOKALIKE_WEIGHT = 0.92
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ def keyboard_neighbours() -> dict[str, frozenset[str]]:
 
 def _substitution(brand_char: str, cand_char: str) -> Edit:
     if frozenset((brand_char, cand_char)) in LOOKALIKES:
-        return Edit("homoglyph", 0.92, subtle=True)
+        return Edit("homoglyph", LOOKALIKE_WEIGHT, subtle=True)
     if "-" in (brand_char, cand_char):
         return Edit("replacement", 0.7)
     if brand_char in VOWELS and cand_char in VOWELS:

@@ -12,7 +12,8 @@ from clonewatch.brands import Brand
 from clonewatch.match.matcher import Matcher
 from clonewatch.match.records import Match
 from clonewatch.names import DomainName, default_psl, parse_feed_line
-from clonewatch.names.feed import block_lines, iter_blocks, iter_lines, open_feed
+from clonewatch.names.feed import block_lines, iter_blocks, open_feed
+from clonewatch.names.parse import MAX_LINE
 
 SKIP_EXAMPLES = 5
 
@@ -70,15 +71,51 @@ def match_lines(lines: Iterable[_Line], source: str, matcher: Matcher, stats: Fe
             yield hit
 
 
+def match_block(
+    source: str, first_lineno: int, block: bytes, matcher: Matcher, stats: FeedStats
+) -> list[Match]:
+    """Match one block of whole lines. A block of valid UTF-8 with no overlong line is decoded
+    and split in one go (the common case, and the hot loop of every run); any other block goes
+    line by line through match_lines."""
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError:
+        return list(match_lines(block_lines(first_lineno, block), source, matcher, stats))
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()
+    if len(block) > MAX_LINE and max(map(len, lines)) > MAX_LINE:
+        return list(match_lines(block_lines(first_lineno, block), source, matcher, stats))
+    psl = default_psl()
+    match = matcher.match
+    hits: list[Match] = []
+    read = 0
+    try:
+        for lineno, line in enumerate(lines, first_lineno):
+            name = parse_feed_line(line, psl)
+            if name is None:
+                continue
+            read += 1
+            if not isinstance(name, DomainName):
+                stats.skip(source, lineno, name.reason)
+                continue
+            hit = match(name)
+            if hit is not None:
+                hits.append(hit)
+    finally:
+        stats.read += read
+        stats.flagged += len(hits)
+    return hits
+
+
 def match_feeds(
     sources: Sequence[str], brands: Sequence[Brand], stats: FeedStats, *, workers: int = 1
 ) -> Iterator[Match]:
     """Every look-alike in ``sources`` (paths or ``-``), in feed order; FeedError on unreadable input."""
     if workers <= 1:
         matcher = Matcher(brands)
-        for source in sources:
-            with open_feed(source) as stream:
-                yield from match_lines(iter_lines(stream, source), source, matcher, stats)
+        for source, first_lineno, block in _blocks(sources):
+            yield from match_block(source, first_lineno, block, matcher, stats)
         return
     yield from _match_parallel(sources, brands, stats, workers)
 
@@ -96,7 +133,7 @@ def _init_worker(brands: Sequence[Brand]) -> None:
 def _match_block(source: str, first_lineno: int, block: bytes) -> tuple[list[Match], FeedStats]:
     assert _WORKER_MATCHER is not None
     stats = FeedStats()
-    return list(match_lines(block_lines(first_lineno, block), source, _WORKER_MATCHER, stats)), stats
+    return match_block(source, first_lineno, block, _WORKER_MATCHER, stats), stats
 
 
 def _blocks(sources: Sequence[str]) -> Iterator[tuple[str, int, bytes]]:

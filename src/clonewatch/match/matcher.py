@@ -7,10 +7,12 @@ from collections.abc import Iterable
 
 from clonewatch.brands import Brand
 from clonewatch.match.affixes import COUNTRY_CODES, LANGUAGE_CODES, is_affix_token, looks_like_fragment
-from clonewatch.match.edits import MULTI_LOOKALIKES, explain
+from clonewatch.match.edits import LOOKALIKE_WEIGHT, MULTI_LOOKALIKES, explain
 from clonewatch.match.index import BrandIndex, Found, Target
 from clonewatch.match.records import Match
 from clonewatch.match.rules import (
+    AFFIX_WEIGHT,
+    CODE_AFFIX_WEIGHT,
     IDN_WEIGHT,
     SUBDOMAIN_LABEL_ONLY,
     SUBDOMAIN_MIN_LABEL,
@@ -112,7 +114,9 @@ class Matcher:
         for query, extra, weight in base:
             for look, real in MULTI_LOOKALIKES:
                 if look in query:
-                    out.append((query.replace(look, real), unique((*extra, "homoglyph")), weight * 0.92))
+                    out.append(
+                        (query.replace(look, real), unique((*extra, "homoglyph")), weight * LOOKALIKE_WEIGHT)
+                    )
         return out
 
     def _by_edits(
@@ -163,7 +167,7 @@ class Matcher:
                 if looks_like_fragment(token, target.fragments):
                     reasons.extend((f"affix:{token}", "homoglyph"))
                     strong_affix = True
-                    score *= 0.85 * 0.92
+                    score *= CODE_AFFIX_WEIGHT * LOOKALIKE_WEIGHT
                     continue
                 if not is_affix_token(
                     token,
@@ -176,7 +180,7 @@ class Matcher:
                 reasons.append(f"affix:{token}")
                 strong_affix = strong_affix or token in target.fragments
                 known = token in COUNTRY_CODES or token in LANGUAGE_CODES or token in target.fragments
-                score *= 0.85 if known else 0.8
+                score *= CODE_AFFIX_WEIGHT if known else AFFIX_WEIGHT
         if target.weak and not strong_affix and not self._suspect_suffix(name.suffix):
             return None
         if name.suffix != target.suffix:

@@ -28,6 +28,7 @@ _FANGS = (
 )
 _HXXP = re.compile(r"^h(?:xx|\*\*|XX)p(s?)(?=:|\[:\])", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_new_tuple = tuple.__new__  # builds a DomainName at half the cost of its generated __new__
 
 
 class DomainName(NamedTuple):
@@ -69,7 +70,13 @@ def parse_feed_line(line: str, psl: PublicSuffixList) -> DomainName | Unparseabl
     if not text or text[0] in "#;$":
         return None
     if _FAST.fullmatch(text) and "xn--" not in text:
-        return _split_ascii(text.rstrip("."), psl, labels_valid=True)
+        host = text[:-1] if text[-1] == "." else text
+        suffix = psl.suffix_of(host)
+        if suffix != host:
+            front = host[: -len(suffix) - 1]
+            dot = front.rfind(".")
+            label = front[dot + 1 :]
+            return _new_tuple(DomainName, (host, host, front[:dot] if dot >= 0 else "", label, suffix, label))
     return _parse_text(line, text, psl)
 
 

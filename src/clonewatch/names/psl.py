@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -44,6 +45,8 @@ class PublicSuffixList:
             for rule in rules | wildcards | exceptions
             for i in range(1, rule.count(".") + 1)
         } | wildcards
+        self.suffix_of: Callable[[str], str] = self._make_suffix_of()
+        """The public suffix of an ASCII, lower-case host (the TLD when no rule matches)."""
 
     @classmethod
     def from_file(cls, path: Path) -> PublicSuffixList:
@@ -87,21 +90,25 @@ class PublicSuffixList:
     def __len__(self) -> int:
         return len(self._rules) + len(self._wildcards) + len(self._exceptions)
 
-    def suffix_of(self, host: str) -> str:
-        """The public suffix of an ASCII, lower-case host (the TLD when no rule matches)."""
+    def _make_suffix_of(self) -> Callable[[str], str]:
+        """The lookup as a closure over the rule sets: it runs once per feed line."""
         rules, wildcards, exceptions, parents = self._rules, self._wildcards, self._exceptions, self._parents
-        dot = host.rfind(".")
-        best = dot + 1
-        parent = host[best:]
-        while dot >= 0 and parent in parents:
-            dot = host.rfind(".", 0, dot)
-            candidate = host[dot + 1 :]
-            if candidate in exceptions:
-                return parent
-            if candidate in rules or parent in wildcards:
-                best = dot + 1
-            parent = candidate
-        return host[best:]
+
+        def suffix_of(host: str) -> str:
+            dot = host.rfind(".")
+            best = dot + 1
+            parent = host[best:]
+            while dot >= 0 and parent in parents:
+                dot = host.rfind(".", 0, dot)
+                candidate = host[dot + 1 :]
+                if candidate in exceptions:
+                    return parent
+                if candidate in rules or parent in wildcards:
+                    best = dot + 1
+                parent = candidate
+            return host[best:]
+
+        return suffix_of
 
     def is_private(self, suffix: str) -> bool:
         """A suffix from the PSL's private section: a company's namespace (``eu.com``, ``github.io``),

@@ -34,7 +34,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.server_close()
 
 
-def test_update_data_downloads_checks_and_replaces(cli: Cli, served: tuple[str, Path]) -> None:
+def update_from(
+    cli: Cli, served: tuple[str, Path], confusables: str
+) -> tuple[subprocess.CompletedProcess[str], Path]:
     base, tmp_path = served
     out = tmp_path / "data"
     out.mkdir()
@@ -43,10 +45,15 @@ def test_update_data_downloads_checks_and_replaces(cli: Cli, served: tuple[str, 
         "--psl-url",
         f"{base}/psl.dat",
         "--confusables-url",
-        f"{base}/confusables.txt",
+        f"{base}/{confusables}",
         "--data-dir",
         str(out),
     )
+    return result, out
+
+
+def test_update_data_downloads_checks_and_replaces(cli: Cli, served: tuple[str, Path]) -> None:
+    result, out = update_from(cli, served, "confusables.txt")
     assert result.returncode == 0, result.stderr
     assert (out / "public_suffix_list.dat").read_bytes() == data_path("public_suffix_list.dat").read_bytes()
     assert (out / "confusables.txt").stat().st_size > 100_000
@@ -54,18 +61,7 @@ def test_update_data_downloads_checks_and_replaces(cli: Cli, served: tuple[str, 
 
 
 def test_update_data_refuses_a_file_that_is_not_a_list(cli: Cli, served: tuple[str, Path]) -> None:
-    base, tmp_path = served
-    out = tmp_path / "data"
-    out.mkdir()
-    result = cli(
-        "update-data",
-        "--psl-url",
-        f"{base}/psl.dat",
-        "--confusables-url",
-        f"{base}/junk.txt",
-        "--data-dir",
-        str(out),
-    )
+    result, out = update_from(cli, served, "junk.txt")
     assert result.returncode == 1
     assert "junk.txt" in result.stderr
     assert not (out / "confusables.txt").exists()

@@ -1,5 +1,6 @@
 """Watched brands: the bundled watchlist and user --brands files."""
 
+from clonewatch.brands.lookup import brand_for
 from clonewatch.brands.model import Brand, BrandKind
 from clonewatch.brands.watchlist import (
     bundled_watchlist,
@@ -11,6 +12,7 @@ from clonewatch.brands.watchlist import (
 __all__ = [
     "Brand",
     "BrandKind",
+    "brand_for",
     "bundled_watchlist",
     "generic_labels",
     "load_brands_file",

@@ -4,6 +4,7 @@ import typer
 
 from clonewatch.cli.brands import brands_app
 from clonewatch.cli.data import update_data_command
+from clonewatch.cli.generate import generate_command
 from clonewatch.cli.match import match_command
 
 app = typer.Typer(
@@ -14,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("match")(match_command)
+app.command("generate")(generate_command)
 app.command("update-data")(update_data_command)
 app.add_typer(brands_app, name="brands")
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+TABLE_WIDTH = 200  # when a table goes to a file or pipe, which has no width of its own
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -86,7 +87,8 @@ class RecordWriter:
                 table.add_column(column)
             for row in rows:
                 table.add_row(*(Text(_plain(row.get(column))) for column in self.columns))
-            Console(file=self.stream, soft_wrap=False).print(table)
+            width = None if self.stream.isatty() else TABLE_WIDTH
+            Console(file=self.stream, soft_wrap=False, width=width).print(table)
         self.stream.flush()
 
 

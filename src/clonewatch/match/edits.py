@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 VOWELS = frozenset("aeiouy")
 
@@ -88,8 +88,10 @@ def _first_letter(edit: Edit) -> Edit:
     return Edit(edit.reason, edit.weight * 0.9, subtle=False)
 
 
-def explain(brand: str, candidate: str) -> list[Edit]:
-    """The named edits of an optimal restricted Damerau-Levenshtein alignment, in brand order."""
+@lru_cache(maxsize=1 << 16)
+def explain(brand: str, candidate: str) -> tuple[Edit, ...]:
+    """The named edits of an optimal restricted Damerau-Levenshtein alignment, in brand order
+    (cached: generation and feeds ask about the same pairs again and again)."""
     n, m = len(brand), len(candidate)
     dist = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):
@@ -131,4 +133,4 @@ def explain(brand: str, candidate: str) -> list[Edit]:
             edits.append(_first_letter(edit) if i == 1 and not edit.subtle else edit)
             i -= 1
     edits.reverse()
-    return edits
+    return tuple(edits)

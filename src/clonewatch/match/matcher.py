@@ -13,6 +13,8 @@ from clonewatch.match.records import Match
 from clonewatch.match.rules import (
     AFFIX_WEIGHT,
     CODE_AFFIX_WEIGHT,
+    DOT_SPLIT_MIN_LABEL,
+    DOT_SPLIT_WEIGHT,
     IDN_WEIGHT,
     SUBDOMAIN_LABEL_ONLY,
     SUBDOMAIN_MIN_LABEL,
@@ -125,7 +127,7 @@ class Matcher:
         brand_len = len(target.label)
         if brand_len < MIN_LABEL_ALONE:
             return None
-        edits = explain(target.label, query) if query != target.label else []
+        edits = explain(target.label, query) if query != target.label else ()
         if not edits_allowed(brand_len, target.max_edits, edits):
             return None
         swapped = name.suffix != target.suffix
@@ -194,10 +196,19 @@ class Matcher:
         return suffix in self._abused or ("." in suffix and self._psl.is_private(suffix))
 
     def _by_subdomain(self, name: DomainName) -> _Hit | None:
-        """``spiegel.de.example.com``: the genuine domain, or a long brand label, in the subdomain."""
+        """``spiegel.de.example.com``: the genuine domain, or a long brand label, in the subdomain;
+        ``spie.gel.ltd``: a dot slipped into the brand label, its head left as a subdomain."""
         labels = name.subdomain.split(".")
         dotted = f".{name.subdomain}."
         best: _Hit | None = None
+        for tid in self.index.by_label(labels[-1] + name.label):
+            target = self.index.targets[tid]
+            if len(target.label) >= DOT_SPLIT_MIN_LABEL and not target.weak:
+                swapped = name.suffix != target.suffix
+                reasons = ("subdomain", "suffix-swap") if swapped else ("subdomain",)
+                best = _better(
+                    best, (DOT_SPLIT_WEIGHT * (SUFFIX_SWAP_WEIGHT if swapped else 1.0), target, reasons)
+                )
         for label in labels:
             for tid in self.index.by_label(label):
                 target = self.index.targets[tid]

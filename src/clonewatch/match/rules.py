@@ -19,6 +19,8 @@ CODE_AFFIX_WEIGHT = 0.85
 SUBDOMAIN_WITH_SUFFIX = 0.8
 SUBDOMAIN_LABEL_ONLY = 0.7
 SUBDOMAIN_MIN_LABEL = 6
+DOT_SPLIT_WEIGHT = 0.75
+DOT_SPLIT_MIN_LABEL = 5
 
 
 def edits_allowed(brand_len: int, budget: int, edits: Sequence[Edit]) -> bool:

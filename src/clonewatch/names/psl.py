@@ -110,6 +110,10 @@ class PublicSuffixList:
 
         return suffix_of
 
+    def suffixes(self) -> list[str]:
+        """Every plain rule (no wildcards or exceptions), sorted: the suffixes one can register under."""
+        return sorted(self._rules)
+
     def is_private(self, suffix: str) -> bool:
         """A suffix from the PSL's private section: a company's namespace (``eu.com``, ``github.io``),
         not a registry's."""

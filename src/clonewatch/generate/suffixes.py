@@ -1,0 +1,48 @@
+"""Every public suffix, ranked by how likely a campaign is to register a look-alike under it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from clonewatch.names import default_psl
+from clonewatch.names.suffixes import abused_suffixes
+
+# The countries these operations target, and the suffixes every business considers first.
+TARGETED_CCTLDS = ("ua", "de", "fr", "us", "il", "it", "pl", "uk", "ee", "lv", "lt", "eu")
+POPULAR = ("com", "net", "org", "info", "biz", "co", "io", "app", "news")
+_COUNTRY_TLD = {"gb": "uk"}
+
+GENUINE_PRIOR = 1.0
+ABUSED_TOP, ABUSED_BOTTOM = 1.0, 0.9
+POPULAR_PRIOR = 0.85
+TLD_PRIOR = 0.45
+SECOND_LEVEL_PRIOR = 0.3
+OTHER_PRIOR = 0.2
+
+
+def ranked_suffixes(genuine_suffix: str, country: str | None = None) -> list[tuple[str, float]]:
+    """(suffix, prior) for every public suffix, best first; the genuine suffix leads, for
+    typos of the real name."""
+    psl = default_psl()
+    ranked: dict[str, float] = {genuine_suffix: GENUINE_PRIOR}
+    abused = abused_suffixes()
+    for rank, suffix in enumerate(abused):
+        ranked.setdefault(suffix, ABUSED_TOP - (ABUSED_TOP - ABUSED_BOTTOM) * rank / max(1, len(abused) - 1))
+    home = _COUNTRY_TLD.get((country or "").lower(), (country or "").lower())
+    _add(ranked, [home, *POPULAR, *TARGETED_CCTLDS] if home else [*POPULAR, *TARGETED_CCTLDS], POPULAR_PRIOR)
+    everything = psl.suffixes()
+    _add(
+        ranked,
+        (s for s in everything if "." not in s and s.isascii() and not s.startswith("xn--")),
+        TLD_PRIOR,
+    )
+    near = {suffix.rsplit(".", 1)[-1] for suffix in ranked}
+    _add(ranked, (s for s in everything if "." in s and s.rsplit(".", 1)[-1] in near), SECOND_LEVEL_PRIOR)
+    _add(ranked, everything, OTHER_PRIOR)
+    return sorted(ranked.items(), key=lambda item: -item[1])
+
+
+def _add(ranked: dict[str, float], suffixes: Iterable[str], prior: float) -> None:
+    for suffix in suffixes:
+        if suffix:
+            ranked.setdefault(suffix, prior)

@@ -1,0 +1,61 @@
+"""`clonewatch generate` as a user runs it, and its output fed back to `clonewatch match`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def records(stdout: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def test_generate_jsonl_for_two_brands(cli: Cli) -> None:
+    result = cli("generate", "spiegel.de", "bild.de", "--limit", "50", "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    rows = records(result.stdout)
+    assert len(rows) == 100
+    assert {row["genuine"] for row in rows} == {"spiegel.de", "bild.de"}
+    first = rows[0]
+    assert set(first) >= {"domain", "unicode", "brand", "genuine", "score", "reasons", "fuzzer", "rank"}
+    assert first["brand"] == "Der Spiegel"
+    assert first["reasons"] == ["suffix-swap"]
+
+
+def test_generated_names_fed_to_match_get_the_same_reasons(cli: Cli) -> None:
+    generated = cli("generate", "t-online.de", "--limit", "400", "--format", "jsonl")
+    rows = records(generated.stdout)
+    names = "".join(f"{row['domain']}\n" for row in rows)
+    matched = cli("match", "-", "--format", "jsonl", stdin=names.encode())
+    hits = {row["domain"]: row for row in records(matched.stdout)}
+    assert len(hits) == len(rows)
+    for row in rows:
+        assert hits[row["domain"]]["reasons"] == row["reasons"], row["domain"]
+        assert hits[row["domain"]]["genuine"] == row["genuine"]
+
+
+def test_generate_with_own_brands_and_chosen_fuzzers(cli: Cli, brands_file: Callable[[str], object]) -> None:
+    brands = brands_file("heimat-news.de,Heimat News\n")
+    result = cli(
+        "generate", "--watchlist", "--brands", str(brands), "--fuzzers", "repetition", "--limit", "20",
+        "--format", "csv",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "rank,score,domain,unicode,brand,genuine,reasons,fuzzer"
+    assert len(lines) == 21
+    assert all(",repetition" in line for line in lines[1:])
+
+
+def test_bad_domain_and_unknown_fuzzer_are_exit_2(cli: Cli) -> None:
+    bad = cli("generate", "not a domain")
+    assert bad.returncode == 2
+    assert "'not a domain' is not a domain name" in bad.stderr
+    unknown = cli("generate", "spiegel.de", "--fuzzers", "typo")
+    assert unknown.returncode == 2
+    assert "unknown fuzzer 'typo'" in unknown.stderr
+    nothing = cli("generate")
+    assert nothing.returncode == 2

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from clonewatch.brands import Brand, load_brands_file
 from clonewatch.match import Matcher
+from clonewatch.testing.dns import LocalDns, TestZones
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -91,3 +92,28 @@ def run_cli(
 @pytest.fixture
 def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     return run_cli
+
+
+LIVE_ZONES = TestZones(
+    records=[
+        ("bildd.lol", "A", "127.0.0.10"),
+        ("bildd.lol", "MX", "10 mail.bildd.lol."),
+        ("blld.live", "AAAA", "::1"),
+        ("spiegel.ltd", "A", "127.0.0.11"),
+        ("spiegel.ltd", "AAAA", "::2"),
+        ("pravda-ua.rest", "MX", "10 mx.pravda-ua.rest."),
+        ("www.fox-news.click", "A", "127.0.0.12"),
+        ("fox-news.click", "CNAME", "www.fox-news.click."),
+    ],
+    wildcard_suffixes={"top": "127.0.0.99"},
+    only_ns=["washingtonpost.pm"],
+    servfail=["bild.cfd"],
+    timeouts=["bild.sbs"],
+)
+
+
+@pytest.fixture(scope="session")
+def local_dns(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalDns]:
+    """NSD (authoritative, root zone included) behind Unbound, on 127.0.1.x; see LIVE_ZONES."""
+    with LocalDns(LIVE_ZONES, tmp_path_factory.mktemp("dns")) as server:
+        yield server

@@ -59,3 +59,30 @@ def test_bad_domain_and_unknown_fuzzer_are_exit_2(cli: Cli) -> None:
     assert "unknown fuzzer 'typo'" in unknown.stderr
     nothing = cli("generate")
     assert nothing.returncode == 2
+
+
+def test_generate_registered_against_a_real_resolver(cli: Cli, local_dns: object) -> None:
+    resolver = local_dns.resolver  # type: ignore[attr-defined]
+    result = cli(
+        "generate", "bild.de", "--limit", "1000", "--registered", "--resolver", resolver,
+        "--dns-timeout", "0.5", "--format", "jsonl",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = {row["domain"]: row for row in records(result.stdout)}
+    assert len(rows) == 1000
+    assert rows["bildd.lol"]["status"] == "registered"
+    assert rows["bildd.lol"]["a"] == ["127.0.0.10"]
+    assert rows["blld.live"]["status"] == "registered"
+    assert rows["bild.top"]["status"] == "wildcard"
+    assert rows["bild.cfd"]["status"] == "error" and rows["bild.cfd"]["error"] == "SERVFAIL"
+    assert rows["bild.sbs"]["status"] == "error" and rows["bild.sbs"]["error"] == "timeout"
+    assert rows["bild.lol"]["status"] == "unregistered"
+    registered = [row for row in rows.values() if row["status"] == "registered"]
+    assert {row["domain"] for row in registered} == {"bildd.lol", "blld.live"}
+    assert "checked 1,000 names" in result.stderr.splitlines()[-1]
+
+
+def test_bad_resolver_is_exit_2(cli: Cli) -> None:
+    result = cli("generate", "bild.de", "--registered", "--resolver", "127.0.0.1:notaport")
+    assert result.returncode == 2
+    assert "bad resolver" in result.stderr

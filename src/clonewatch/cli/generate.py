@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +13,12 @@ from clonewatch.brands import Brand, brand_for
 from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.errors import ClonewatchError
-from clonewatch.generate import DEFAULT_LIMIT, default_fuzzers, fuzzers_named, generate
+from clonewatch.generate import DEFAULT_LIMIT, Candidate, default_fuzzers, fuzzers_named, generate
 from clonewatch.generate.fuzzers import SUFFIX_FUZZER
+from clonewatch.probe import DnsFacts, ResolverSettings, check_names
 
 GENERATE_COLUMNS = ("rank", "score", "domain", "unicode", "brand", "genuine", "reasons", "fuzzer")
+DNS_COLUMNS = ("status", "a", "aaaa", "ns", "mx", "error")
 
 
 def generate_command(
@@ -31,6 +34,18 @@ def generate_command(
     fuzzers: Annotated[
         str | None, typer.Option(help="Comma-separated fuzzer names (default: all, with tld-swap).")
     ] = None,
+    registered: Annotated[
+        bool, typer.Option("--registered", help="Resolve every candidate and report its DNS status.")
+    ] = False,
+    resolver: Annotated[
+        str | None, typer.Option(help="DNS server as HOST:PORT (default: the system's resolver).")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="DNS queries in flight at once.")] = 100,
+    dns_timeout: Annotated[float, typer.Option(min=0.05, help="Seconds to wait for one DNS answer.")] = 2.0,
+    retries: Annotated[int, typer.Option(min=0, help="Retries of a query that timed out.")] = 1,
+    rate: Annotated[
+        float, typer.Option(min=0, help="At most this many queries per second (0: no limit).")
+    ] = 0,
     output_format: Annotated[
         OutputFormat | None,
         typer.Option("--format", help="Output format (default: table on a terminal, jsonl when piped)."),
@@ -39,7 +54,9 @@ def generate_command(
     """Generate ranked look-alikes of genuine domains: every dnstwist fuzzer, combinations with
     every public suffix and with affix words, best first (the names campaigns register first).
 
-    Each candidate carries the score and reasons `clonewatch match` would give it.
+    Each candidate carries the score and reasons `clonewatch match` would give it. With
+    --registered each also gets a, aaaa, ns, mx and a status: registered, unregistered, wildcard
+    (its suffix answers for every name) or error (SERVFAIL, timeout, REFUSED: never "registered").
     """
     watched = load_brands(brands)
     try:
@@ -47,22 +64,63 @@ def generate_command(
         chosen_fuzzers = fuzzers_named(names) if names else default_fuzzers()
         suffix_swaps = names is None or SUFFIX_FUZZER in names
         targets = _brands_to_generate(domains or [], watched, watchlist=watchlist)
+        settings = ResolverSettings.parse(
+            resolver, concurrency=concurrency, timeout=dns_timeout, retries=retries, rate=rate
+        )
     except ClonewatchError as exc:
         fail(exc)
-    writer = RecordWriter(
-        choose_format(output_format, sys.stdout), GENERATE_COLUMNS, title="look-alike candidates"
-    )
+    columns = GENERATE_COLUMNS + DNS_COLUMNS if registered else GENERATE_COLUMNS
+    writer = RecordWriter(choose_format(output_format, sys.stdout), columns, title="look-alike candidates")
+    progress = _DnsProgress()
     try:
         for brand in targets:
-            for candidate in generate(brand, limit=limit, fuzzers=chosen_fuzzers, suffix_swaps=suffix_swaps):
-                writer.write(candidate.to_dict())
+            candidates = generate(brand, limit=limit, fuzzers=chosen_fuzzers, suffix_swaps=suffix_swaps)
+            if not registered:
+                writer.write_all(candidate.to_dict() for candidate in candidates)
+                continue
+            batch = {candidate.domain: candidate for candidate in candidates}
+
+            def emit(facts: DnsFacts, batch: dict[str, Candidate] = batch) -> None:
+                progress.count(facts)
+                writer.write(batch[facts.domain].to_dict() | facts.to_dict())
+
+            check_names(list(batch), settings, emit)
+    except ClonewatchError as exc:
+        writer.close()
+        fail(exc)
     except KeyboardInterrupt:
         writer.close()
+        progress.summary(interrupted=True)
         raise typer.Exit(130) from None
     writer.close()
+    if registered:
+        progress.summary()
 
 
 generate_command.__doc__ = f"{generate_command.__doc__}\n\n{EXIT_CODES_HELP}"
+
+
+class _DnsProgress:
+    """Counts statuses; a live line on a terminal's standard error, a summary at the end."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.live = sys.stderr.isatty()
+
+    def count(self, facts: DnsFacts) -> None:
+        self.counts[str(facts.status)] += 1
+        total = sum(self.counts.values())
+        if self.live and total % 500 == 0:
+            print(f"\rchecked {total:,} names ({self._parts()})", end="", file=sys.stderr, flush=True)
+
+    def _parts(self) -> str:
+        return ", ".join(f"{count:,} {status}" for status, count in sorted(self.counts.items()))
+
+    def summary(self, *, interrupted: bool = False) -> None:
+        state = "interrupted after checking" if interrupted else "checked"
+        prefix = "\n" if self.live else ""
+        total = sum(self.counts.values())
+        print(f"{prefix}clonewatch: {state} {total:,} names ({self._parts() or 'none'})", file=sys.stderr)
 
 
 def _brands_to_generate(domains: list[str], watched: list[Brand], *, watchlist: bool) -> list[Brand]:

@@ -86,3 +86,26 @@ def test_bad_resolver_is_exit_2(cli: Cli) -> None:
     result = cli("generate", "bild.de", "--registered", "--resolver", "127.0.0.1:notaport")
     assert result.returncode == 2
     assert "bad resolver" in result.stderr
+
+
+def test_ctrl_c_during_dns_checks_stops_cleanly(local_dns: object) -> None:
+    import signal
+    import time
+
+    from tests.conftest import CLONEWATCH
+
+    resolver = local_dns.resolver  # type: ignore[attr-defined]
+    process = subprocess.Popen(
+        [str(CLONEWATCH), "generate", "bild.de", "--limit", "50000", "--registered", "--resolver", resolver,
+         "--concurrency", "4", "--format", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    time.sleep(4.0)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    text = stderr.decode()
+    assert "Traceback" not in text
+    assert "interrupted after checking" in text.splitlines()[-1]
+    assert stdout.count(b"\n") < 50000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,7 +15,9 @@ from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.errors import ClonewatchError
 from clonewatch.generate import DEFAULT_LIMIT, Candidate, default_fuzzers, fuzzers_named, generate
 from clonewatch.generate.fuzzers import SUFFIX_FUZZER
-from clonewatch.probe import DnsFacts, ResolverSettings, check_names
+
+if TYPE_CHECKING:
+    from clonewatch.probe import DnsFacts
 
 GENERATE_COLUMNS = ("rank", "score", "domain", "unicode", "brand", "genuine", "reasons", "fuzzer")
 DNS_COLUMNS = ("status", "a", "aaaa", "ns", "mx", "error")
@@ -58,6 +60,8 @@ def generate_command(
     --registered each also gets a, aaaa, ns, mx and a status: registered, unregistered, wildcard
     (its suffix answers for every name) or error (SERVFAIL, timeout, REFUSED: never "registered").
     """
+    from clonewatch.probe import ResolverSettings, check_names  # dnspython loads only for this command
+
     watched = load_brands(brands)
     try:
         names = [name.strip() for name in fuzzers.split(",")] if fuzzers else None

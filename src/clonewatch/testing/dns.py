@@ -143,6 +143,8 @@ class LocalDns:
                 f'  logfile: "{work}/nsd.log"',
                 "  server-count: 1",
                 "  do-ip6: no",
+                "  rrl-ratelimit: 0",  # NSD rate-limits answers by default: not here
+                "  rrl-whitelist-ratelimit: 0",
                 "remote-control:",
                 "  control-enable: no",
                 *(f'zone:\n  name: "{name}"\n  zonefile: "{file}"' for name, file in zones),

@@ -1,0 +1,76 @@
+"""bench/generate: command line. Parses the flags with the standard library, then makes sure it runs
+under the project's venv (clonewatch is driven in-process through its Python API)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SEED = 20250130
+_REEXEC_GUARD = "BENCH_GENERATE_REEXEC"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="bench/generate",
+        description="clonewatch's look-alike generator and DNS checker against dnstwist 20250130: "
+        "candidates, time, recall on the Doppelganger look-alikes; DNS names/s and correctness.",
+    )
+    p.add_argument(
+        "--limit", type=int, default=100_000, help="clonewatch candidates per brand (default 100000)"
+    )
+    p.add_argument(
+        "--dns-names",
+        type=int,
+        default=20_000,
+        help="names resolved by each tool in the DNS part (default 20000)",
+    )
+    p.add_argument("--skip-dnstwist", action="store_true", help="run clonewatch only")
+    p.add_argument("--skip-dns", action="store_true", help="skip the DNS part")
+    p.add_argument(
+        "--dnstwist-threads", type=int, default=0, help="dnstwist scanner threads (default: its CLI default)"
+    )
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the planted DNS test zones")
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=PROJECT_ROOT.parent / "shared" / "data",
+        help="directory with dev_brands.txt and doppelganger_dev.csv",
+    )
+    p.add_argument(
+        "--out-dir", type=Path, default=PROJECT_ROOT / "bench" / "out", help="work and result directory"
+    )
+    args = p.parse_args(argv)
+    if args.limit < 1:
+        p.error("--limit must be positive")
+    if args.dns_names < 1:
+        p.error("--dns-names must be positive")
+    if args.dnstwist_threads < 0:
+        p.error("--dnstwist-threads must not be negative")
+    return args
+
+
+def ensure_project_python(argv: list[str] | None) -> None:
+    """Re-run this script with the project's ``.venv`` interpreter when clonewatch cannot be imported."""
+    if importlib.util.find_spec("clonewatch") is not None:
+        return
+    python = PROJECT_ROOT / ".venv" / "bin" / "python"
+    if os.environ.get(_REEXEC_GUARD) or not python.exists():
+        raise SystemExit(f"bench/generate: clonewatch is not importable; run ./run test first ({python})")
+    os.environ[_REEXEC_GUARD] = "1"
+    script = PROJECT_ROOT / "bench" / "generate"
+    args = sys.argv[1:] if argv is None else argv
+    os.execv(str(python), [str(python), str(script), *args])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    ensure_project_python(argv)
+    # Imported only now: the suite needs clonewatch, which the interpreter above may not have had.
+    from genbench.suite import run
+
+    return run(args)

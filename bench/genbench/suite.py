@@ -1,0 +1,294 @@
+"""bench/generate: the whole run — generation and recall for both tools, then the DNS part, the report
+on stdout and ``generate.json``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from clonewatch.brands import Brand, load_brands_file
+from clonewatch.names import default_psl
+from genbench import cwgen, dnsrun, report
+from genbench.cli import PROJECT_ROOT
+from genbench.dnsrun import DnsRun
+from genbench.inputs import DataPaths, SuffixRules, read_lookalikes, read_public_suffixes
+from genbench.load import LoadMeter
+from genbench.log import progress
+from genbench.results import GenRun, Recall, recall, targets_by_brand
+from genbench.rival import RIVAL_VERSION, Rival, RivalError
+from genbench.zones import NSD_NO_RATE_LIMIT, DnsPlan, build_plan
+
+FOCUS_BRAND = "washingtonpost.com"
+TARGET_SECONDS = 2.0
+TARGET_LIMIT = 100_000
+
+
+def dns_names(runs: list[list[str]], wanted: int) -> list[str]:
+    """The first ``ceil(wanted / brands)`` candidates of every brand, brand after brand, without
+    duplicates, cut at ``wanted``."""
+    names: dict[str, None] = {}
+    for head in runs:
+        names.update(dict.fromkeys(head))
+    return list(names)[:wanted]
+
+
+def clonewatch_generation(
+    brands: list[Brand], limit: int, targets: dict[str, set[str]], keep: int, paths: DataPaths
+) -> GenRun:
+    """The in-process API run (load measured), then one CLI run for the focus brand."""
+    with LoadMeter() as meter:
+        run = cwgen.run_clonewatch(brands, limit, targets, keep, FOCUS_BRAND)
+    run.notes["load"] = meter.as_json()
+    if any(FOCUS_BRAND in brand.domains for brand in brands):
+        executable = PROJECT_ROOT / ".venv" / "bin" / "clonewatch"
+        run.notes["cli"] = cwgen.cli_end_to_end(
+            executable, FOCUS_BRAND, paths.dev_brands, limit, paths.out / "clonewatch"
+        )
+    return run
+
+
+def dnstwist_generation(
+    rival: Rival, domains: list[str], psl: SuffixRules, targets: dict[str, set[str]]
+) -> list[GenRun]:
+    """dnstwist with every public suffix as its tld_dictionary, and with its defaults (none)."""
+    runs = []
+    for key, label, tlds in (
+        ("dnstwist-psl", f"dnstwist {RIVAL_VERSION}, every public suffix", psl.suffixes),
+        ("dnstwist-default", f"dnstwist {RIVAL_VERSION}, defaults", None),
+    ):
+        with LoadMeter() as meter:
+            run = rival.generate(key, label, domains, tlds, targets)
+        run.notes["load"] = meter.as_json()
+        runs.append(run)
+    return runs
+
+
+def dns_part(
+    plan: DnsPlan, rival: Rival | None, threads: int | None, out: Path
+) -> tuple[list[DnsRun], dict[str, dict[str, dict[str, int]]], dict[str, dict[str, Any]]]:
+    """Both tools on the same names, each against its own fresh resolver (cold cache)."""
+    runs = [dnsrun.run_clonewatch(plan, out / "dns-clonewatch")]
+    if rival is not None:
+        try:
+            runs.append(dnsrun.run_dnstwist(plan, out / "dns-dnstwist", rival, threads))
+        except RivalError as exc:
+            progress(f"dnstwist: DNS scan failed: {exc}")
+    matrices = {run.key: dnsrun.confusion(plan, run) for run in runs}
+    checks = {run.key: dnsrun.correctness(plan, run) for run in runs}
+    return runs, matrices, checks
+
+
+def print_generation(gen_runs: list[GenRun], recalls: dict[str, Recall], limit: int) -> str:
+    """Generation and recall paragraphs; returns the Markdown table."""
+    print(f"\n## Generation: {len(gen_runs[0].brands)} brands of dev_brands.txt\n")
+    for run in gen_runs:
+        for line in report.generation_lines(run, FOCUS_BRAND):
+            print(line)
+    cw = gen_runs[0]
+    slowest = cw.max_run
+    if limit == TARGET_LIMIT and slowest is not None:
+        verdict = "met" if slowest.seconds < TARGET_SECONDS else "NOT met"
+        print(
+            f'target "{TARGET_LIMIT:,} ranked candidates for one brand in under {TARGET_SECONDS:.0f} s": '
+            f"{verdict} (slowest brand {slowest.brand}, {slowest.seconds:.2f} s)"
+        )
+    cli = cw.notes.get("cli")
+    if cli:
+        print(
+            f"clonewatch CLI end to end (`clonewatch generate {FOCUS_BRAND} --limit {limit} --format jsonl`, "
+            f"interpreter start and JSON output included): {cli['wall_s']:.2f} s, {cli['lines']:,} lines"
+        )
+    print(
+        f"\n## Recall on the look-alike rows of doppelganger_dev.csv ({next(iter(recalls.values())).rows})\n"
+    )
+    for run in gen_runs:
+        if run.key in recalls:
+            for line in report.recall_lines(run, recalls[run.key]):
+                print(line)
+    return report.generation_table(gen_runs, recalls, FOCUS_BRAND)
+
+
+def print_dns(
+    plan: DnsPlan,
+    runs: list[DnsRun],
+    matrices: dict[str, dict[str, dict[str, int]]],
+    checks: dict[str, dict[str, Any]],
+) -> tuple[str, float | None, float | None]:
+    """DNS paragraphs; returns the Markdown table and the clonewatch / dnstwist ratios."""
+    counts = ", ".join(f"{k} {v:,}" for k, v in sorted(plan.counts.items()))
+    print(
+        f"\n## DNS: {len(plan.names):,} candidate names ({counts}); wildcard suffix .{plan.wildcard_suffix}\n"
+    )
+    for run in runs:
+        for line in report.dns_lines(run, matrices[run.key], checks[run.key]):
+            print(line)
+    by_key = {run.key: run for run in runs}
+    cw, tw = by_key.get("clonewatch"), by_key.get("dnstwist")
+    names_ratio = report.ratio(cw.names_per_s if cw else None, tw.names_per_s if tw else None)
+    queries_ratio = report.ratio(cw.queries_per_s if cw else None, tw.queries_per_s if tw else None)
+    if tw is not None:
+        by_class = tw.notes["thread_seconds_by_class"]
+        print(
+            f"dnstwist thread time: {tw.notes['thread_seconds_total']:,.1f} s over "
+            f"{tw.notes['threads']} threads, of which "
+            + ", ".join(f"{cls} names {sec:.1f} s" for cls, sec in by_class.items())
+        )
+    if names_ratio is not None:
+        queries = "—" if queries_ratio is None else f"{queries_ratio:.2f}x"
+        print(f"clonewatch / dnstwist: {names_ratio:.2f}x names/s, {queries} queries/s")
+    return report.dns_table(runs, checks), names_ratio, queries_ratio
+
+
+def run(args: argparse.Namespace) -> int:
+    out_dir: Path = args.out_dir.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = DataPaths(PROJECT_ROOT, args.data_dir.resolve(), out_dir)
+    for needed in (paths.dev_brands, paths.doppelganger_csv, paths.psl):
+        if not needed.is_file():
+            print(f"bench/generate: missing input {needed}", file=sys.stderr)
+            return 2
+    brands = load_brands_file(paths.dev_brands)
+    domains = [brand.main_domain for brand in brands]
+    looks = read_lookalikes(paths.doppelganger_csv)
+    targets = targets_by_brand(looks)
+    psl = read_public_suffixes(paths.psl)
+    rival: Rival | None = None
+    wheel: dict[str, list[str]] = {}
+    if not args.skip_dnstwist:
+        rival = Rival(out_dir)
+        try:
+            rival.ensure_installed()
+        except (RivalError, OSError) as exc:
+            print(f"bench/generate: {exc}", file=sys.stderr)
+            return 2
+        wheel = rival.wheel_files()
+        progress(f"dnstwist: wheel files: {', '.join(wheel['all'])}; dictionaries: {wheel['data'] or 'none'}")
+
+    keep = 0 if args.skip_dns else math.ceil(args.dns_names / len(brands))
+    gen_runs = [clonewatch_generation(brands, args.limit, targets, keep, paths)]
+    if rival is not None:
+        gen_runs += dnstwist_generation(rival, domains, psl, targets)
+    recalls = {run.key: recall(run, looks) for run in gen_runs if not run.error}
+
+    plan: DnsPlan | None = None
+    dns_runs: list[DnsRun] = []
+    matrices: dict[str, dict[str, dict[str, int]]] = {}
+    checks: dict[str, dict[str, Any]] = {}
+    if not args.skip_dns:
+        names = dns_names([brand.head for brand in gen_runs[0].brands], args.dns_names)
+        genuine_suffixes = {default_psl().suffix_of(domain) for domain in domains}
+        plan = build_plan(names, genuine_suffixes, args.seed)
+        progress(f"dns: {len(names):,} names; planted {plan.counts}; wildcard suffix .{plan.wildcard_suffix}")
+        dns_runs, matrices, checks = dns_part(plan, rival, args.dnstwist_threads or None, out_dir)
+
+    print(f"\n# bench/generate: clonewatch vs dnstwist {RIVAL_VERSION}\n")
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}; clonewatch limit {args.limit:,} per brand"
+    )
+    if rival is not None:
+        data = ", ".join(wheel["data"]) or "none (the wheel holds only dnstwist.py): dictionary=[]"
+        print(
+            f"dnstwist tld_dictionary: {len(psl.suffixes):,} public suffixes ({psl.icann:,} ICANN, "
+            f"{psl.private:,} private; {psl.skipped_wildcard} wildcard and {psl.skipped_exception} exception "
+            f"rules skipped, {psl.idn_punycoded} IDN rules as punycode, {psl.idn_skipped} skipped); "
+            f"bundled dictionaries: {data}"
+        )
+    gen_table = print_generation(gen_runs, recalls, args.limit)
+    dns_table, names_ratio, queries_ratio = ("", None, None)
+    if plan is not None:
+        dns_table, names_ratio, queries_ratio = print_dns(plan, dns_runs, matrices, checks)
+    markdown = gen_table + ("\n\n" + dns_table if dns_table else "")
+    print("\n## Summary\n")
+    print(markdown)
+
+    result: dict[str, Any] = {
+        "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "inputs": {
+            "brands": domains,
+            "brands_file": str(paths.dev_brands),
+            "lookalikes_file": str(paths.doppelganger_csv),
+            "lookalike_rows": len(looks),
+            "psl": {k: v for k, v in asdict(psl).items() if k != "suffixes"}
+            | {"suffixes": len(psl.suffixes)},
+            "dnstwist_wheel_files": wheel,
+        },
+        "limit": args.limit,
+        "generation": [_gen_json(run) for run in gen_runs],
+        "recall": {key: value.as_json() for key, value in recalls.items()},
+        "dns": None
+        if plan is None
+        else {
+            "names": len(plan.names),
+            "seed": plan.seed,
+            "planted": plan.counts,
+            "wildcard_suffix": plan.wildcard_suffix,
+            "nsd_extra_options": list(NSD_NO_RATE_LIMIT),
+            "servfail": plan.zones.servfail,
+            "timeouts": plan.zones.timeouts,
+            "runs": [_dns_json(run) for run in dns_runs],
+            "verdicts_by_planted_kind": matrices,
+            "correctness": checks,
+            "ratio_names_per_s_clonewatch_over_dnstwist": _round(names_ratio, 3),
+            "ratio_queries_per_s_clonewatch_over_dnstwist": _round(queries_ratio, 3),
+        },
+        "markdown": markdown,
+    }
+    (out_dir / "generate.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    progress(f"wrote {out_dir / 'generate.json'}")
+    cw_check = checks.get("clonewatch")
+    failed = any(run.error for run in gen_runs) or (
+        cw_check is not None and any(cw_check["called_registered"].values())
+    )
+    return 1 if failed else 0
+
+
+def _gen_json(run: GenRun) -> dict[str, Any]:
+    return {
+        "key": run.key,
+        "tool": run.label,
+        "error": run.error,
+        "candidates": run.total,
+        "median_per_brand": run.median_count,
+        "seconds_total": round(run.total_seconds, 3),
+        "seconds_median": _round(run.median_seconds, 3),
+        "seconds_max": _round(run.max_run.seconds if run.max_run else None, 3),
+        "slowest_brand": run.max_run.brand if run.max_run else None,
+        f"seconds_{FOCUS_BRAND}": _round(run.seconds_for(FOCUS_BRAND), 3),
+        "per_brand": [
+            {"brand": b.brand, "candidates": b.count, "seconds": round(b.seconds, 3)} for b in run.brands
+        ],
+        "notes": run.notes,
+    }
+
+
+def _dns_json(run: DnsRun) -> dict[str, Any]:
+    return {
+        "key": run.key,
+        "tool": run.tool,
+        "names": run.names,
+        "wall_s": round(run.wall_s, 3),
+        "names_per_s": _round(run.names_per_s, 1),
+        "queries": run.queries,
+        "queries_per_s": _round(run.queries_per_s, 1),
+        "resolver": run.resolver,
+        "load": run.load,
+        "notes": run.notes,
+    }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)

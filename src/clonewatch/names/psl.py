@@ -67,11 +67,10 @@ class PublicSuffixList:
                 in_private = False
             if not line or line.startswith("//"):
                 continue
-            rule = line.split()[0]
+            rule = line.split()[0].lower()
             try:
-                ascii_rule = ".".join(
-                    part if part == "*" or part.startswith("!") else idna.encode(part, uts46=True).decode()
-                    for part in rule.split(".")
+                ascii_rule = (
+                    rule if rule.isascii() else ".".join(_ascii_label(part) for part in rule.split("."))
                 )
             except idna.IDNAError:
                 continue
@@ -134,6 +133,10 @@ class PublicSuffixList:
         front = host[: -len(suffix) - 1]
         sub, _, label = front.rpartition(".")
         return SuffixSplit(sub, label, suffix)
+
+
+def _ascii_label(part: str) -> str:
+    return part if part.isascii() else idna.encode(part, uts46=True).decode()
 
 
 @cache

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-import dns.asyncquery
 import dns.exception
-import dns.message
 import dns.rcode
 import dns.rdatatype
 import dns.resolver
 
 from clonewatch.errors import InputError
 from clonewatch.names import default_psl
+from clonewatch.probe.transport import UdpClient, records_of
+
+REORDER_WINDOW = 5000
 
 
 class DnsStatus(StrEnum):
@@ -98,20 +100,26 @@ class LivenessChecker:
         self.settings = settings
         self.server = settings.nameserver or _system_nameserver()
         self.queries = 0
+        self._client = UdpClient(self.server, settings.port)
         self._gate = asyncio.Semaphore(settings.concurrency)
         self._next_slot = 0.0
         self._wildcards: dict[str, asyncio.Task[frozenset[str]]] = {}
 
     async def check_all(self, names: Sequence[str], on_result: Callable[[DnsFacts], None]) -> None:
-        """Check every name, calling ``on_result`` in input order as results become ready."""
-        window = max(1, self.settings.concurrency)
-        pending: list[asyncio.Task[DnsFacts]] = []
-        index = 0
-        while index < len(names) or pending:
-            while index < len(names) and len(pending) < window:
-                pending.append(asyncio.ensure_future(self.check(names[index])))
-                index += 1
-            on_result(await pending.pop(0))
+        """Check every name, calling ``on_result`` in input order as results become ready. Up to
+        REORDER_WINDOW names are under way at once (the semaphore bounds the queries), so a name
+        that times out does not starve the others."""
+        await self._client.open()
+        try:
+            pending: deque[asyncio.Task[DnsFacts]] = deque()
+            index = 0
+            while index < len(names) or pending:
+                while index < len(names) and len(pending) < REORDER_WINDOW:
+                    pending.append(asyncio.ensure_future(self.check(names[index])))
+                    index += 1
+                on_result(await pending.popleft())
+        finally:
+            self._client.close()
 
     async def check(self, domain: str) -> DnsFacts:
         first = await self._ask(domain, dns.rdatatype.A)
@@ -153,26 +161,23 @@ class LivenessChecker:
 
     async def _ask(self, name: str, rdtype: dns.rdatatype.RdataType) -> _Answer:
         settings = self.settings
-        query = dns.message.make_query(name, rdtype)
         for _attempt in range(settings.retries + 1):
             await self._throttle()
             async with self._gate:
                 self.queries += 1
                 try:
-                    response, _ = await dns.asyncquery.udp_with_fallback(
-                        query, self.server, timeout=settings.timeout, port=settings.port
-                    )
-                except dns.exception.Timeout:
+                    response = await self._client.query(name, rdtype, settings.timeout)
+                except (TimeoutError, dns.exception.Timeout):
                     continue
-                except (OSError, dns.exception.DNSException) as exc:
+                except (OSError, ValueError, dns.exception.DNSException) as exc:
                     return _Answer(None, error=f"{type(exc).__name__}: {exc}")
-            rcode = response.rcode()
+            rcode = response.rcode
             if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
-                return _Answer(rcode, error=dns.rcode.to_text(rcode))
-            records = [
-                item.to_text() for rrset in response.answer if rrset.rdtype == rdtype for item in rrset
-            ]
-            return _Answer(rcode, records)
+                return _Answer(rcode, error=dns.rcode.to_text(dns.rcode.Rcode.make(rcode)))
+            try:
+                return _Answer(rcode, records_of(response, rdtype))
+            except dns.exception.DNSException as exc:
+                return _Answer(None, error=f"malformed answer: {exc}")
         return _Answer(None, error="timeout")
 
     async def _throttle(self) -> None:

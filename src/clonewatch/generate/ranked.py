@@ -13,7 +13,7 @@ import idna
 from clonewatch.brands import Brand
 from clonewatch.generate.fuzzers import SUFFIX_FUZZER, Fuzzer, Seed, default_fuzzers, preferred_affixes
 from clonewatch.generate.suffixes import ranked_suffixes
-from clonewatch.match import Matcher, Target
+from clonewatch.match import Match, Matcher, Target
 from clonewatch.match.affixes import COUNTRY_CODES, NEWS_WORDS
 from clonewatch.match.edits import explain
 from clonewatch.match.rules import NEAR_MISS
@@ -84,6 +84,8 @@ def generate(
     suffix_lists = {
         target.suffix: ranked_suffixes(target.suffix, brand.country) for target in matcher.index.targets
     }
+    special = _special_suffixes(matcher, suffix_lists)
+    verdicts: dict[tuple[int, str], Match | None] = {}
     heap: list[tuple[float, int, int]] = [(-variants[0].strength, 0, 0)]
     seen = {(0, 0)}
     emitted: set[str] = set()
@@ -105,14 +107,18 @@ def generate(
         name = variant.on(suffix, _unicode_suffix(suffix))
         if name.ascii in emitted or len(name.ascii) > MAX_HOST:
             continue
-        hit = matcher.match(name)
+        # match() depends on the suffix only through these classes, so one verdict serves them all
+        suffix_class = suffix if suffix in special else str(matcher.suspect_suffix(suffix))
+        known = verdicts.get((i, suffix_class), _UNSEEN)
+        hit = matcher.match(name) if known is _UNSEEN else known
+        verdicts[(i, suffix_class)] = hit
         if hit is None:
             continue
         emitted.add(name.ascii)
         rank += 1
         yield Candidate(
-            domain=hit.domain,
-            unicode=hit.unicode,
+            domain=name.ascii,
+            unicode=name.unicode,
             brand=hit.brand,
             genuine=hit.genuine,
             score=hit.score,
@@ -120,6 +126,21 @@ def generate(
             fuzzer=variant.fuzzer,
             rank=rank,
         )
+
+
+_UNSEEN = Match("", "", "", "", 0.0, ())
+
+
+def _special_suffixes(matcher: Matcher, suffix_lists: dict[str, list[tuple[str, float]]]) -> frozenset[str]:
+    """Suffixes on which match() may judge a variant differently from other suffixes of its class:
+    the genuine suffixes and any suffix that is, or lies under, a genuine domain (gouv.fr)."""
+    genuine = list(matcher.index.genuine)
+    special = {target.suffix for target in matcher.index.targets}
+    for suffixes in suffix_lists.values():
+        for suffix, _prior in suffixes:
+            if any(suffix == domain or suffix.endswith(f".{domain}") for domain in genuine):
+                special.add(suffix)
+    return frozenset(special)
 
 
 def _variants(

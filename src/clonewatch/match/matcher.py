@@ -133,7 +133,7 @@ class Matcher:
         swapped = name.suffix != target.suffix
         if target.weak and (
             any(edit.reason != "homoglyph" for edit in edits)
-            or (swapped and not self._suspect_suffix(name.suffix))
+            or (swapped and not self.suspect_suffix(name.suffix))
         ):
             return None
         reasons = [*extra, *(edit.reason for edit in edits)]
@@ -183,14 +183,14 @@ class Matcher:
                 strong_affix = strong_affix or token in target.fragments
                 known = token in COUNTRY_CODES or token in LANGUAGE_CODES or token in target.fragments
                 score *= CODE_AFFIX_WEIGHT if known else AFFIX_WEIGHT
-        if target.weak and not strong_affix and not self._suspect_suffix(name.suffix):
+        if target.weak and not strong_affix and not self.suspect_suffix(name.suffix):
             return None
         if name.suffix != target.suffix:
             reasons.append("suffix-swap")
             score *= SUFFIX_SWAP_WEIGHT
         return score, target, unique(reasons)
 
-    def _suspect_suffix(self, suffix: str) -> bool:
+    def suspect_suffix(self, suffix: str) -> bool:
         """Suffixes where even a weak label is suspicious: abused ones, and private namespaces
         posing as a registry (``eu.com``, ``com.de``)."""
         return suffix in self._abused or ("." in suffix and self._psl.is_private(suffix))

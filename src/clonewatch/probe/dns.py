@@ -19,7 +19,7 @@ from clonewatch.errors import InputError
 from clonewatch.names import default_psl
 from clonewatch.probe.transport import UdpClient, records_of
 
-REORDER_WINDOW = 5000
+REORDER_WINDOW = 10_000  # about the names checked while one name times out, retries included
 
 
 class DnsStatus(StrEnum):

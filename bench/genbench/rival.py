@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchkit.venv import pip_install
 from genbench.inputs import to_ascii, write_lines
 from genbench.log import progress
 from genbench.results import BrandRun, GenRun, positions_of
@@ -65,21 +65,7 @@ class Rival:
         if self.installed_version() == RIVAL_VERSION:
             return
         progress(f"dnstwist: installing dnstwist=={RIVAL_VERSION} dnspython into {self.venv}")
-        if not self.python.exists():
-            subprocess.run([sys.executable, "-m", "venv", str(self.venv)], check=True)
-        subprocess.run(
-            [
-                str(self.python),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                f"dnstwist=={RIVAL_VERSION}",
-                "dnspython",
-            ],
-            check=True,
-        )
+        pip_install(self.venv, [f"dnstwist=={RIVAL_VERSION}", "dnspython"])
         if self.installed_version() != RIVAL_VERSION:
             raise RivalError(f"dnstwist {RIVAL_VERSION} did not install into {self.venv}")
 

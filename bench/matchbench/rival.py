@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchkit.venv import pip_install
 from matchbench.log import progress
 from matchbench.procmon import RunStats, run_monitored
 
@@ -63,20 +63,7 @@ class Rival:
         if self.installed_version() == RIVAL_VERSION and self.exe.exists():
             return
         progress(f"rival: installing opensquat=={RIVAL_VERSION} into {self.venv}")
-        if not self.python.exists():
-            subprocess.run([sys.executable, "-m", "venv", str(self.venv)], check=True)
-        subprocess.run(
-            [
-                str(self.python),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                f"opensquat=={RIVAL_VERSION}",
-            ],
-            check=True,
-        )
+        pip_install(self.venv, [f"opensquat=={RIVAL_VERSION}"])
         if self.installed_version() != RIVAL_VERSION:
             raise RivalError(f"opensquat {RIVAL_VERSION} did not install into {self.venv}")
 

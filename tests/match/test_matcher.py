@@ -200,3 +200,25 @@ def test_government_namespaces(news_matcher: Matcher, name: str, reasons: tuple[
 @pytest.mark.parametrize("name", ["mfa.com", "mfa.co.uk", "mfa.de", "mfaq.com", "faz.co.za"])
 def test_weak_labels_need_a_suspicious_suffix(news_matcher: Matcher, name: str) -> None:
     assert match_one(news_matcher, name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "reasons"),
+    [
+        ("bildnews.top", ("affix:news", "suffix-swap")),
+        ("zeitonline.live", ("affix:online", "suffix-swap")),
+        ("faz.agency", ("suffix-swap",)),
+        ("faz.ltd", ("suffix-swap",)),
+    ],
+)
+def test_short_brands_with_news_words_and_new_generic_suffixes(
+    news_matcher: Matcher, name: str, reasons: tuple[str, ...]
+) -> None:
+    hit = match_one(news_matcher, name)
+    assert hit is not None
+    assert hit.reasons == reasons
+
+
+@pytest.mark.parametrize("name", ["faz.com", "faz.net.au", "bildungnews.de", "weltpostkarte.de"])
+def test_still_clean(news_matcher: Matcher, name: str) -> None:
+    assert match_one(news_matcher, name) is None

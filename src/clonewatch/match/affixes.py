@@ -38,6 +38,8 @@ OTHER_WORDS = frozenset(
 )
 AFFIX_WORDS = NEWS_WORDS | OTHER_WORDS
 CONCAT_MIN_BRAND = 6
+# Labels shorter than CONCAT_MIN_BRAND take glued news words of this length or more (``bildnews``).
+SHORT_CONCAT_MIN_WORD = 4
 GENERIC_MIN_BRAND = 10
 
 
@@ -66,7 +68,7 @@ def is_affix_token(
             or token in LANGUAGE_CODES
             or ((namespace or brand_len >= GENERIC_MIN_BRAND) and 2 <= len(token) <= 20 and token.isalnum())
         )
-    return brand_len >= CONCAT_MIN_BRAND and token in NEWS_WORDS
+    return token in NEWS_WORDS and (brand_len >= CONCAT_MIN_BRAND or len(token) >= SHORT_CONCAT_MIN_WORD)
 
 
 def distinctive_length(label: str) -> int:

@@ -10,7 +10,13 @@ import ahocorasick
 from rapidfuzz.distance import OSA
 
 from clonewatch.brands import Brand, generic_labels
-from clonewatch.match.affixes import CONCAT_MIN_BRAND, distinctive_length, suffix_fragments
+from clonewatch.match.affixes import (
+    CONCAT_MIN_BRAND,
+    NEWS_WORDS,
+    SHORT_CONCAT_MIN_WORD,
+    distinctive_length,
+    suffix_fragments,
+)
 from clonewatch.names import default_psl
 from clonewatch.names.suffixes import is_government_suffix
 
@@ -104,8 +110,9 @@ def _containment_keys(target: Target) -> list[tuple[str, int]]:
         after = [f"-{f}" for f in target.fragments] + fragments
         before = [f"{f}-" for f in target.fragments] + fragments
     else:
-        after = ["-", *_DIGITS, *fragments]
-        before = ["-", *_DIGITS, *fragments]
+        words = [word for word in NEWS_WORDS if len(word) >= SHORT_CONCAT_MIN_WORD]
+        after = ["-", *_DIGITS, *fragments, *words]
+        before = ["-", *_DIGITS, *fragments, *words]
     return [(f"{label}{glue}", len(glue)) for glue in after] + [(f"{glue}{label}", 0) for glue in before]
 
 

@@ -26,7 +26,7 @@ from clonewatch.match.rules import (
 )
 from clonewatch.names import Confusables, DomainName, default_confusables, default_psl
 from clonewatch.names.confusables import transliterate
-from clonewatch.names.suffixes import abused_suffix_set
+from clonewatch.names.suffixes import abused_suffix_set, is_new_gtld
 
 # A label of one or two characters (``ga`` for ga.de) identifies nothing on its own: only the
 # genuine domain inside a subdomain, or the genuine suffix glued to it (``ga-de``), counts.
@@ -191,9 +191,14 @@ class Matcher:
         return score, target, unique(reasons)
 
     def suspect_suffix(self, suffix: str) -> bool:
-        """Suffixes where even a weak label is suspicious: abused ones, and private namespaces
-        posing as a registry (``eu.com``, ``com.de``)."""
-        return suffix in self._abused or ("." in suffix and self._psl.is_private(suffix))
+        """Suffixes where even a weak label is suspicious: abused ones, the new generic TLDs
+        (``.agency``, ``.ltd``: where the owners of short and ordinary names are not), and
+        private namespaces posing as a registry (``eu.com``, ``com.de``)."""
+        if suffix in self._abused:
+            return True
+        if "." in suffix:
+            return self._psl.is_private(suffix)
+        return is_new_gtld(suffix)
 
     def _by_subdomain(self, name: DomainName) -> _Hit | None:
         """``spiegel.de.example.com``: the genuine domain, or a long brand label, in the subdomain;

@@ -29,3 +29,15 @@ def is_government_suffix(suffix: str) -> bool:
     """``gov.ua``, ``gouv.fr``, ``gv.at``: a state's own second level, so the label alone is generic."""
     parts = suffix.split(".")
     return len(parts) >= 2 and parts[0] in GOVERNMENT_LEVELS
+
+
+# The generic TLDs from before the 2012 round: long-held names, owned by established businesses.
+LEGACY_GTLDS = frozenset(
+    """com net org edu gov mil int info biz name pro mobi aero coop museum travel jobs cat tel asia
+    xxx post arpa""".split()
+)
+
+
+def is_new_gtld(suffix: str) -> bool:
+    """A generic TLD from 2012 on (``ltd``, ``agency``, ``online``): not a country code, not legacy."""
+    return "." not in suffix and len(suffix) > 2 and suffix not in LEGACY_GTLDS

@@ -6,6 +6,7 @@ from clonewatch.cli.brands import brands_app
 from clonewatch.cli.data import update_data_command
 from clonewatch.cli.generate import generate_command
 from clonewatch.cli.match import match_command
+from clonewatch.cli.social import social_app
 
 app = typer.Typer(
     name="clonewatch",
@@ -18,5 +19,6 @@ app.command("match")(match_command)
 app.command("generate")(generate_command)
 app.command("update-data")(update_data_command)
 app.add_typer(brands_app, name="brands")
+app.add_typer(social_app, name="social")
 
 __all__ = ["app"]

@@ -122,6 +122,11 @@ def parse_host(field: str, psl: PublicSuffixList) -> DomainName | Unparseable:
     return _from_punycode(ascii_host, psl)
 
 
+def defang(field: str) -> str:
+    """Undo the usual de-fanging of indicators: ``hxxps://example[.]com`` -> ``https://example.com``."""
+    return _defang(field)
+
+
 def _defang(field: str) -> str:
     text = field
     lowered = text.lower()

@@ -1,0 +1,125 @@
+"""`clonewatch social`: who spreads look-alike links, and which accounts do it together."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
+from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
+from clonewatch.errors import ClonewatchError
+from clonewatch.match import Matcher
+from clonewatch.social import (
+    Level,
+    ReadReport,
+    Share,
+    co_share_edges,
+    groups_of,
+    parse_window,
+    read_posts,
+    shares_of,
+)
+
+social_app = typer.Typer(
+    help="Trace who shares look-alike links on X, and coordinated account groups.", no_args_is_help=True
+)
+
+LINK_COLUMNS = ("post_id", "account", "time", "url", "domain", "lookalike", "brand", "reasons")
+GROUP_COLUMNS = ("size", "accounts", "keys", "first", "last", "co_shares", "edges", "urls")
+
+Files = Annotated[list[Path], typer.Argument(help="Posts: X API v2 JSON pages, twarc2 JSON lines, or CSV.")]
+Brands = Annotated[Path | None, typer.Option(help="Watchlist file replacing the bundled one (as for match).")]
+Format = Annotated[OutputFormat | None, typer.Option("--format", help="Output format.")]
+
+
+@social_app.command("links")
+def links_command(files: Files, brands: Brands = None, output_format: Format = None) -> None:
+    """Every shared link, normalised, with the look-alike it lands on (if any)."""
+    matcher = Matcher(load_brands(brands))
+    writer = RecordWriter(choose_format(output_format, sys.stdout), LINK_COLUMNS, title="shared links")
+    report = ReadReport()
+    try:
+        for path in files:
+            for post, link, _ in shares_of(
+                read_posts(path, report), matcher, level=Level.URL, only_lookalikes=False
+            ):
+                hit = link.lookalike
+                writer.write(
+                    {
+                        "post_id": post.post_id,
+                        "account": post.account.username or post.account.id,
+                        "time": post.time.isoformat(),
+                        "url": link.url,
+                        "domain": link.domain,
+                        "lookalike": hit.genuine if hit else None,
+                        "brand": hit.brand if hit else None,
+                        "reasons": list(hit.reasons) if hit else [],
+                    }
+                )
+    except ClonewatchError as exc:
+        writer.close()
+        fail(exc)
+    writer.close()
+    _summary(report)
+
+
+@social_app.command("coordinate")
+def coordinate_command(
+    files: Files,
+    window: Annotated[
+        str, typer.Option(help="Co-shares within this time of each other: 60, 60s, 2m, 1h.")
+    ] = "60s",
+    min_repeat: Annotated[
+        int, typer.Option(min=1, help="Keep account pairs that co-shared at least this often.")
+    ] = 3,
+    level: Annotated[
+        Level, typer.Option(help="Same exact link, same domain, or same imitated brand.")
+    ] = Level.URL,
+    only_lookalikes: Annotated[
+        bool, typer.Option("--only-lookalikes", help="Only links that land on a look-alike domain.")
+    ] = False,
+    brands: Brands = None,
+    output_format: Format = None,
+) -> None:
+    """Groups of accounts that repeatedly share the same links within seconds of each other,
+    with the links and look-alikes they pushed, when, and the tightest co-shares as evidence."""
+    try:
+        seconds = parse_window(window)
+    except ClonewatchError as exc:
+        fail(exc)
+    matcher = Matcher(load_brands(brands))
+    report = ReadReport()
+    shares: list[Share] = []
+    try:
+        for path in files:
+            posts = read_posts(path, report)
+            for _, _, share in shares_of(posts, matcher, level=level, only_lookalikes=only_lookalikes):
+                if share is not None:
+                    shares.append(share)
+    except ClonewatchError as exc:
+        fail(exc)
+    groups = groups_of(co_share_edges(shares, seconds), shares, min_repeat=min_repeat)
+    writer = RecordWriter(
+        choose_format(output_format, sys.stdout), GROUP_COLUMNS, sort_key="size", title="groups"
+    )
+    writer.write_all(group.to_dict() for group in groups)
+    writer.close()
+    _summary(report, f", {len(shares):,} shares, {len(groups):,} groups")
+
+
+coordinate_command.__doc__ = f"{coordinate_command.__doc__}\n\n{EXIT_CODES_HELP}"
+
+
+def _summary(report: ReadReport, extra: str = "") -> None:
+    skipped = ""
+    if report.skipped:
+        shown = "; ".join(f"{where} {why}" for where, why in report.skipped[:5])
+        skipped = f" ({shown}{', ...' if len(report.skipped) > 5 else ''})"
+    print(
+        f"clonewatch: read {report.read:,} posts ({report.format or 'no'} format), "
+        f"skipped {len(report.skipped):,}{skipped}{extra}",
+        file=sys.stderr,
+    )

@@ -1,0 +1,187 @@
+"""Coordinated link sharing: accounts that post the same link, domain or look-alike brand within a
+window of each other, again and again (the co-sharing method of CooRnet), grouped with their proof."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from clonewatch.errors import InputError
+from clonewatch.social.posts import Account
+
+TIGHTEST_KEPT = 5
+
+
+class Level(StrEnum):
+    """What counts as the same thing shared: the exact link, its domain, or the brand it imitates."""
+
+    URL = "url"
+    DOMAIN = "domain"
+    BRAND = "brand"
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """One post's share of one link, reduced to what coordination needs."""
+
+    key: str
+    time: float
+    account: Account
+    post_id: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CoShare:
+    """Two posts of two accounts sharing the same key ``seconds`` apart: the evidence of an edge."""
+
+    seconds: float
+    key: str
+    first: str
+    second: str
+
+
+@dataclass(slots=True)
+class Edge:
+    accounts: tuple[str, str]
+    weight: int = 0
+    keys: set[str] = field(default_factory=set)
+    tightest: list[CoShare] = field(default_factory=list)
+
+    def add(self, evidence: CoShare) -> None:
+        self.weight += 1
+        self.keys.add(evidence.key)
+        self.tightest.append(evidence)
+        if len(self.tightest) > TIGHTEST_KEPT * 2:
+            self.tightest = sorted(self.tightest, key=lambda c: c.seconds)[:TIGHTEST_KEPT]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Accounts linked by repeated co-shares, with what they pushed, when, and the tightest proof."""
+
+    accounts: tuple[Account, ...]
+    keys: tuple[str, ...]
+    urls: tuple[str, ...]
+    first: datetime
+    last: datetime
+    edges: int
+    co_shares: int
+    tightest: tuple[CoShare, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "accounts": [account.username or account.id for account in self.accounts],
+            "account_ids": [account.id for account in self.accounts],
+            "size": len(self.accounts),
+            "keys": list(self.keys),
+            "urls": list(self.urls),
+            "first": self.first.isoformat(),
+            "last": self.last.isoformat(),
+            "edges": self.edges,
+            "co_shares": self.co_shares,
+            "tightest": [
+                {"seconds": c.seconds, "key": c.key, "posts": [c.first, c.second]} for c in self.tightest
+            ],
+            "account_facts": [_facts(account) for account in self.accounts],
+        }
+
+
+def _facts(account: Account) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "username": account.username,
+        "created_at": account.created_at.isoformat() if account.created_at else None,
+        "followers": account.followers,
+        "default_image": account.default_image,
+    }
+
+
+def parse_window(text: str) -> float:
+    """``60``, ``60s``, ``2m``, ``1h`` -> seconds; InputError otherwise."""
+    units = {"s": 1.0, "m": 60.0, "h": 3600.0}
+    value = text.strip().lower()
+    scale = units.get(value[-1:])
+    number = value[:-1] if scale else value
+    try:
+        seconds = float(number) * (scale or 1.0)
+    except ValueError:
+        raise InputError(f"bad window {text!r}: use seconds, or a number with s, m or h") from None
+    if seconds <= 0:
+        raise InputError(f"bad window {text!r}: must be positive")
+    return seconds
+
+
+def co_share_edges(shares: Iterable[Share], window: float) -> dict[tuple[str, str], Edge]:
+    """Every pair of accounts that shared the same key within ``window`` seconds, weighted by how
+    many such post pairs there were. Posts are paired only with earlier posts inside the window of
+    the same key (a sliding window per key, not all pairs)."""
+    by_key: dict[str, list[Share]] = defaultdict(list)
+    for share in shares:
+        by_key[share.key].append(share)
+    edges: dict[tuple[str, str], Edge] = {}
+    for key, posts in by_key.items():
+        posts.sort(key=lambda s: s.time)
+        start = 0
+        for i, share in enumerate(posts):
+            while share.time - posts[start].time > window:
+                start += 1
+            for earlier in posts[start:i]:
+                if earlier.account.id == share.account.id:
+                    continue
+                a, b = earlier.account.id, share.account.id
+                pair = (a, b) if a < b else (b, a)
+                edge = edges.get(pair)
+                if edge is None:
+                    edge = edges[pair] = Edge(pair)
+                edge.add(CoShare(round(share.time - earlier.time, 3), key, earlier.post_id, share.post_id))
+    return edges
+
+
+def groups_of(edges: dict[tuple[str, str], Edge], shares: Iterable[Share], *, min_repeat: int) -> list[Group]:
+    """Connected components of the edges repeated at least ``min_repeat`` times, largest first."""
+    strong = [edge for edge in edges.values() if edge.weight >= min_repeat]
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for edge in strong:
+        a, b = edge.accounts
+        parent[find(a)] = find(b)
+    members: dict[str, set[str]] = defaultdict(set)
+    for edge in strong:
+        members[find(edge.accounts[0])].update(edge.accounts)
+    accounts: dict[str, Account] = {}
+    activity: dict[str, list[Share]] = defaultdict(list)
+    for share in shares:
+        accounts.setdefault(share.account.id, share.account)
+        activity[share.account.id].append(share)
+    groups: list[Group] = []
+    for root, ids in members.items():
+        group_edges = [edge for edge in strong if find(edge.accounts[0]) == root]
+        keys = sorted({key for edge in group_edges for key in edge.keys})
+        posts = [share for account in ids for share in activity[account] if share.key in keys]
+        times = [share.time for share in posts]
+        tightest = sorted((c for edge in group_edges for c in edge.tightest), key=lambda c: c.seconds)
+        groups.append(
+            Group(
+                accounts=tuple(accounts[account] for account in sorted(ids)),
+                keys=tuple(keys),
+                urls=tuple(sorted({share.url for share in posts})),
+                first=datetime.fromtimestamp(min(times), tz=UTC),
+                last=datetime.fromtimestamp(max(times), tz=UTC),
+                edges=len(group_edges),
+                co_shares=sum(edge.weight for edge in group_edges),
+                tightest=tuple(tightest[:TIGHTEST_KEPT]),
+            )
+        )
+    return sorted(groups, key=lambda g: (-len(g.accounts), g.first))

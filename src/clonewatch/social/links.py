@@ -1,0 +1,71 @@
+"""Links from posts: normalised (tracking parameters gone, host lower-cased, de-fanged) and matched."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from clonewatch.match import Match, Matcher
+from clonewatch.names import DomainName, defang, default_psl, parse_host
+
+_OTHER_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # mailto:, tel:, but not host:port
+# Query parameters that say who shared a link, not what it points at.
+TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
+TRACKING_NAMES = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "si", "s", "t", "ref", "ref_src"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A shared link: its normalised URL, its host's registrable domain, and the look-alike it
+    lands on, if any."""
+
+    url: str
+    domain: str
+    lookalike: Match | None = None
+
+
+def normalise_url(raw: str) -> tuple[str, str] | None:
+    """(normalised URL, registrable domain), or None when the text holds no web link."""
+    text = defang(raw.strip())
+    if "://" not in text:
+        if _OTHER_SCHEME.match(text):
+            return None
+        text = f"http://{text}"
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    name = parse_host(parts.hostname, default_psl())
+    if not isinstance(name, DomainName):
+        return None
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    netloc = name.ascii if port is None else f"{name.ascii}:{port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)], doseq=True
+    )
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, "")), name.registrable
+
+
+def _tracking(key: str) -> bool:
+    lowered = key.lower()
+    return lowered in TRACKING_NAMES or lowered.startswith(TRACKING_PREFIXES)
+
+
+def link_of(raw: str, matcher: Matcher | None) -> Link | None:
+    """The normalised link, matched against the brands when a matcher is given."""
+    normalised = normalise_url(raw)
+    if normalised is None:
+        return None
+    url, domain = normalised
+    hit = None
+    if matcher is not None:
+        host = urlsplit(url).hostname or domain
+        name = parse_host(host, default_psl())
+        hit = matcher.match(name) if isinstance(name, DomainName) else None
+    return Link(url, domain, hit)

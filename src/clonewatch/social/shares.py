@@ -1,0 +1,35 @@
+"""From posts to shares: one per link, keyed by the level at which coordination is sought."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from clonewatch.match import Matcher
+from clonewatch.social.coordinate import Level, Share
+from clonewatch.social.links import Link, link_of
+from clonewatch.social.posts import Post
+
+
+def shares_of(
+    posts: Iterable[Post], matcher: Matcher | None, *, level: Level, only_lookalikes: bool
+) -> Iterator[tuple[Post, Link, Share | None]]:
+    """Each link of each post, with the share it makes at ``level`` (None when the link does not
+    count: no look-alike where one is required, or no brand at the brand level)."""
+    for post in posts:
+        for raw in post.urls:
+            link = link_of(raw, matcher)
+            if link is None:
+                continue
+            if only_lookalikes and link.lookalike is None:
+                yield post, link, None
+                continue
+            if level is Level.URL:
+                key = link.url
+            elif level is Level.DOMAIN:
+                key = link.domain
+            elif link.lookalike is not None:
+                key = link.lookalike.genuine
+            else:
+                yield post, link, None
+                continue
+            yield post, link, Share(key, post.time.timestamp(), post.account, post.post_id, link.url)

@@ -1,0 +1,137 @@
+"""Coordinated link sharing on generated X API v2 data with planted networks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from clonewatch.brands import Brand
+from clonewatch.errors import InputError
+from clonewatch.match import Matcher
+from clonewatch.social import (
+    Level,
+    ReadReport,
+    co_share_edges,
+    groups_of,
+    normalise_url,
+    parse_window,
+    read_posts,
+    shares_of,
+)
+from tests.social.posts_kit import scenario
+
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+MATCHER = Matcher([Brand("Der Spiegel", ("spiegel.de",)), Brand("Bild", ("bild.de",))])
+
+
+def found_groups(path: Path, level: Level, *, only_lookalikes: bool = False) -> list[set[str]]:
+    report = ReadReport()
+    shares = [
+        share
+        for _, _, share in shares_of(
+            read_posts(path, report), MATCHER, level=level, only_lookalikes=only_lookalikes
+        )
+        if share is not None
+    ]
+    groups = groups_of(co_share_edges(shares, 60.0), shares, min_repeat=3)
+    return [{account.id for account in group.accounts} for group in groups]
+
+
+@pytest.mark.parametrize("level", [Level.URL, Level.DOMAIN, Level.BRAND])
+def test_planted_networks_are_found_exactly(tmp_path: Path, level: Level) -> None:
+    world = scenario()
+    path = world.write_pages(tmp_path / "pages.jsonl")
+    groups = found_groups(path, level, only_lookalikes=level is not Level.BRAND)
+    assert sorted(groups, key=min) == sorted(world.planted, key=min)
+    assert not any(group & world.organic for group in groups)
+
+
+def test_organic_breaking_news_is_not_a_group(tmp_path: Path) -> None:
+    world = scenario()
+    path = world.write_pages(tmp_path / "pages.jsonl")
+    groups = found_groups(path, Level.URL)
+    assert not any(group & world.organic for group in groups)
+
+
+def test_links_are_normalised() -> None:
+    assert normalise_url("hxxps://Spiegel[.]LTD:443/a?utm_source=x&id=3&fbclid=zz#top") == (
+        "https://spiegel.ltd/a?id=3",
+        "spiegel.ltd",
+    )
+    assert normalise_url("bild.lol/x") == ("http://bild.lol/x", "bild.lol")
+    assert normalise_url("mailto:someone@example.com") is None
+    assert normalise_url("not a link") is None
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("60", 60.0), ("60s", 60.0), ("2m", 120.0), ("1h", 3600.0)])
+def test_windows(text: str, seconds: float) -> None:
+    assert parse_window(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "soon", "-5s", "0"])
+def test_bad_windows(text: str) -> None:
+    with pytest.raises(InputError):
+        parse_window(text)
+
+
+def test_formats_and_broken_lines(tmp_path: Path) -> None:
+    flat = tmp_path / "flat.jsonl"
+    tweet = {
+        "id": "1", "author_id": "7", "created_at": "2026-11-20T10:00:00Z", "text": "x",
+        "entities": {"urls": [{"expanded_url": "https://bild.lol/a"}]},
+        "author": {"id": "7", "username": "seven"},
+    }  # fmt: skip
+    flat.write_text(
+        json.dumps(tweet) + "\n{broken\n" + json.dumps(tweet | {"id": "2"}) + "\n", encoding="utf-8"
+    )
+    report = ReadReport()
+    posts = list(read_posts(flat, report))
+    assert [p.post_id for p in posts] == ["1", "2"]
+    assert posts[0].account.username == "seven"
+    assert report.format == "twarc2-flat"
+    assert report.skipped[0][0] == f"{flat}:2"
+    table = tmp_path / "posts.csv"
+    table.write_text("account,time,url,text\nalice,2026-11-20T10:00:00Z,https://bild.lol/a,hi\nbob,never,x\n")
+    report = ReadReport()
+    assert [p.account.id for p in read_posts(table, report)] == ["alice"]
+    assert report.format == "csv" and "bad time" in report.skipped[0][1]
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello world\n")
+    with pytest.raises(InputError, match="not X API v2 JSON"):
+        list(read_posts(junk, ReadReport()))
+
+
+def test_cli_coordinate_and_links(cli: Cli, tmp_path: Path, brands_file: Callable[[str], Path]) -> None:
+    world = scenario()
+    path = world.write_pages(tmp_path / "pages.jsonl")
+    brands = brands_file("spiegel.de\nbild.de\n")
+    result = cli(
+        "social", "coordinate", str(path), "--window", "60s", "--min-repeat", "3", "--only-lookalikes",
+        "--brands", str(brands), "--format", "jsonl",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    groups = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted((set(g["account_ids"]) for g in groups), key=min) == sorted(world.planted, key=min)
+    spiegel = next(g for g in groups if any(k.startswith("https://spiegel.ltd") for k in g["keys"]))
+    assert spiegel["size"] == 6
+    assert all(c["seconds"] <= 60 for c in spiegel["tightest"])
+    assert all(fact["default_image"] for fact in spiegel["account_facts"])
+    assert "read " in result.stderr and "2 groups" in result.stderr
+    links = cli("social", "links", str(path), "--brands", str(brands), "--format", "jsonl")
+    rows = [json.loads(line) for line in links.stdout.splitlines()]
+    assert any(
+        row["lookalike"] == "spiegel.de" and row["url"].startswith("https://spiegel.ltd/") for row in rows
+    )
+    assert all("utm_source" not in row["url"] for row in rows)
+
+
+def test_cli_unknown_format_is_exit_2(cli: Cli, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello\n")
+    result = cli("social", "coordinate", str(junk))
+    assert result.returncode == 2
+    assert "not X API v2 JSON" in result.stderr

@@ -135,3 +135,69 @@ def test_cli_unknown_format_is_exit_2(cli: Cli, tmp_path: Path) -> None:
     result = cli("social", "coordinate", str(junk))
     assert result.returncode == 2
     assert "not X API v2 JSON" in result.stderr
+
+
+def test_whole_json_document_edges_file_and_estimated_window(
+    cli: Cli, tmp_path: Path, brands_file: Callable[[str], Path]
+) -> None:
+    world = scenario()
+    lines = world.write_pages(tmp_path / "pages.jsonl").read_text().splitlines()
+    document = tmp_path / "export.json"
+    document.write_text(json.dumps([json.loads(line) for line in lines], indent=2))
+    edges = tmp_path / "edges.csv"
+    brands = brands_file("spiegel.de\nbild.de\n")
+    estimated = cli("social", "coordinate", str(document), "--only-lookalikes", "--brands", str(brands))
+    assert estimated.returncode == 0, estimated.stderr
+    assert "window estimated from the data" in estimated.stderr
+    planted = set().union(*world.planted)
+    assert all(set(g["account_ids"]) <= planted for g in map(json.loads, estimated.stdout.splitlines()))
+    result = cli(
+        "social", "coordinate", str(document), "--only-lookalikes", "--brands", str(brands),
+        "--window", "60s", "--edges", str(edges), "--format", "jsonl",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    groups = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted((set(g["account_ids"]) for g in groups), key=min) == sorted(world.planted, key=min)
+    cohort = groups[0]["cohort"]
+    assert cohort["default_images"] == groups[0]["size"]
+    assert cohort["created_span_days"] is not None and cohort["created_span_days"] <= 2
+    assert cohort["median_followers"] < 10
+    rows = edges.read_text().splitlines()
+    assert rows[0] == "account_a,account_b,weight,keys"
+    planted_pairs = sum(len(group) * (len(group) - 1) // 2 for group in world.planted)
+    assert len(rows) - 1 == planted_pairs
+    assert all(int(row.split(",")[2]) >= 4 for row in rows[1:])
+
+
+def test_estimated_window_follows_the_fastest_shares() -> None:
+    from clonewatch.social import Account, Share, estimate_window
+
+    shares = [Share(f"k{k}", 1000.0 * k + delay, Account(f"a{i}"), f"p{k}-{i}", "u")
+              for k in range(20) for i, delay in enumerate((0, 2, 3, 5, 400, 900))]  # fmt: skip
+    assert 1.0 <= estimate_window(shares) <= 5.0
+    with pytest.raises(InputError, match="give --window"):
+        estimate_window([Share("only", 0.0, Account("a"), "p", "u")])
+
+
+def test_co_repost_level(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 11, 20, tzinfo=UTC)
+    tweets = []
+    for burst in range(4):
+        for member in range(4):
+            when = start + timedelta(hours=burst, seconds=member * 3)
+            tweets.append({
+                "id": f"{burst}{member}", "author_id": f"m{member}", "created_at": when.isoformat(),
+                "text": "RT", "referenced_tweets": [{"type": "retweeted", "id": f"orig{burst}"}],
+            })  # fmt: skip
+    for person in range(30):
+        when = start + timedelta(minutes=17 * person)
+        tweets.append({
+            "id": f"o{person}", "author_id": f"p{person}", "created_at": when.isoformat(), "text": "RT",
+            "referenced_tweets": [{"type": "retweeted", "id": "orig0"}],
+        })  # fmt: skip
+    path = tmp_path / "reposts.json"
+    path.write_text(json.dumps({"data": tweets}))
+    groups = found_groups(path, Level.REPOST)
+    assert groups == [{"m0", "m1", "m2", "m3"}]

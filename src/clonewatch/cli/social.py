@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -17,17 +18,20 @@ from clonewatch.social import (
     ReadReport,
     Share,
     co_share_edges,
+    estimate_window,
     groups_of,
     parse_window,
     read_posts,
     shares_of,
 )
+from clonewatch.social.coordinate import Edge
 
 social_app = typer.Typer(
     help="Trace who shares look-alike links on X, and coordinated account groups.", no_args_is_help=True
 )
 
 LINK_COLUMNS = ("post_id", "account", "time", "url", "domain", "lookalike", "brand", "reasons")
+EDGE_COLUMNS = ("account_a", "account_b", "weight", "keys")
 GROUP_COLUMNS = ("size", "accounts", "keys", "first", "last", "co_shares", "edges", "urls")
 
 Files = Annotated[list[Path], typer.Argument(help="Posts: X API v2 JSON pages, twarc2 JSON lines, or CSV.")]
@@ -46,6 +50,8 @@ def links_command(files: Files, brands: Brands = None, output_format: Format = N
             for post, link, _ in shares_of(
                 read_posts(path, report), matcher, level=Level.URL, only_lookalikes=False
             ):
+                if link is None:
+                    continue
                 hit = link.lookalike
                 writer.write(
                     {
@@ -70,8 +76,11 @@ def links_command(files: Files, brands: Brands = None, output_format: Format = N
 def coordinate_command(
     files: Files,
     window: Annotated[
-        str, typer.Option(help="Co-shares within this time of each other: 60, 60s, 2m, 1h.")
-    ] = "60s",
+        str | None,
+        typer.Option(
+            help="Co-shares within this time of each other: 60, 60s, 2m, 1h (default: estimated).",
+        ),
+    ] = None,
     min_repeat: Annotated[
         int, typer.Option(min=1, help="Keep account pairs that co-shared at least this often.")
     ] = 3,
@@ -81,13 +90,17 @@ def coordinate_command(
     only_lookalikes: Annotated[
         bool, typer.Option("--only-lookalikes", help="Only links that land on a look-alike domain.")
     ] = False,
+    edges_out: Annotated[
+        Path | None,
+        typer.Option("--edges", help="Also write every co-sharing account pair here (.csv, or .jsonl)."),
+    ] = None,
     brands: Brands = None,
     output_format: Format = None,
 ) -> None:
     """Groups of accounts that repeatedly share the same links within seconds of each other,
     with the links and look-alikes they pushed, when, and the tightest co-shares as evidence."""
     try:
-        seconds = parse_window(window)
+        seconds = parse_window(window) if window is not None else None
     except ClonewatchError as exc:
         fail(exc)
     matcher = Matcher(load_brands(brands))
@@ -101,7 +114,16 @@ def coordinate_command(
                     shares.append(share)
     except ClonewatchError as exc:
         fail(exc)
-    groups = groups_of(co_share_edges(shares, seconds), shares, min_repeat=min_repeat)
+    if seconds is None:
+        try:
+            seconds = estimate_window(shares)
+        except ClonewatchError as exc:
+            fail(exc)
+        print(f"clonewatch: window estimated from the data: {seconds:g} s", file=sys.stderr)
+    edges = co_share_edges(shares, seconds)
+    if edges_out is not None:
+        _write_edges(edges_out, edges.values())
+    groups = groups_of(edges, shares, min_repeat=min_repeat)
     writer = RecordWriter(
         choose_format(output_format, sys.stdout), GROUP_COLUMNS, sort_key="size", title="groups"
     )
@@ -111,6 +133,21 @@ def coordinate_command(
 
 
 coordinate_command.__doc__ = f"{coordinate_command.__doc__}\n\n{EXIT_CODES_HELP}"
+
+
+def _write_edges(path: Path, edges: Iterable[Edge]) -> None:
+    fmt = OutputFormat.JSONL if path.suffix in (".jsonl", ".json") else OutputFormat.CSV
+    try:
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            writer = RecordWriter(fmt, EDGE_COLUMNS, stream=stream)
+            for edge in sorted(edges, key=lambda e: e.accounts):
+                a, b = edge.accounts
+                writer.write(
+                    {"account_a": a, "account_b": b, "weight": edge.weight, "keys": sorted(edge.keys)}
+                )
+            writer.close()
+    except OSError as exc:
+        fail(f"{path}: cannot write edges ({exc.strerror})")
 
 
 def _summary(report: ReadReport, extra: str = "") -> None:

@@ -3,6 +3,7 @@ window of each other, again and again (the co-sharing method of CooRnet), groupe
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,14 +15,17 @@ from clonewatch.errors import InputError
 from clonewatch.social.posts import Account
 
 TIGHTEST_KEPT = 5
+_WORD_DIGITS = re.compile(r"[A-Za-z_]+\d{3,}")
 
 
 class Level(StrEnum):
-    """What counts as the same thing shared: the exact link, its domain, or the brand it imitates."""
+    """What counts as the same thing shared: the exact link, its domain, the brand it imitates,
+    or (co-repost) the same post reposted."""
 
     URL = "url"
     DOMAIN = "domain"
     BRAND = "brand"
+    REPOST = "repost"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,20 @@ class Group:
     co_shares: int
     tightest: tuple[CoShare, ...]
 
+    def cohort(self) -> dict[str, Any]:
+        """Account traits shared across the group: evidence to weigh, never proof on its own."""
+        created = sorted(a.created_at for a in self.accounts if a.created_at is not None)
+        followers = sorted(a.followers for a in self.accounts if a.followers is not None)
+        names = [a.username for a in self.accounts if a.username]
+        return {
+            "created_span_days": (created[-1] - created[0]).days
+            if len(created) == len(self.accounts)
+            else None,
+            "default_images": sum(1 for a in self.accounts if a.default_image),
+            "median_followers": followers[len(followers) // 2] if followers else None,
+            "word_digit_names": sum(1 for name in names if _WORD_DIGITS.fullmatch(name)),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "accounts": [account.username or account.id for account in self.accounts],
@@ -88,6 +106,7 @@ class Group:
                 {"seconds": c.seconds, "key": c.key, "posts": [c.first, c.second]} for c in self.tightest
             ],
             "account_facts": [_facts(account) for account in self.accounts],
+            "cohort": self.cohort(),
         }
 
 
@@ -114,6 +133,24 @@ def parse_window(text: str) -> float:
     if seconds <= 0:
         raise InputError(f"bad window {text!r}: must be positive")
     return seconds
+
+
+def estimate_window(shares: Iterable[Share], *, top: float = 0.1, quantile: float = 0.1) -> float:
+    """CooRnet's rule: among the most-shared keys (the top tenth by shares), the time after each
+    key's first share within which the fastest tenth of its later shares happen. At least 1 s."""
+    by_key: dict[str, list[float]] = defaultdict(list)
+    for share in shares:
+        by_key[share.key].append(share.time)
+    repeated = sorted((times for times in by_key.values() if len(times) > 1), key=len, reverse=True)
+    if not repeated:
+        raise InputError("cannot estimate a window: no link is shared twice; give --window")
+    chosen = repeated[: max(1, int(len(repeated) * top))]
+    delays: list[float] = []
+    for times in chosen:
+        times.sort()
+        delays.extend(t - times[0] for t in times[1:])
+    delays.sort()
+    return max(1.0, round(delays[int(quantile * (len(delays) - 1))], 3))
 
 
 def co_share_edges(shares: Iterable[Share], window: float) -> dict[tuple[str, str], Edge]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from clonewatch.errors import InputError
 
@@ -49,43 +48,44 @@ class ReadReport:
 
 
 def read_posts(path: Path, report: ReadReport) -> Iterator[Post]:
-    """Every post in the file; the format is detected from its content. InputError when the file
-    is missing, unreadable or in no known format."""
+    """Every post in the file; the format is detected from its content. JSON lines and CSV are read
+    line by line (flat memory); a single JSON document is read whole. InputError when the file is
+    missing, unreadable or in no known format."""
     try:
-        text = path.read_text(encoding="utf-8")
+        handle = path.open(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from exc
-    stripped = text.lstrip()
-    if stripped.startswith("{") or stripped.startswith("["):
-        yield from _read_json(text, path, report)
-    elif stripped.split("\n", 1)[0].split(",")[:3] == list(CSV_COLUMNS):
-        report.format = "csv"
-        yield from _read_csv(text, path, report)
-    else:
-        raise InputError(
-            f"{path}: not X API v2 JSON, twarc2 JSON lines or a CSV with header account,time,url"
-        )
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    with handle:
+        try:
+            first = next((line for line in handle if line.strip()), "")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 text") from exc
+        head = first.lstrip()
+        if head.startswith(("{", "[")):
+            yield from _read_json(first, handle, path, report)
+        elif head.split(",")[:3] == list(CSV_COLUMNS):
+            report.format = "csv"
+            yield from _read_csv(handle, path, report)
+        else:
+            raise InputError(
+                f"{path}: not X API v2 JSON, twarc2 JSON lines or a CSV with header account,time,url"
+            )
 
 
-def _read_json(text: str, path: Path, report: ReadReport) -> Iterator[Post]:
+def _read_json(first: str, rest: TextIO, path: Path, report: ReadReport) -> Iterator[Post]:
+    documents: Iterator[tuple[str, Any]]
     try:
-        whole = json.loads(text)
+        json.loads(first)
+        documents = _json_lines(first, rest, path, report)
     except json.JSONDecodeError:
-        whole = None
-    documents: list[tuple[str, Any]]
-    if whole is not None:
-        documents = [("document", page) for page in (whole if isinstance(whole, list) else [whole])]
-    else:
-        documents = []
-        for lineno, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                documents.append((f"{path}:{lineno}", json.loads(line)))
-            except json.JSONDecodeError as exc:
-                report.skipped.append((f"{path}:{lineno}", f"not JSON ({exc.msg})"))
+        try:
+            whole = json.loads(first + rest.read())
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{exc.lineno}: broken JSON document ({exc.msg})") from None
+        pages = whole if isinstance(whole, list) else [whole]
+        documents = iter([(f"{path} page {i}", page) for i, page in enumerate(pages)])
     for where, document in documents:
         if isinstance(document, dict) and isinstance(document.get("data"), list):
             report.format = report.format or "x-api-v2"
@@ -99,6 +99,17 @@ def _read_json(text: str, path: Path, report: ReadReport) -> Iterator[Post]:
             report.skipped.append((where, "neither an API page nor a tweet"))
     if not report.format:
         raise InputError(f"{path}: JSON, but no X API v2 pages or tweets in it")
+
+
+def _json_lines(first: str, rest: TextIO, path: Path, report: ReadReport) -> Iterator[tuple[str, Any]]:
+    yield f"{path}:1", json.loads(first)
+    for lineno, line in enumerate(rest, start=2):
+        if not line.strip():
+            continue
+        try:
+            yield f"{path}:{lineno}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            report.skipped.append((f"{path}:{lineno}", f"not JSON ({exc.msg})"))
 
 
 def _users(author: Any) -> dict[str, Account]:
@@ -161,11 +172,10 @@ def _tweet(tweet: Any, users: dict[str, Account], where: str, report: ReadReport
     )
 
 
-def _read_csv(text: str, path: Path, report: ReadReport) -> Iterator[Post]:
-    reader = csv.reader(io.StringIO(text))
-    next(reader)
+def _read_csv(rest: TextIO, path: Path, report: ReadReport) -> Iterator[Post]:
+    reader = csv.reader(rest)
     for row in reader:
-        where = f"{path}:{reader.line_num}"
+        where = f"{path}:{reader.line_num + 1}"
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) < 3:
@@ -177,7 +187,7 @@ def _read_csv(text: str, path: Path, report: ReadReport) -> Iterator[Post]:
             continue
         report.read += 1
         yield Post(
-            post_id=row[4] if len(row) > 4 and row[4] else f"{path.name}:{reader.line_num}",
+            post_id=row[4] if len(row) > 4 and row[4] else f"{path.name}:{reader.line_num + 1}",
             account=Account(row[0].strip()),
             time=created,
             urls=(row[2].strip(),),

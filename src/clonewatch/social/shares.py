@@ -12,10 +12,19 @@ from clonewatch.social.posts import Post
 
 def shares_of(
     posts: Iterable[Post], matcher: Matcher | None, *, level: Level, only_lookalikes: bool
-) -> Iterator[tuple[Post, Link, Share | None]]:
+) -> Iterator[tuple[Post, Link | None, Share | None]]:
     """Each link of each post, with the share it makes at ``level`` (None when the link does not
-    count: no look-alike where one is required, or no brand at the brand level)."""
+    count: no look-alike where one is required, or no brand at the brand level). At the repost
+    level each repost is one share keyed by the reposted post, and there is no link."""
     for post in posts:
+        if level is Level.REPOST:
+            if post.reposts is not None:
+                yield (
+                    post,
+                    None,
+                    Share(post.reposts, post.time.timestamp(), post.account, post.post_id, post.reposts),
+                )
+            continue
         for raw in post.urls:
             link = link_of(raw, matcher)
             if link is None:

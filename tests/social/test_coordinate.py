@@ -13,8 +13,10 @@ from clonewatch.brands import Brand
 from clonewatch.errors import InputError
 from clonewatch.match import Matcher
 from clonewatch.social import (
+    Account,
     Level,
     ReadReport,
+    Share,
     co_share_edges,
     groups_of,
     normalise_url,
@@ -201,3 +203,42 @@ def test_co_repost_level(tmp_path: Path) -> None:
     path.write_text(json.dumps({"data": tweets}))
     groups = found_groups(path, Level.REPOST)
     assert groups == [{"m0", "m1", "m2", "m3"}]
+
+
+def _clique_shares(prefix: str, size: int, urls: int, start: float) -> list[Share]:
+    return [
+        Share(f"{prefix}-url{u}", start + 3600 * u + i, Account(f"{prefix}{i:02d}"), f"{prefix}{u}-{i}", "x")
+        for u in range(urls)
+        for i in range(size)
+    ]
+
+
+def test_big_components_are_split_into_louvain_communities() -> None:
+    shares = _clique_shares("a", 30, 5, 0.0) + _clique_shares("b", 30, 5, 100_000.0)
+    for u in range(3):  # a thin bridge: two accounts of each side share three more links together
+        for i, account in enumerate(("a00", "a01", "b00", "b01")):
+            shares.append(Share(f"bridge{u}", 500_000.0 + 3600 * u + i, Account(account), f"br{u}{i}", "x"))
+    groups = groups_of(co_share_edges(shares, 60.0), shares, min_repeat=3)
+    found = sorted({a.id[0] for a in group.accounts} for group in groups)
+    assert len(groups) == 2
+    assert found == [{"a"}, {"b"}]
+    assert sorted(len(group.accounts) for group in groups) == [30, 30]
+
+
+def test_cli_graph_files(cli: Cli, tmp_path: Path, brands_file: Callable[[str], Path]) -> None:
+    world = scenario()
+    path = world.write_pages(tmp_path / "pages.jsonl")
+    brands = brands_file("spiegel.de\nbild.de\n")
+    for name in ("network.graphml", "network.gexf"):
+        out = tmp_path / name
+        result = cli(
+            "social", "graph", str(path), "--out", str(out), "--only-lookalikes", "--min-repeat", "3",
+            "--brands", str(brands),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        text = out.read_text()
+        assert "user9000" in text and "weight" in text
+        assert not any(f">user{uid}<" in text or f'"user{uid}"' in text for uid in world.organic)
+    bad = cli("social", "graph", str(path), "--out", str(tmp_path / "network.png"))
+    assert bad.returncode == 2
+    assert ".graphml or .gexf" in bad.stderr

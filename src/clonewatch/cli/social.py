@@ -25,6 +25,7 @@ from clonewatch.social import (
     shares_of,
 )
 from clonewatch.social.coordinate import Edge
+from clonewatch.social.graph import account_graph, write_graph
 
 social_app = typer.Typer(
     help="Trace who shares look-alike links on X, and coordinated account groups.", no_args_is_help=True
@@ -105,13 +106,8 @@ def coordinate_command(
         fail(exc)
     matcher = Matcher(load_brands(brands))
     report = ReadReport()
-    shares: list[Share] = []
     try:
-        for path in files:
-            posts = read_posts(path, report)
-            for _, _, share in shares_of(posts, matcher, level=level, only_lookalikes=only_lookalikes):
-                if share is not None:
-                    shares.append(share)
+        shares = _shares(files, matcher, report, level=level, only_lookalikes=only_lookalikes)
     except ClonewatchError as exc:
         fail(exc)
     if seconds is None:
@@ -133,6 +129,46 @@ def coordinate_command(
 
 
 coordinate_command.__doc__ = f"{coordinate_command.__doc__}\n\n{EXIT_CODES_HELP}"
+
+
+@social_app.command("graph")
+def graph_command(
+    files: Files,
+    out: Annotated[Path, typer.Option(help="Where to write the network: .graphml or .gexf (Gephi).")],
+    window: Annotated[str, typer.Option(help="Co-shares within this time of each other.")] = "60s",
+    min_repeat: Annotated[int, typer.Option(min=1, help="Keep account pairs that co-shared this often.")] = 1,
+    level: Annotated[Level, typer.Option(help="Same exact link, domain, brand, or repost.")] = Level.URL,
+    only_lookalikes: Annotated[
+        bool, typer.Option("--only-lookalikes", help="Only links that land on a look-alike domain.")
+    ] = False,
+    brands: Brands = None,
+) -> None:
+    """Write the co-sharing network of accounts (weighted edges, account facts on the nodes)."""
+    try:
+        seconds = parse_window(window)
+        matcher = Matcher(load_brands(brands))
+        report = ReadReport()
+        shares = _shares(files, matcher, report, level=level, only_lookalikes=only_lookalikes)
+        edges = co_share_edges(shares, seconds)
+        accounts = {share.account.id: share.account for share in shares}
+        graph = account_graph(edges.values(), accounts, min_repeat=min_repeat)
+        write_graph(graph, out)
+    except ClonewatchError as exc:
+        fail(exc)
+    _summary(report, f", {graph.number_of_nodes():,} accounts and {graph.number_of_edges():,} edges in {out}")
+
+
+def _shares(
+    files: list[Path], matcher: Matcher, report: ReadReport, *, level: Level, only_lookalikes: bool
+) -> list[Share]:
+    shares: list[Share] = []
+    for path in files:
+        for _, _, share in shares_of(
+            read_posts(path, report), matcher, level=level, only_lookalikes=only_lookalikes
+        ):
+            if share is not None:
+                shares.append(share)
+    return shares
 
 
 def _write_edges(path: Path, edges: Iterable[Edge]) -> None:

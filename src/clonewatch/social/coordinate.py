@@ -15,6 +15,7 @@ from clonewatch.errors import InputError
 from clonewatch.social.posts import Account
 
 TIGHTEST_KEPT = 5
+LOUVAIN_ABOVE = 50
 _WORD_DIGITS = re.compile(r"[A-Za-z_]+\d{3,}")
 
 
@@ -180,7 +181,8 @@ def co_share_edges(shares: Iterable[Share], window: float) -> dict[tuple[str, st
 
 
 def groups_of(edges: dict[tuple[str, str], Edge], shares: Iterable[Share], *, min_repeat: int) -> list[Group]:
-    """Connected components of the edges repeated at least ``min_repeat`` times, largest first."""
+    """Connected components of the edges repeated at least ``min_repeat`` times, largest first;
+    a component of more than LOUVAIN_ABOVE accounts is split into its Louvain communities."""
     strong = [edge for edge in edges.values() if edge.weight >= min_repeat]
     parent: dict[str, str] = {}
 
@@ -197,14 +199,21 @@ def groups_of(edges: dict[tuple[str, str], Edge], shares: Iterable[Share], *, mi
     members: dict[str, set[str]] = defaultdict(set)
     for edge in strong:
         members[find(edge.accounts[0])].update(edge.accounts)
+    components = list(members.values())
+    for component in [c for c in components if len(c) > LOUVAIN_ABOVE]:
+        from clonewatch.social.graph import communities
+
+        components.remove(component)
+        inside = [edge for edge in strong if edge.accounts[0] in component]
+        components.extend(communities(component, inside))
     accounts: dict[str, Account] = {}
     activity: dict[str, list[Share]] = defaultdict(list)
     for share in shares:
         accounts.setdefault(share.account.id, share.account)
         activity[share.account.id].append(share)
     groups: list[Group] = []
-    for root, ids in members.items():
-        group_edges = [edge for edge in strong if find(edge.accounts[0]) == root]
+    for ids in components:
+        group_edges = [edge for edge in strong if edge.accounts[0] in ids and edge.accounts[1] in ids]
         keys = sorted({key for edge in group_edges for key in edge.keys})
         posts = [share for account in ids for share in activity[account] if share.key in keys]
         times = [share.time for share in posts]

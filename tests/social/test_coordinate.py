@@ -242,3 +242,32 @@ def test_cli_graph_files(cli: Cli, tmp_path: Path, brands_file: Callable[[str], 
     bad = cli("social", "graph", str(path), "--out", str(tmp_path / "network.png"))
     assert bad.returncode == 2
     assert ".graphml or .gexf" in bad.stderr
+
+
+def test_co_post_finds_accounts_posting_near_identical_text(tmp_path: Path) -> None:
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    rng = random.Random(3)
+    start = datetime(2026, 11, 20, tzinfo=UTC)
+    vocabulary = "the a war news minister said today city people report new law army price gas".split()
+    messages = [
+        "Shocking: the German minister admits sanctions hurt Germany more than Russia, read it now",
+        "Leaked memo shows the French government hid the real cost of weapons for Ukraine from voters",
+        "Berlin residents protest as heating bills triple while politicians send billions abroad again",
+    ]
+    tweets = []
+    for burst, message in enumerate(messages):
+        for member in range(5):
+            text = f"{message} {'!' * member} https://t.co/{burst}{member} @someone{member}"
+            when = start + timedelta(hours=burst * 2, seconds=member * 4)
+            tweet = {"id": f"c{burst}{member}", "author_id": f"c{member}", "created_at": when.isoformat()}
+            tweets.append(tweet | {"text": text})
+    for person in range(200):
+        words = " ".join(rng.choice(vocabulary) for _ in range(12))
+        when = start + timedelta(seconds=rng.uniform(0, 8 * 3600))
+        tweets.append({"id": f"o{person}", "author_id": f"o{person % 60}", "created_at": when.isoformat(),
+                       "text": words})  # fmt: skip
+    path = tmp_path / "posts.json"
+    path.write_text(json.dumps({"data": tweets}))
+    assert found_groups(path, Level.TEXT) == [{f"c{member}" for member in range(5)}]

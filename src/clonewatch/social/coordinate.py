@@ -21,12 +21,13 @@ _WORD_DIGITS = re.compile(r"[A-Za-z_]+\d{3,}")
 
 class Level(StrEnum):
     """What counts as the same thing shared: the exact link, its domain, the brand it imitates,
-    or (co-repost) the same post reposted."""
+    the same post reposted (co-repost), or near-identical text (co-post)."""
 
     URL = "url"
     DOMAIN = "domain"
     BRAND = "brand"
     REPOST = "repost"
+    TEXT = "text"
 
 
 @dataclass(frozen=True, slots=True)

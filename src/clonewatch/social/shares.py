@@ -8,6 +8,7 @@ from clonewatch.match import Matcher
 from clonewatch.social.coordinate import Level, Share
 from clonewatch.social.links import Link, link_of
 from clonewatch.social.posts import Post
+from clonewatch.social.texts import NearDuplicates
 
 
 def shares_of(
@@ -15,8 +16,15 @@ def shares_of(
 ) -> Iterator[tuple[Post, Link | None, Share | None]]:
     """Each link of each post, with the share it makes at ``level`` (None when the link does not
     count: no look-alike where one is required, or no brand at the brand level). At the repost
-    level each repost is one share keyed by the reposted post, and there is no link."""
+    level each repost is one share keyed by the reposted post, at the text level each post is
+    keyed by its near-duplicate text (co-post); there is no link then."""
+    texts = NearDuplicates() if level is Level.TEXT else None
     for post in posts:
+        if texts is not None:
+            key = texts.key(post.text)
+            if key is not None:
+                yield post, None, Share(key, post.time.timestamp(), post.account, post.post_id, key)
+            continue
         if level is Level.REPOST:
             if post.reposts is not None:
                 yield (

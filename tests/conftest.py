@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -104,6 +106,10 @@ LIVE_ZONES = TestZones(
         ("pravda-ua.rest", "MX", "10 mx.pravda-ua.rest."),
         ("www.fox-news.click", "A", "127.0.0.12"),
         ("fox-news.click", "CNAME", "www.fox-news.click."),
+        ("short.click", "A", "127.0.0.1"),
+        ("hop.lol", "A", "127.0.0.1"),
+        ("spiegel-news.live", "A", "127.0.0.1"),
+        ("loop.click", "A", "127.0.0.1"),
     ],
     wildcard_suffixes={"top": "127.0.0.99"},
     only_ns=["washingtonpost.pm"],
@@ -117,3 +123,44 @@ def local_dns(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalDns]:
     """NSD (authoritative, root zone included) behind Unbound, on 127.0.1.x; see LIVE_ZONES."""
     with LocalDns(LIVE_ZONES, tmp_path_factory.mktemp("dns")) as server:
         yield server
+
+
+class _Sites(http.server.BaseHTTPRequestHandler):
+    """Virtual hosts: a shortener, an intermediary, a clone, a redirect loop."""
+
+    def do_GET(self) -> None:
+        host = (self.headers.get("Host") or "").split(":")[0]
+        port = self.server.server_address[1]
+        if host == "short.click":
+            self._redirect(302, f"http://hop.lol:{port}/r{self.path[2:]}")
+        elif host == "hop.lol":
+            self._redirect(301, f"http://spiegel-news.live:{port}/article{self.path[2:]}?utm_source=x")
+        elif host == "loop.click":
+            self._redirect(302, f"http://loop.click:{port}{self.path}x")
+        else:
+            body = b"<html><title>Der Spiegel</title></html>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    def _redirect(self, status: int, location: str) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture(scope="session")
+def sites() -> Iterator[int]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Sites)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()

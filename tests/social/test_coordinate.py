@@ -271,3 +271,46 @@ def test_co_post_finds_accounts_posting_near_identical_text(tmp_path: Path) -> N
     path = tmp_path / "posts.json"
     path.write_text(json.dumps({"data": tweets}))
     assert found_groups(path, Level.TEXT) == [{f"c{member}" for member in range(5)}]
+
+
+def test_cli_resolves_shortened_links_to_the_look_alike(
+    cli: Cli, tmp_path: Path, local_dns: object, sites: int, brands_file: Callable[[str], Path]
+) -> None:
+    rows = ["account,time,url,text,post_id"]
+    for burst in range(4):
+        for member in range(4):
+            seconds = burst * 3600 + member * 5
+            rows.append(
+                f"m{member},{1795600000 + seconds},http://short.click:{sites}/s/{burst}{member},x,p{burst}{member}"
+            )
+    for person in range(10):
+        rows.append(f"o{person},{1795600000 + person * 977},https://example.org/{person},x,o{person}")
+    posts = tmp_path / "posts.csv"
+    posts.write_text("\n".join(rows) + "\n")
+    brands = brands_file("spiegel.de\n")
+    resolver = local_dns.resolver  # type: ignore[attr-defined]
+    links = cli(
+        "social", "links", str(posts), "--resolve", "--resolver", resolver, "--allow-private",
+        "--brands", str(brands), "--format", "jsonl",
+    )  # fmt: skip
+    assert links.returncode == 0, links.stderr
+    first = json.loads(links.stdout.splitlines()[0])
+    assert first["url"].startswith(f"http://spiegel-news.live:{sites}/article/")
+    assert "utm_source" not in first["url"]
+    assert first["lookalike"] == "spiegel.de"
+    assert [hop.split("/")[2].split(":")[0] for hop in first["chain"]] == [
+        "short.click",
+        "hop.lol",
+        "spiegel-news.live",
+    ]
+    groups = cli(
+        "social", "coordinate", str(posts), "--resolve", "--resolver", resolver, "--allow-private",
+        "--level", "brand", "--window", "60s", "--brands", str(brands), "--format", "jsonl",
+    )  # fmt: skip
+    assert groups.returncode == 0, groups.stderr
+    found = [set(json.loads(line)["account_ids"]) for line in groups.stdout.splitlines()]
+    assert found == [{"m0", "m1", "m2", "m3"}]
+    refused = cli("social", "links", str(posts), "--resolve", "--resolver", resolver, "--brands", str(brands),
+                  "--format", "jsonl")  # fmt: skip
+    row = json.loads(refused.stdout.splitlines()[0])
+    assert row["resolve_error"].startswith("refused") and row["lookalike"] is None

@@ -13,6 +13,8 @@ from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.errors import ClonewatchError
 from clonewatch.match import Matcher
+from clonewatch.probe.dns import ResolverSettings
+from clonewatch.probe.fetch import RedirectResolver
 from clonewatch.social import (
     Level,
     ReadReport,
@@ -31,25 +33,57 @@ social_app = typer.Typer(
     help="Trace who shares look-alike links on X, and coordinated account groups.", no_args_is_help=True
 )
 
-LINK_COLUMNS = ("post_id", "account", "time", "url", "domain", "lookalike", "brand", "reasons")
+LINK_COLUMNS = (
+    "post_id", "account", "time", "url", "domain", "lookalike", "brand", "reasons", "chain", "resolve_error",
+)  # fmt: skip
 EDGE_COLUMNS = ("account_a", "account_b", "weight", "keys")
 GROUP_COLUMNS = ("size", "accounts", "keys", "first", "last", "co_shares", "edges", "urls")
 
 Files = Annotated[list[Path], typer.Argument(help="Posts: X API v2 JSON pages, twarc2 JSON lines, or CSV.")]
 Brands = Annotated[Path | None, typer.Option(help="Watchlist file replacing the bundled one (as for match).")]
 Format = Annotated[OutputFormat | None, typer.Option("--format", help="Output format.")]
+Resolve = Annotated[
+    bool,
+    typer.Option("--resolve", help="Follow every link's redirects (shorteners, hops) to where it lands."),
+]
+Resolver = Annotated[
+    str | None, typer.Option(help="DNS server for --resolve, HOST:PORT (default: the system's).")
+]
+AllowPrivate = Annotated[
+    bool,
+    typer.Option("--allow-private", help="Let --resolve reach private and loopback addresses (labs, tests)."),
+]
+
+
+def _redirects(resolve: bool, resolver: str | None, allow_private: bool) -> RedirectResolver | None:
+    if not resolve:
+        return None
+    settings = ResolverSettings.parse(resolver) if resolver else None
+    return RedirectResolver(allow_private=allow_private, dns=settings)
 
 
 @social_app.command("links")
-def links_command(files: Files, brands: Brands = None, output_format: Format = None) -> None:
-    """Every shared link, normalised, with the look-alike it lands on (if any)."""
+def links_command(
+    files: Files,
+    resolve: Resolve = False,
+    resolver: Resolver = None,
+    allow_private: AllowPrivate = False,
+    brands: Brands = None,
+    output_format: Format = None,
+) -> None:
+    """Every shared link, normalised, with the look-alike it lands on (if any); with --resolve,
+    followed through its redirects with the chain recorded (private addresses refused)."""
+    try:
+        redirects = _redirects(resolve, resolver, allow_private)
+    except ClonewatchError as exc:
+        fail(exc)
     matcher = Matcher(load_brands(brands))
     writer = RecordWriter(choose_format(output_format, sys.stdout), LINK_COLUMNS, title="shared links")
     report = ReadReport()
     try:
         for path in files:
             for post, link, _ in shares_of(
-                read_posts(path, report), matcher, level=Level.URL, only_lookalikes=False
+                read_posts(path, report), matcher, level=Level.URL, only_lookalikes=False, redirects=redirects
             ):
                 if link is None:
                     continue
@@ -64,6 +98,8 @@ def links_command(files: Files, brands: Brands = None, output_format: Format = N
                         "lookalike": hit.genuine if hit else None,
                         "brand": hit.brand if hit else None,
                         "reasons": list(hit.reasons) if hit else [],
+                        "chain": list(link.chain),
+                        "resolve_error": link.resolve_error,
                     }
                 )
     except ClonewatchError as exc:
@@ -91,6 +127,9 @@ def coordinate_command(
     only_lookalikes: Annotated[
         bool, typer.Option("--only-lookalikes", help="Only links that land on a look-alike domain.")
     ] = False,
+    resolve: Resolve = False,
+    resolver: Resolver = None,
+    allow_private: AllowPrivate = False,
     edges_out: Annotated[
         Path | None,
         typer.Option("--edges", help="Also write every co-sharing account pair here (.csv, or .jsonl)."),
@@ -102,12 +141,15 @@ def coordinate_command(
     with the links and look-alikes they pushed, when, and the tightest co-shares as evidence."""
     try:
         seconds = parse_window(window) if window is not None else None
+        redirects = _redirects(resolve, resolver, allow_private)
     except ClonewatchError as exc:
         fail(exc)
     matcher = Matcher(load_brands(brands))
     report = ReadReport()
     try:
-        shares = _shares(files, matcher, report, level=level, only_lookalikes=only_lookalikes)
+        shares = _shares(
+            files, matcher, report, level=level, only_lookalikes=only_lookalikes, redirects=redirects
+        )
     except ClonewatchError as exc:
         fail(exc)
     if seconds is None:
@@ -159,12 +201,19 @@ def graph_command(
 
 
 def _shares(
-    files: list[Path], matcher: Matcher, report: ReadReport, *, level: Level, only_lookalikes: bool
+    files: list[Path],
+    matcher: Matcher,
+    report: ReadReport,
+    *,
+    level: Level,
+    only_lookalikes: bool,
+    redirects: RedirectResolver | None = None,
 ) -> list[Share]:
     shares: list[Share] = []
     for path in files:
+        posts = read_posts(path, report)
         for _, _, share in shares_of(
-            read_posts(path, report), matcher, level=level, only_lookalikes=only_lookalikes
+            posts, matcher, level=level, only_lookalikes=only_lookalikes, redirects=redirects
         ):
             if share is not None:
                 shares.append(share)

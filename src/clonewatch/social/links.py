@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from clonewatch.match import Match, Matcher
 from clonewatch.names import DomainName, defang, default_psl, parse_host
+from clonewatch.probe.fetch import RedirectResolver
 
 _OTHER_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # mailto:, tel:, but not host:port
 # Query parameters that say who shared a link, not what it points at.
@@ -25,6 +26,8 @@ class Link:
     url: str
     domain: str
     lookalike: Match | None = None
+    chain: tuple[str, ...] = ()
+    resolve_error: str | None = None
 
 
 def normalise_url(raw: str) -> tuple[str, str] | None:
@@ -57,15 +60,23 @@ def _tracking(key: str) -> bool:
     return lowered in TRACKING_NAMES or lowered.startswith(TRACKING_PREFIXES)
 
 
-def link_of(raw: str, matcher: Matcher | None) -> Link | None:
-    """The normalised link, matched against the brands when a matcher is given."""
+def link_of(raw: str, matcher: Matcher | None, redirects: RedirectResolver | None = None) -> Link | None:
+    """The normalised link, matched against the brands when a matcher is given; with ``redirects``
+    the link is first followed to where it lands, and the chain is kept."""
     normalised = normalise_url(raw)
     if normalised is None:
         return None
+    chain: tuple[str, ...] = ()
+    error = None
+    if redirects is not None:
+        followed = redirects.resolve(normalised[0])
+        chain = tuple(hop.url for hop in followed.hops)
+        error = followed.error
+        normalised = normalise_url(followed.final_url) or normalised
     url, domain = normalised
     hit = None
     if matcher is not None:
         host = urlsplit(url).hostname or domain
         name = parse_host(host, default_psl())
         hit = matcher.match(name) if isinstance(name, DomainName) else None
-    return Link(url, domain, hit)
+    return Link(url, domain, hit, chain, error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from clonewatch.match import Matcher
+from clonewatch.probe.fetch import RedirectResolver
 from clonewatch.social.coordinate import Level, Share
 from clonewatch.social.links import Link, link_of
 from clonewatch.social.posts import Post
@@ -12,7 +13,12 @@ from clonewatch.social.texts import NearDuplicates
 
 
 def shares_of(
-    posts: Iterable[Post], matcher: Matcher | None, *, level: Level, only_lookalikes: bool
+    posts: Iterable[Post],
+    matcher: Matcher | None,
+    *,
+    level: Level,
+    only_lookalikes: bool,
+    redirects: RedirectResolver | None = None,
 ) -> Iterator[tuple[Post, Link | None, Share | None]]:
     """Each link of each post, with the share it makes at ``level`` (None when the link does not
     count: no look-alike where one is required, or no brand at the brand level). At the repost
@@ -34,7 +40,7 @@ def shares_of(
                 )
             continue
         for raw in post.urls:
-            link = link_of(raw, matcher)
+            link = link_of(raw, matcher, redirects)
             if link is None:
                 continue
             if only_lookalikes and link.lookalike is None:

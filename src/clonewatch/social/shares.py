@@ -11,6 +11,8 @@ from clonewatch.social.links import Link, link_of
 from clonewatch.social.posts import Post
 from clonewatch.social.texts import NearDuplicates
 
+LINK_CACHE = 500_000  # links are shared many times: normalise and match each once (bounded)
+
 
 def shares_of(
     posts: Iterable[Post],
@@ -25,6 +27,7 @@ def shares_of(
     level each repost is one share keyed by the reposted post, at the text level each post is
     keyed by its near-duplicate text (co-post); there is no link then."""
     texts = NearDuplicates() if level is Level.TEXT else None
+    links: dict[str, Link | None] = {}
     for post in posts:
         if texts is not None:
             key = texts.key(post.text)
@@ -40,7 +43,13 @@ def shares_of(
                 )
             continue
         for raw in post.urls:
-            link = link_of(raw, matcher, redirects)
+            if raw in links:
+                link = links[raw]
+            else:
+                link = link_of(raw, matcher, redirects)
+                if len(links) >= LINK_CACHE:
+                    links.clear()
+                links[raw] = link
             if link is None:
                 continue
             if only_lookalikes and link.lookalike is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from clonewatch.match import Match, Matcher
@@ -43,8 +44,8 @@ def normalise_url(raw: str) -> tuple[str, str] | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    name = parse_host(parts.hostname, default_psl())
-    if not isinstance(name, DomainName):
+    name = _host(parts.hostname)
+    if name is None:
         return None
     port = parts.port if parts.port not in (None, 80, 443) else None
     netloc = name.ascii if port is None else f"{name.ascii}:{port}"
@@ -53,6 +54,13 @@ def normalise_url(raw: str) -> tuple[str, str] | None:
     )
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), netloc, path, query, "")), name.registrable
+
+
+@lru_cache(maxsize=1 << 16)
+def _host(hostname: str) -> DomainName | None:
+    """Parsed once per host: a feed of links repeats few hosts many times."""
+    name = parse_host(hostname, default_psl())
+    return name if isinstance(name, DomainName) else None
 
 
 def _tracking(key: str) -> bool:
@@ -76,7 +84,6 @@ def link_of(raw: str, matcher: Matcher | None, redirects: RedirectResolver | Non
     url, domain = normalised
     hit = None
     if matcher is not None:
-        host = urlsplit(url).hostname or domain
-        name = parse_host(host, default_psl())
-        hit = matcher.match(name) if isinstance(name, DomainName) else None
+        name = _host(urlsplit(url).hostname or domain)
+        hit = matcher.match(name) if name is not None else None
     return Link(url, domain, hit, chain, error)

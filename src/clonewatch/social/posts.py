@@ -174,21 +174,25 @@ def _tweet(tweet: Any, users: dict[str, Account], where: str, report: ReadReport
 
 def _read_csv(rest: TextIO, path: Path, report: ReadReport) -> Iterator[Post]:
     reader = csv.reader(rest)
+    accounts: dict[str, Account] = {}
     for row in reader:
-        where = f"{path}:{reader.line_num + 1}"
-        if not row or not any(cell.strip() for cell in row):
+        if not row or not "".join(row).strip():
             continue
         if len(row) < 3:
-            report.skipped.append((where, "fewer than 3 columns"))
+            report.skipped.append((f"{path}:{reader.line_num + 1}", "fewer than 3 columns"))
             continue
         created = _time(row[1])
         if created is None:
-            report.skipped.append((where, f"bad time {row[1][:40]!r}"))
+            report.skipped.append((f"{path}:{reader.line_num + 1}", f"bad time {row[1][:40]!r}"))
             continue
+        name = row[0].strip()
+        account = accounts.get(name)
+        if account is None:
+            account = accounts[name] = Account(name)
         report.read += 1
         yield Post(
             post_id=row[4] if len(row) > 4 and row[4] else f"{path.name}:{reader.line_num + 1}",
-            account=Account(row[0].strip()),
+            account=account,
             time=created,
             urls=(row[2].strip(),),
             text=row[3] if len(row) > 3 else "",

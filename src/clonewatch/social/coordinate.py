@@ -197,32 +197,37 @@ def groups_of(edges: dict[tuple[str, str], Edge], shares: Iterable[Share], *, mi
     for edge in strong:
         a, b = edge.accounts
         parent[find(a)] = find(b)
-    members: dict[str, set[str]] = defaultdict(set)
+    by_root: dict[str, list[Edge]] = defaultdict(list)
     for edge in strong:
-        members[find(edge.accounts[0])].update(edge.accounts)
-    components = list(members.values())
-    for component in [c for c in components if len(c) > LOUVAIN_ABOVE]:
+        by_root[find(edge.accounts[0])].append(edge)
+    components: list[tuple[set[str], list[Edge]]] = []
+    for component_edges in by_root.values():
+        ids = {account for edge in component_edges for account in edge.accounts}
+        if len(ids) <= LOUVAIN_ABOVE:
+            components.append((ids, component_edges))
+            continue
         from clonewatch.social.graph import communities
 
-        components.remove(component)
-        inside = [edge for edge in strong if edge.accounts[0] in component]
-        components.extend(communities(component, inside))
+        for community in communities(ids, component_edges):
+            inside = [e for e in component_edges if e.accounts[0] in community and e.accounts[1] in community]
+            components.append((community, inside))
+    grouped = {account for ids, _ in components for account in ids}
     accounts: dict[str, Account] = {}
     activity: dict[str, list[Share]] = defaultdict(list)
     for share in shares:
-        accounts.setdefault(share.account.id, share.account)
-        activity[share.account.id].append(share)
+        if share.account.id in grouped:
+            accounts.setdefault(share.account.id, share.account)
+            activity[share.account.id].append(share)
     groups: list[Group] = []
-    for ids in components:
-        group_edges = [edge for edge in strong if edge.accounts[0] in ids and edge.accounts[1] in ids]
-        keys = sorted({key for edge in group_edges for key in edge.keys})
+    for ids, group_edges in components:
+        keys = {key for edge in group_edges for key in edge.keys}
         posts = [share for account in ids for share in activity[account] if share.key in keys]
         times = [share.time for share in posts]
         tightest = sorted((c for edge in group_edges for c in edge.tightest), key=lambda c: c.seconds)
         groups.append(
             Group(
                 accounts=tuple(accounts[account] for account in sorted(ids)),
-                keys=tuple(keys),
+                keys=tuple(sorted(keys)),
                 urls=tuple(sorted({share.url for share in posts})),
                 first=datetime.fromtimestamp(min(times), tz=UTC),
                 last=datetime.fromtimestamp(max(times), tz=UTC),

@@ -1,0 +1,1 @@
+"""bench/social: clonewatch's co-link coordination finder against the Coordination Network Toolkit."""

@@ -1,0 +1,183 @@
+"""The Coordination Network Toolkit (QUT Digital Media Research Centre, PyPI
+``coordination-network-toolkit``): private venv, network sandbox, and its co-link pipeline, stage by stage.
+
+The pipeline is the toolkit's documented one, on a fresh SQLite database each time:
+
+1. ``compute_networks DB preprocess --format csv POSTS.csv``: load the posts into SQLite;
+2. ``compute_networks DB compute co_link --time_window W --min_edge_weight 1 --n_cpus N``: every pair, as
+   clonewatch's ``--min-repeat 1`` (the toolkit's default minimum weight is 2);
+3. the CSV edge list, written by the toolkit's ``output_gephi_csv`` (see ``cnt_export.py`` for why not by
+   its command line).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchkit.venv import pip_install
+from matchbench.procmon import RunStats, run_monitored
+from socialbench.log import progress
+
+RIVAL = "coordination-network-toolkit"
+RIVAL_VERSION = "1.5.2"
+BENCH_DIR = Path(__file__).resolve().parent.parent
+NETBLOCK_DIR = BENCH_DIR / "netblock"
+NETPROBE = BENCH_DIR / "matchbench" / "netprobe.py"
+EXPORT = Path(__file__).resolve().parent / "cnt_export.py"
+_PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "ftp_proxy", "no_proxy")
+
+
+class RivalError(RuntimeError):
+    pass
+
+
+@dataclass
+class Stage:
+    name: str
+    stats: RunStats
+
+    @property
+    def ok(self) -> bool:
+        return self.stats.returncode == 0 and not self.stats.timed_out
+
+
+@dataclass
+class RivalRun:
+    stages: list[Stage] = field(default_factory=list)
+    edges_file: Path | None = None
+    database_bytes: int = 0  # the SQLite database and its WAL after the run
+    blocked_attempts: list[str] = field(default_factory=list)
+    skipped_stages: list[str] = field(default_factory=list)  # not run: an earlier stage failed or timed out
+    out_of_time: bool = False  # the budget ran out before a stage could start
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.stages) and all(s.ok for s in self.stages) and not self.skipped_stages
+
+    @property
+    def timed_out(self) -> bool:
+        return self.out_of_time or any(s.stats.timed_out for s in self.stages)
+
+
+class Rival:
+    def __init__(self, out_dir: Path) -> None:
+        self.venv = out_dir / "cnt-venv"
+        self.work = out_dir / "cnt"
+        self.netlog = self.work / "netblock-probe.log"
+
+    @property
+    def python(self) -> Path:
+        return self.venv / "bin" / "python"
+
+    @property
+    def exe(self) -> Path:
+        return self.venv / "bin" / "compute_networks"
+
+    def installed_version(self) -> str | None:
+        if not self.python.exists():
+            return None
+        proc = subprocess.run(
+            [str(self.python), "-c", f"import importlib.metadata as m; print(m.version({RIVAL!r}))"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return proc.stdout.strip() if proc.returncode == 0 else None
+
+    def ensure_installed(self) -> None:
+        if self.installed_version() == RIVAL_VERSION and self.exe.exists():
+            return
+        progress(f"rival: installing {RIVAL}=={RIVAL_VERSION} into {self.venv}")
+        pip_install(self.venv, [f"{RIVAL}=={RIVAL_VERSION}"])
+        if self.installed_version() != RIVAL_VERSION:
+            raise RivalError(f"{RIVAL} {RIVAL_VERSION} did not install into {self.venv}")
+
+    def env(self, netlog: Path | None = None) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k.lower() not in _PROXY_VARS}
+        env["PYTHONPATH"] = str(NETBLOCK_DIR)
+        env["BENCH_NETBLOCK_LOG"] = str(netlog or self.netlog)
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.pop("PYTHONNOUSERSITE", None)
+        return env
+
+    def verify_network_block(self) -> dict[str, Any]:
+        """The toolkit needs no network for these commands; it runs in the same sandbox as openSquat anyway.
+        The probe checks the block in its interpreter's main process and in worker processes."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run(
+            [str(self.python), str(NETPROBE)],
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            cwd=self.work,
+            timeout=300,
+            check=False,
+        )
+        try:
+            report: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError) as exc:
+            raise RivalError(f"network-block probe failed: {proc.stdout}\n{proc.stderr}") from exc
+        if proc.returncode != 0 or not report.get("ok"):
+            raise RivalError(f"network block NOT active, refusing to run the toolkit: {report}")
+        return report
+
+    def run(self, name: str, posts: Path, *, window: int, n_cpus: int, timeout: float | None) -> RivalRun:
+        """The three stages on a fresh database; ``timeout`` is the budget of all three together."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        db = self.work / f"{name}.db"
+        for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
+            leftover.unlink(missing_ok=True)
+        edges = self.work / f"{name}.edges.csv"
+        edges.unlink(missing_ok=True)
+        netlog = self.work / f"{name}.netblock.log"
+        netlog.unlink(missing_ok=True)
+        exe = str(self.exe)
+        co_link = ["co_link", "--time_window", str(window), "--min_edge_weight", "1", "--n_cpus", str(n_cpus)]
+        commands: list[tuple[str, list[str]]] = [
+            ("preprocess", [exe, str(db), "preprocess", "--format", "csv", str(posts)]),
+            ("compute co_link", [exe, str(db), "compute", *co_link]),
+            ("export csv", [str(self.python), str(EXPORT), str(db), "co_link", str(edges)]),
+        ]
+        result = RivalRun(edges_file=edges)
+        used = 0.0
+        for stage, cmd in commands:
+            left = None if timeout is None else timeout - used
+            if result.stages and not result.stages[-1].ok:
+                result.skipped_stages.append(stage)
+                continue
+            if left is not None and left <= 0:
+                result.out_of_time = True
+                result.skipped_stages.append(stage)
+                continue
+            tag = stage.replace(" ", "-")
+            progress(f"rival: {name}: {stage}: {' '.join(cmd)}")
+            stats = run_monitored(
+                cmd,
+                stdout=self.work / f"{name}.{tag}.stdout.log",
+                stderr=self.work / f"{name}.{tag}.stderr.log",
+                env=self.env(netlog),
+                cwd=self.work,
+                timeout=left,
+            )
+            used += stats.wall_s
+            result.stages.append(Stage(stage, stats))
+            state = "timed out" if stats.timed_out else f"rc={stats.returncode}"
+            peak = stats.peak_kb / 1024
+            progress(f"rival: {name}: {stage}: {state} wall={stats.wall_s:.1f}s peak={peak:,.0f} MB")
+            if stats.returncode != 0 and not stats.timed_out:
+                tail = (self.work / f"{name}.{tag}.stderr.log").read_text(encoding="utf-8", errors="replace")
+                print(tail[-1500:], file=sys.stderr)
+        result.database_bytes = sum(
+            p.stat().st_size for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")) if p.exists()
+        )
+        if netlog.exists():
+            result.blocked_attempts = netlog.read_text(encoding="utf-8").splitlines()
+        if not result.ok:
+            result.edges_file = None
+        return result

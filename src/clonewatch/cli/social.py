@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,8 +13,6 @@ from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.errors import ClonewatchError
 from clonewatch.match import Matcher
-from clonewatch.probe.dns import ResolverSettings
-from clonewatch.probe.fetch import RedirectResolver
 from clonewatch.social import (
     Level,
     ReadReport,
@@ -28,6 +26,9 @@ from clonewatch.social import (
 )
 from clonewatch.social.coordinate import Edge
 from clonewatch.social.graph import account_graph, write_graph
+
+if TYPE_CHECKING:
+    from clonewatch.probe.fetch import RedirectResolver
 
 social_app = typer.Typer(
     help="Trace who shares look-alike links on X, and coordinated account groups.", no_args_is_help=True
@@ -58,6 +59,9 @@ AllowPrivate = Annotated[
 def _redirects(resolve: bool, resolver: str | None, allow_private: bool) -> RedirectResolver | None:
     if not resolve:
         return None
+    from clonewatch.probe.dns import ResolverSettings  # dnspython loads only for --resolve
+    from clonewatch.probe.fetch import RedirectResolver
+
     settings = ResolverSettings.parse(resolver) if resolver else None
     return RedirectResolver(allow_private=allow_private, dns=settings)
 

@@ -13,13 +13,13 @@ import socket
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import dns.exception
-import dns.resolver
-
 from clonewatch.errors import ClonewatchError
-from clonewatch.probe.dns import ResolverSettings
+
+if TYPE_CHECKING:
+    from clonewatch.probe.dns import ResolverSettings
 
 MAX_REDIRECTS = 10
 TIMEOUT = 5.0
@@ -68,6 +68,8 @@ class RedirectResolver:
         return cached
 
     def _follow(self, url: str) -> Chain:
+        import dns.exception  # dnspython loads only when links are followed
+
         hops: list[Hop] = []
         current = url
         for _ in range(self.max_redirects + 1):
@@ -130,6 +132,8 @@ class RedirectResolver:
         if self.lookup is not None:
             return self.lookup(host)
         if self.dns is not None and self.dns.nameserver:
+            import dns.resolver
+
             resolver = dns.resolver.Resolver(configure=False)
             resolver.nameservers = [self.dns.nameserver]
             resolver.port = self.dns.port

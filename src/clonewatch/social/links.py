@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from clonewatch.match import Match, Matcher
 from clonewatch.names import DomainName, defang, default_psl, parse_host
-from clonewatch.probe.fetch import RedirectResolver
+
+if TYPE_CHECKING:
+    from clonewatch.probe.fetch import RedirectResolver
 
 _OTHER_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # mailto:, tel:, but not host:port
 # Query parameters that say who shared a link, not what it points at.

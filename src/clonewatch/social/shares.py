@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from clonewatch.match import Matcher
-from clonewatch.probe.fetch import RedirectResolver
+
+if TYPE_CHECKING:
+    from clonewatch.probe.fetch import RedirectResolver
 from clonewatch.social.coordinate import Level, Share
 from clonewatch.social.links import Link, link_of
 from clonewatch.social.posts import Post

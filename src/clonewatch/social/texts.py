@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from hashlib import blake2b
-
-from datasketch import MinHash, MinHashLSH
+from typing import Any
 
 _NOISE = re.compile(r"https?://\S+|@\w+|#|[^\w\s]", re.UNICODE)
 MIN_WORDS = 6
@@ -22,6 +21,9 @@ class NearDuplicates:
     (Jaccard similarity about ``threshold`` or more). Texts too short to judge get no key."""
 
     def __init__(self, *, threshold: float = 0.7, num_perm: int = 64) -> None:
+        from datasketch import MinHash, MinHashLSH  # numpy and scipy load only for co-post
+
+        self._minhash: Any = MinHash
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._num_perm = num_perm
         self._exact: dict[str, str] = {}
@@ -35,7 +37,7 @@ class NearDuplicates:
         known = self._exact.get(flat)
         if known is not None:
             return known
-        signature = MinHash(num_perm=self._num_perm)
+        signature = self._minhash(num_perm=self._num_perm)
         for i in range(len(words) - SHINGLE + 1):
             signature.update(" ".join(words[i : i + SHINGLE]).encode("utf-8"))
         similar = self._lsh.query(signature)

@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from benchkit.sandbox import RivalError
 from matchbench import cwrun, report
 from matchbench.inputs import (
     DEFAULT_SEED,
@@ -26,7 +27,7 @@ from matchbench.inputs import (
 )
 from matchbench.log import progress
 from matchbench.report import Quality, ThroughputRow
-from matchbench.rival import CONFIDENCE, RIVAL_VERSION, Rival, RivalError, RivalResult
+from matchbench.rival import CONFIDENCE, RIVAL_VERSION, Rival, RivalResult
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MISS_LIMIT = 100

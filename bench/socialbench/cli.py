@@ -11,12 +11,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchkit.sandbox import RivalError
 from socialbench import cwrun, dataset, reference, report
 from socialbench.compare import CntEdges, CwEdges, compare, read_cnt_edges, read_cw_edges
 from socialbench.log import progress
 from socialbench.recovery import recovery
 from socialbench.report import ToolRow
-from socialbench.rival import RIVAL_VERSION, Rival, RivalError
+from socialbench.rival import RIVAL_VERSION, Rival
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,29 +12,17 @@ The pipeline is the toolkit's documented one, on a fresh SQLite database each ti
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from benchkit.venv import pip_install
+from benchkit.sandbox import SandboxedVenv
 from matchbench.procmon import RunStats, run_monitored
 from socialbench.log import progress
 
 RIVAL = "coordination-network-toolkit"
 RIVAL_VERSION = "1.5.2"
-BENCH_DIR = Path(__file__).resolve().parent.parent
-NETBLOCK_DIR = BENCH_DIR / "netblock"
-NETPROBE = BENCH_DIR / "matchbench" / "netprobe.py"
 EXPORT = Path(__file__).resolve().parent / "cnt_export.py"
-_PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "ftp_proxy", "no_proxy")
-
-
-class RivalError(RuntimeError):
-    pass
 
 
 @dataclass
@@ -65,67 +53,16 @@ class RivalRun:
         return self.out_of_time or any(s.stats.timed_out for s in self.stages)
 
 
-class Rival:
+class Rival(SandboxedVenv):
     def __init__(self, out_dir: Path) -> None:
-        self.venv = out_dir / "cnt-venv"
-        self.work = out_dir / "cnt"
-        self.netlog = self.work / "netblock-probe.log"
-
-    @property
-    def python(self) -> Path:
-        return self.venv / "bin" / "python"
-
-    @property
-    def exe(self) -> Path:
-        return self.venv / "bin" / "compute_networks"
-
-    def installed_version(self) -> str | None:
-        if not self.python.exists():
-            return None
-        proc = subprocess.run(
-            [str(self.python), "-c", f"import importlib.metadata as m; print(m.version({RIVAL!r}))"],
-            capture_output=True,
-            text=True,
-            check=False,
+        super().__init__(
+            out_dir / "cnt-venv",
+            out_dir / "cnt",
+            package=RIVAL,
+            version=RIVAL_VERSION,
+            executable="compute_networks",
+            progress=progress,
         )
-        return proc.stdout.strip() if proc.returncode == 0 else None
-
-    def ensure_installed(self) -> None:
-        if self.installed_version() == RIVAL_VERSION and self.exe.exists():
-            return
-        progress(f"rival: installing {RIVAL}=={RIVAL_VERSION} into {self.venv}")
-        pip_install(self.venv, [f"{RIVAL}=={RIVAL_VERSION}"])
-        if self.installed_version() != RIVAL_VERSION:
-            raise RivalError(f"{RIVAL} {RIVAL_VERSION} did not install into {self.venv}")
-
-    def env(self, netlog: Path | None = None) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k.lower() not in _PROXY_VARS}
-        env["PYTHONPATH"] = str(NETBLOCK_DIR)
-        env["BENCH_NETBLOCK_LOG"] = str(netlog or self.netlog)
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        env.pop("PYTHONNOUSERSITE", None)
-        return env
-
-    def verify_network_block(self) -> dict[str, Any]:
-        """The toolkit needs no network for these commands; it runs in the same sandbox as openSquat anyway.
-        The probe checks the block in its interpreter's main process and in worker processes."""
-        self.work.mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run(
-            [str(self.python), str(NETPROBE)],
-            capture_output=True,
-            text=True,
-            env=self.env(),
-            cwd=self.work,
-            timeout=300,
-            check=False,
-        )
-        try:
-            report: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-        except (ValueError, IndexError) as exc:
-            raise RivalError(f"network-block probe failed: {proc.stdout}\n{proc.stderr}") from exc
-        if proc.returncode != 0 or not report.get("ok"):
-            raise RivalError(f"network block NOT active, refusing to run the toolkit: {report}")
-        return report
 
     def run(self, name: str, posts: Path, *, window: int, n_cpus: int, timeout: float | None) -> RivalRun:
         """The three stages on a fresh database; ``timeout`` is the budget of all three together."""

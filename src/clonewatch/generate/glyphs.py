@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 
 import idna
@@ -42,6 +41,3 @@ def unicode_glyphs() -> dict[str, tuple[str, ...]]:
                 found.setdefault(seen, []).append(char)
     return {letter: tuple(chars) for letter, chars in found.items()}
 
-
-def is_latin_only(label: str) -> bool:
-    return all(char.isascii() or unicodedata.name(char, "").startswith("LATIN") for char in label)

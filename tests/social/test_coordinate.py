@@ -39,7 +39,7 @@ def found_groups(path: Path, level: Level, *, only_lookalikes: bool = False) -> 
         )
         if share is not None
     ]
-    groups = groups_of(co_share_edges(shares, 60.0), shares, min_repeat=3)
+    groups = groups_of(co_share_edges(shares, 60.0), min_repeat=3)
     return [{account.id for account in group.accounts} for group in groups]
 
 
@@ -218,7 +218,7 @@ def test_big_components_are_split_into_louvain_communities() -> None:
     for u in range(3):  # a thin bridge: two accounts of each side share three more links together
         for i, account in enumerate(("a00", "a01", "b00", "b01")):
             shares.append(Share(f"bridge{u}", 500_000.0 + 3600 * u + i, Account(account), f"br{u}{i}", "x"))
-    groups = groups_of(co_share_edges(shares, 60.0), shares, min_repeat=3)
+    groups = groups_of(co_share_edges(shares, 60.0), min_repeat=3)
     found = sorted({a.id[0] for a in group.accounts} for group in groups)
     assert len(groups) == 2
     assert found == [{"a"}, {"b"}]

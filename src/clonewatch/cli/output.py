@@ -98,3 +98,34 @@ def _plain(value: Any) -> str:
     if value is None:
         return ""
     return str(value)
+
+
+def write_columns(table: Any, fmt: OutputFormat, stream: TextIO) -> None:
+    """A pyarrow table as CSV (list cells space-joined, formulas neutralised, as csv_cell does) or
+    as JSON lines, a batch at a time."""
+    if fmt is not OutputFormat.CSV:
+        writer = RecordWriter(fmt, table.column_names, stream=stream)
+        for batch in table.to_batches(max_chunksize=65_536):
+            writer.write_all(batch.to_pylist())
+        writer.close()
+        return
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = []
+    for name in table.column_names:
+        column = table.column(name)
+        if pa.types.is_list(column.type):
+            column = pc.binary_join(column, " ")
+        column = pc.cast(column, pa.string())
+        risky = pc.match_substring_regex(column, "^[=+\\-@\t\r]")
+        column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(column, '"', '""'), '"', "")
+        cells.append(pc.if_else(pc.match_substring_regex(column, '[,"\r\n]'), quoted, column))
+    stream.write(",".join(table.column_names) + "\n")
+    lines = pc.binary_join_element_wise(*cells, ",")
+    for chunk in lines.chunks if hasattr(lines, "chunks") else [lines]:
+        rows = chunk.to_pylist()
+        if rows:
+            stream.write("\n".join(rows) + "\n")
+    stream.flush()

@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
-from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
+from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format, write_columns
 from clonewatch.errors import ClonewatchError
 from clonewatch.match import Matcher
 from clonewatch.social import (
+    CoShareNetwork,
     Level,
     ReadReport,
-    Share,
+    ShareTable,
     co_share_edges,
     estimate_window,
     groups_of,
     parse_window,
     read_posts,
+    share_table,
     shares_of,
 )
-from clonewatch.social.coordinate import Edge
 from clonewatch.social.graph import account_graph, write_graph
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ social_app = typer.Typer(
 LINK_COLUMNS = (
     "post_id", "account", "time", "url", "domain", "lookalike", "brand", "reasons", "chain", "resolve_error",
 )  # fmt: skip
-EDGE_COLUMNS = ("account_a", "account_b", "weight", "keys")
 GROUP_COLUMNS = ("size", "accounts", "keys", "first", "last", "co_shares", "edges", "urls")
 
 Files = Annotated[list[Path], typer.Argument(help="Posts: X API v2 JSON pages, twarc2 JSON lines, or CSV.")]
@@ -148,7 +147,7 @@ def coordinate_command(
         redirects = _redirects(resolve, resolver, allow_private)
     except ClonewatchError as exc:
         fail(exc)
-    matcher = Matcher(load_brands(brands))
+    matcher = _matcher(brands, level, only_lookalikes)
     report = ReadReport()
     try:
         shares = _shares(
@@ -162,10 +161,10 @@ def coordinate_command(
         except ClonewatchError as exc:
             fail(exc)
         print(f"clonewatch: window estimated from the data: {seconds:g} s", file=sys.stderr)
-    edges = co_share_edges(shares, seconds)
+    network = co_share_edges(shares, seconds)
     if edges_out is not None:
-        _write_edges(edges_out, edges.values())
-    groups = groups_of(edges, shares, min_repeat=min_repeat)
+        _write_edges(edges_out, network)
+    groups = groups_of(network, min_repeat=min_repeat)
     writer = RecordWriter(
         choose_format(output_format, sys.stdout), GROUP_COLUMNS, sort_key="size", title="groups"
     )
@@ -192,49 +191,44 @@ def graph_command(
     """Write the co-sharing network of accounts (weighted edges, account facts on the nodes)."""
     try:
         seconds = parse_window(window)
-        matcher = Matcher(load_brands(brands))
+        matcher = _matcher(brands, level, only_lookalikes)
         report = ReadReport()
         shares = _shares(files, matcher, report, level=level, only_lookalikes=only_lookalikes)
-        edges = co_share_edges(shares, seconds)
-        accounts = {share.account.id: share.account for share in shares}
-        graph = account_graph(edges.values(), accounts, min_repeat=min_repeat)
+        network = co_share_edges(shares, seconds)
+        accounts = {account.id: account for account in shares.accounts}
+        graph = account_graph(network.edges(min_repeat=min_repeat), accounts, min_repeat=min_repeat)
         write_graph(graph, out)
     except ClonewatchError as exc:
         fail(exc)
     _summary(report, f", {graph.number_of_nodes():,} accounts and {graph.number_of_edges():,} edges in {out}")
 
 
+def _matcher(brands: Path | None, level: Level, only_lookalikes: bool) -> Matcher | None:
+    """The watchlist is always read (a bad --brands file is an error), but matched against only
+    when the look-alikes decide what counts."""
+    watchlist = load_brands(brands)
+    return Matcher(watchlist) if only_lookalikes or level is Level.BRAND else None
+
+
 def _shares(
     files: list[Path],
-    matcher: Matcher,
+    matcher: Matcher | None,
     report: ReadReport,
     *,
     level: Level,
     only_lookalikes: bool,
     redirects: RedirectResolver | None = None,
-) -> list[Share]:
-    shares: list[Share] = []
-    for path in files:
-        posts = read_posts(path, report)
-        for _, _, share in shares_of(
-            posts, matcher, level=level, only_lookalikes=only_lookalikes, redirects=redirects
-        ):
-            if share is not None:
-                shares.append(share)
-    return shares
+) -> ShareTable:
+    return share_table(
+        files, matcher, report, level=level, only_lookalikes=only_lookalikes, redirects=redirects
+    )
 
 
-def _write_edges(path: Path, edges: Iterable[Edge]) -> None:
+def _write_edges(path: Path, network: CoShareNetwork) -> None:
     fmt = OutputFormat.JSONL if path.suffix in (".jsonl", ".json") else OutputFormat.CSV
     try:
         with path.open("w", encoding="utf-8", newline="") as stream:
-            writer = RecordWriter(fmt, EDGE_COLUMNS, stream=stream)
-            for edge in sorted(edges, key=lambda e: e.accounts):
-                a, b = edge.accounts
-                writer.write(
-                    {"account_a": a, "account_b": b, "weight": edge.weight, "keys": sorted(edge.keys)}
-                )
-            writer.close()
+            write_columns(network.edge_columns(), fmt, stream)
     except OSError as exc:
         fail(f"{path}: cannot write edges ({exc.strerror})")
 

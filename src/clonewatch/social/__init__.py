@@ -1,23 +1,17 @@
 """Posts (X API v2 JSON, twarc2 lines, CSV) -> links -> coordinated account groups."""
 
-from clonewatch.social.coordinate import (
-    CoShare,
-    Edge,
-    Group,
-    Level,
-    Share,
-    co_share_edges,
-    estimate_window,
-    groups_of,
-    parse_window,
-)
+from clonewatch.social.coordinate import CoShare, Group, Level, Share, parse_window
+from clonewatch.social.groups import groups_of
 from clonewatch.social.links import Link, link_of, normalise_url
+from clonewatch.social.network import CoShareNetwork, Edge, co_share_edges, estimate_window
 from clonewatch.social.posts import Account, Post, ReadReport, read_posts
-from clonewatch.social.shares import shares_of
+from clonewatch.social.shares import share_table, shares_of
+from clonewatch.social.table import ShareTable
 
 __all__ = [
     "Account",
     "CoShare",
+    "CoShareNetwork",
     "Edge",
     "Group",
     "Level",
@@ -25,6 +19,7 @@ __all__ = [
     "Post",
     "ReadReport",
     "Share",
+    "ShareTable",
     "co_share_edges",
     "estimate_window",
     "groups_of",
@@ -32,5 +27,6 @@ __all__ = [
     "normalise_url",
     "parse_window",
     "read_posts",
+    "share_table",
     "shares_of",
 ]

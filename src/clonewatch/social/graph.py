@@ -1,4 +1,4 @@
-"""The co-sharing network as a graph: Louvain communities for big components, GraphML/GEXF for Gephi."""
+"""The co-sharing network as a networkx graph, written as GraphML or GEXF for Gephi."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from clonewatch.errors import InputError
-from clonewatch.social.coordinate import Edge
+from clonewatch.social.network import Edge
 from clonewatch.social.posts import Account
 
 GRAPH_SUFFIXES = (".graphml", ".gexf")
-LOUVAIN_SEED = 7
 
 
 def account_graph(edges: Iterable[Edge], accounts: dict[str, Account], *, min_repeat: int) -> Any:
@@ -32,19 +31,8 @@ def account_graph(edges: Iterable[Edge], accounts: dict[str, Account], *, min_re
                     default_image=bool(account.default_image),
                     created_at=account.created_at.isoformat() if account.created_at else "",
                 )
-        graph.add_edge(*edge.accounts, weight=edge.weight, keys=" ".join(sorted(edge.keys)))
+        graph.add_edge(*edge.accounts, weight=edge.weight, keys=" ".join(edge.keys))
     return graph
-
-
-def communities(nodes: set[str], edges: Iterable[Edge]) -> list[set[str]]:
-    """Louvain communities (weighted, fixed seed) of one connected component."""
-    import networkx as nx
-
-    graph = nx.Graph()
-    for edge in edges:
-        graph.add_edge(*edge.accounts, weight=edge.weight)
-    found = nx.community.louvain_communities(graph.subgraph(nodes), weight="weight", seed=LOUVAIN_SEED)
-    return [set(community) for community in found if len(community) > 1]
 
 
 def write_graph(graph: Any, path: Path) -> None:

@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from clonewatch.match import Match, Matcher
+from clonewatch.match import Match
 from clonewatch.names import DomainName, defang, default_psl, parse_host
 
 if TYPE_CHECKING:
     from clonewatch.probe.fetch import RedirectResolver
 
+# A link already in normal form (lower-case scheme and host, no port, query, fragment or escapes):
+# most links in a feed; they skip the general parser.
+_PLAIN = re.compile(r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)+)(/[A-Za-z0-9._~/!$&'()*+,;=:@-]*)?\Z")
 _OTHER_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # mailto:, tel:, but not host:port
 # Query parameters that say who shared a link, not what it points at.
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
 TRACKING_NAMES = frozenset(
     {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "si", "s", "t", "ref", "ref_src"}
 )
+
+
+MATCH_CACHE = 200_000
+
+
+class Matches(Protocol):
+    """Anything that gives a look-alike verdict on a host name: a Matcher, or HostMatches."""
+
+    def match(self, name: DomainName, /) -> Match | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +48,16 @@ class Link:
 
 def normalise_url(raw: str) -> tuple[str, str] | None:
     """(normalised URL, registrable domain), or None when the text holds no web link."""
+    normalised = _normalise(raw)
+    return None if normalised is None else (normalised[0], normalised[1].registrable)
+
+
+def _normalise(raw: str) -> tuple[str, DomainName] | None:
+    plain = _PLAIN.match(raw)
+    if plain is not None:
+        name = _host(plain[2])
+        if name is not None and name.ascii == plain[2]:
+            return f"{plain[1]}://{plain[2]}{plain[3] or '/'}", name
     text = defang(raw.strip())
     if "://" not in text:
         if _OTHER_SCHEME.match(text):
@@ -56,7 +78,7 @@ def normalise_url(raw: str) -> tuple[str, str] | None:
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)], doseq=True
     )
     path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), netloc, path, query, "")), name.registrable
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, "")), name
 
 
 @lru_cache(maxsize=1 << 16)
@@ -71,10 +93,10 @@ def _tracking(key: str) -> bool:
     return lowered in TRACKING_NAMES or lowered.startswith(TRACKING_PREFIXES)
 
 
-def link_of(raw: str, matcher: Matcher | None, redirects: RedirectResolver | None = None) -> Link | None:
+def link_of(raw: str, matcher: Matches | None, redirects: RedirectResolver | None = None) -> Link | None:
     """The normalised link, matched against the brands when a matcher is given; with ``redirects``
     the link is first followed to where it lands, and the chain is kept."""
-    normalised = normalise_url(raw)
+    normalised = _normalise(raw)
     if normalised is None:
         return None
     chain: tuple[str, ...] = ()
@@ -83,10 +105,23 @@ def link_of(raw: str, matcher: Matcher | None, redirects: RedirectResolver | Non
         followed = redirects.resolve(normalised[0])
         chain = tuple(hop.url for hop in followed.hops)
         error = followed.error
-        normalised = normalise_url(followed.final_url) or normalised
-    url, domain = normalised
-    hit = None
-    if matcher is not None:
-        name = _host(urlsplit(url).hostname or domain)
-        hit = matcher.match(name) if name is not None else None
-    return Link(url, domain, hit, chain, error)
+        normalised = _normalise(followed.final_url) or normalised
+    url, name = normalised
+    hit = matcher.match(name) if matcher is not None else None
+    return Link(url, name.registrable, hit, chain, error)
+
+
+@dataclass(slots=True)
+class HostMatches:
+    """A matcher's verdict per host, worked out once (links repeat few hosts; bounded)."""
+
+    matcher: Matches
+    _seen: dict[str, Match | None] = field(default_factory=dict)
+
+    def match(self, name: DomainName) -> Match | None:
+        if name.ascii in self._seen:
+            return self._seen[name.ascii]
+        if len(self._seen) >= MATCH_CACHE:
+            self._seen.clear()
+        hit = self._seen[name.ascii] = self.matcher.match(name)
+        return hit

@@ -65,13 +65,26 @@ def read_posts(path: Path, report: ReadReport) -> Iterator[Post]:
         head = first.lstrip()
         if head.startswith(("{", "[")):
             yield from _read_json(first, handle, path, report)
-        elif head.split(",")[:3] == list(CSV_COLUMNS):
+        elif _csv_header(head):
             report.format = "csv"
             yield from _read_csv(handle, path, report)
         else:
             raise InputError(
                 f"{path}: not X API v2 JSON, twarc2 JSON lines or a CSV with header account,time,url"
             )
+
+
+def is_csv(path: Path) -> bool:
+    """Whether the file starts (after blank lines) with the CSV header account,time,url."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return _csv_header(next((line for line in handle if line.strip()), "").lstrip())
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _csv_header(line: str) -> bool:
+    return line.rstrip("\r\n").split(",")[:3] == list(CSV_COLUMNS)
 
 
 def _read_json(first: str, rest: TextIO, path: Path, report: ReadReport) -> Iterator[Post]:
@@ -136,7 +149,7 @@ def _account(user: dict[str, Any]) -> Account:
     return Account(
         id=str(user["id"]),
         username=user.get("username"),
-        created_at=_time(user.get("created_at")),
+        created_at=parse_time(user.get("created_at")),
         followers=metrics.get("followers_count") if isinstance(metrics, dict) else None,
         default_image=("default_profile" in image) if isinstance(image, str) else None,
     )
@@ -146,7 +159,7 @@ def _tweet(tweet: Any, users: dict[str, Account], where: str, report: ReadReport
     if not isinstance(tweet, dict):
         report.skipped.append((where, "not a tweet object"))
         return None
-    created = _time(tweet.get("created_at"))
+    created = parse_time(tweet.get("created_at"))
     author = tweet.get("author_id")
     if created is None or author is None or "id" not in tweet:
         report.skipped.append((where, "tweet without id, author_id or created_at"))
@@ -181,7 +194,7 @@ def _read_csv(rest: TextIO, path: Path, report: ReadReport) -> Iterator[Post]:
         if len(row) < 3:
             report.skipped.append((f"{path}:{reader.line_num + 1}", "fewer than 3 columns"))
             continue
-        created = _time(row[1])
+        created = parse_time(row[1])
         if created is None:
             report.skipped.append((f"{path}:{reader.line_num + 1}", f"bad time {row[1][:40]!r}"))
             continue
@@ -199,7 +212,7 @@ def _read_csv(rest: TextIO, path: Path, report: ReadReport) -> Iterator[Post]:
         )
 
 
-def _time(value: Any) -> datetime | None:
+def parse_time(value: Any) -> datetime | None:
     if isinstance(value, int | float):
         return datetime.fromtimestamp(value, tz=UTC)
     if not isinstance(value, str) or not value.strip():

@@ -2,19 +2,58 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clonewatch.match import Matcher
+from clonewatch.social.coordinate import Level, Share
+from clonewatch.social.links import HostMatches, Link, link_of
+from clonewatch.social.posts import Post, ReadReport, is_csv, read_posts
+from clonewatch.social.table import ShareTable
+from clonewatch.social.texts import NearDuplicates
 
 if TYPE_CHECKING:
     from clonewatch.probe.fetch import RedirectResolver
-from clonewatch.social.coordinate import Level, Share
-from clonewatch.social.links import Link, link_of
-from clonewatch.social.posts import Post
-from clonewatch.social.texts import NearDuplicates
 
 LINK_CACHE = 500_000  # links are shared many times: normalise and match each once (bounded)
+LINK_LEVELS = (Level.URL, Level.DOMAIN, Level.BRAND)
+
+
+@dataclass(slots=True)
+class LinkKeys:
+    """What each raw link counts as at one level: its Link (normalised, matched, maybe followed)
+    and its key, or no key when it does not count (no look-alike where one is required, or no
+    brand at the brand level). Each raw link is worked out once (bounded cache)."""
+
+    matcher: Matcher | None
+    level: Level
+    only_lookalikes: bool
+    redirects: RedirectResolver | None = None
+    _cache: dict[str, tuple[Link | None, str | None]] = field(default_factory=dict)
+    _hosts: HostMatches | None = None
+
+    def __post_init__(self) -> None:
+        self._hosts = HostMatches(self.matcher) if self.matcher is not None else None
+
+    def of(self, raw: str) -> tuple[Link | None, str | None]:
+        known = self._cache.get(raw)
+        if known is None:
+            if len(self._cache) >= LINK_CACHE:
+                self._cache.clear()
+            known = self._cache[raw] = self._work_out(raw)
+        return known
+
+    def _work_out(self, raw: str) -> tuple[Link | None, str | None]:
+        link = link_of(raw, self._hosts, self.redirects)
+        if link is None or (self.only_lookalikes and link.lookalike is None):
+            return link, None
+        if self.level is Level.URL:
+            return link, link.url
+        if self.level is Level.DOMAIN:
+            return link, link.domain
+        return link, link.lookalike.genuine if link.lookalike is not None else None
 
 
 def shares_of(
@@ -26,11 +65,10 @@ def shares_of(
     redirects: RedirectResolver | None = None,
 ) -> Iterator[tuple[Post, Link | None, Share | None]]:
     """Each link of each post, with the share it makes at ``level`` (None when the link does not
-    count: no look-alike where one is required, or no brand at the brand level). At the repost
-    level each repost is one share keyed by the reposted post, at the text level each post is
-    keyed by its near-duplicate text (co-post); there is no link then."""
+    count). At the repost level each repost is one share keyed by the reposted post, at the text
+    level each post is keyed by its near-duplicate text (co-post); there is no link then."""
     texts = NearDuplicates() if level is Level.TEXT else None
-    links: dict[str, Link | None] = {}
+    links = LinkKeys(matcher, level, only_lookalikes, redirects)
     for post in posts:
         if texts is not None:
             key = texts.key(post.text)
@@ -39,32 +77,46 @@ def shares_of(
             continue
         if level is Level.REPOST:
             if post.reposts is not None:
-                yield (
-                    post,
-                    None,
-                    Share(post.reposts, post.time.timestamp(), post.account, post.post_id, post.reposts),
-                )
+                repost = Share(post.reposts, post.time.timestamp(), post.account, post.post_id, post.reposts)
+                yield post, None, repost
             continue
         for raw in post.urls:
-            if raw in links:
-                link = links[raw]
-            else:
-                link = link_of(raw, matcher, redirects)
-                if len(links) >= LINK_CACHE:
-                    links.clear()
-                links[raw] = link
+            link, key = links.of(raw)
             if link is None:
                 continue
-            if only_lookalikes and link.lookalike is None:
-                yield post, link, None
-                continue
-            if level is Level.URL:
-                key = link.url
-            elif level is Level.DOMAIN:
-                key = link.domain
-            elif link.lookalike is not None:
-                key = link.lookalike.genuine
-            else:
-                yield post, link, None
-                continue
-            yield post, link, Share(key, post.time.timestamp(), post.account, post.post_id, link.url)
+            share = (
+                None
+                if key is None
+                else Share(key, post.time.timestamp(), post.account, post.post_id, link.url)
+            )
+            yield post, link, share
+
+
+def share_table(
+    files: Sequence[Path],
+    matcher: Matcher | None,
+    report: ReadReport,
+    *,
+    level: Level,
+    only_lookalikes: bool,
+    redirects: RedirectResolver | None = None,
+) -> ShareTable:
+    """All shares of all files in columns. A single CSV file at a link level is read column-wise
+    (pyarrow); other inputs go post by post."""
+    if len(files) == 1 and level in LINK_LEVELS and is_csv(files[0]):
+        from clonewatch.social.csvtable import read_csv_table
+
+        return read_csv_table(files[0], report, LinkKeys(matcher, level, only_lookalikes, redirects))
+    shares = (
+        share
+        for path in files
+        for _, _, share in shares_of(
+            read_posts(path, report),
+            matcher,
+            level=level,
+            only_lookalikes=only_lookalikes,
+            redirects=redirects,
+        )
+        if share is not None
+    )
+    return ShareTable.from_shares(shares)

@@ -1,0 +1,182 @@
+"""A posts CSV (``account,time,url[,text][,post_id]``) read column-wise into a ShareTable: pyarrow
+parses the file, each distinct account and link is worked out once, and rows stay numbers."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from clonewatch.errors import InputError
+from clonewatch.social.posts import Account, ReadReport, parse_time
+from clonewatch.social.table import ShareTable
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    import pyarrow as pa
+
+    from clonewatch.social.shares import LinkKeys
+
+BLOCK_BYTES = 16 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class CsvPostIds:
+    """Post ids by row: the post_id column where given, else ``file:line`` (as the row reader does)."""
+
+    column: Any
+    extra: list[str]
+    name: str
+    first_line: int
+
+    def __getitem__(self, row: int, /) -> str:
+        if row >= self.rows:
+            return self.extra[row - self.rows]
+        value = self.column[row].as_py() if self.column is not None else None
+        return str(value) if value else f"{self.name}:{row + self.first_line}"
+
+    @property
+    def rows(self) -> int:
+        return 0 if self.column is None else len(self.column)
+
+    def __len__(self) -> int:
+        return self.rows + len(self.extra)
+
+
+@dataclass(slots=True)
+class _Odd:
+    """Rows pyarrow could not take (a column count unlike the header's), read one by one."""
+
+    path: Path
+    report: ReadReport
+    rows: list[list[str]] = field(default_factory=list)
+
+    def __call__(self, row: Any) -> str:
+        where = f"{self.path}:{row.number}" if row.number is not None else f"{self.path}"
+        values = next(csv.reader([row.text]), [])
+        if len(values) < 3:
+            if "".join(values).strip():
+                self.report.skipped.append((where, "fewer than 3 columns"))
+        else:
+            self.rows.append(values)
+        return "skip"
+
+
+def read_csv_table(path: Path, report: ReadReport, links: LinkKeys) -> ShareTable:
+    """Every share of a posts CSV at a link level; rows with a bad time are reported and skipped."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    header_line, columns = _header(path)
+    odd = _Odd(path, report)
+    names = [f"c{i}" for i in range(columns)]
+    try:
+        table = pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=header_line, block_size=BLOCK_BYTES),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=odd),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                include_columns=[n for n in names if n != "c3"],
+                strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"{path}: cannot read as CSV ({exc})") from None
+    report.format = "csv"
+    first_line = header_line + 1
+    account_col = pc.utf8_trim_whitespace(table.column("c0").combine_chunks())
+    url_col = table.column("c2").combine_chunks()
+    time, bad = _times(table.column("c1").combine_chunks())
+    for row in np.flatnonzero(bad).tolist():
+        value = table.column("c1")[row].as_py() or ""
+        report.skipped.append((f"{path}:{row + first_line}", f"bad time {value[:40]!r}"))
+    extra_time = [parse_time(values[1]) for values in odd.rows]
+    for values, when in zip(odd.rows, extra_time, strict=True):
+        if when is None:
+            report.skipped.append((f"{path}", f"bad time {values[1][:40]!r}"))
+    extra = [(v, t.timestamp()) for v, t in zip(odd.rows, extra_time, strict=True) if t is not None]
+    accounts = pc.dictionary_encode(account_col)
+    raw_urls = pc.dictionary_encode(url_col)
+    account_index = {name: i for i, name in enumerate(accounts.dictionary.to_pylist())}
+    raw_list: list[str] = raw_urls.dictionary.to_pylist()
+    extra_raw = np.arange(len(raw_list), len(raw_list) + len(extra), dtype=np.int64)
+    for values, _ in extra:
+        account_index.setdefault(values[0].strip(), len(account_index))
+        raw_list.append(values[2])
+    keys: dict[str, int] = {}
+    urls: dict[str, int] = {}
+    key_of_raw = np.full(len(raw_list), -1, dtype=np.int64)
+    url_of_raw = np.full(len(raw_list), -1, dtype=np.int64)
+    for i, text in enumerate(raw_list):
+        link, key = links.of(text.strip())
+        if link is not None and key is not None:
+            key_of_raw[i] = keys.setdefault(key, len(keys))
+            url_of_raw[i] = urls.setdefault(link.url, len(urls))
+    raw = np.concatenate((_ints(raw_urls.indices), extra_raw))
+    account = np.concatenate(
+        (_ints(accounts.indices), np.array([account_index[v[0].strip()] for v, _ in extra], dtype=np.int64))
+    )
+    time = np.concatenate((time, np.array([t for _, t in extra], dtype=np.float64)))
+    valid = np.concatenate((~bad, np.ones(len(extra), dtype=bool)))
+    report.read += int(valid.sum())
+    rows = np.flatnonzero(valid & (key_of_raw[raw] >= 0))
+    post_ids = CsvPostIds(
+        table.column("c4").combine_chunks() if columns > 4 else None,
+        [v[4] if len(v) > 4 and v[4] else f"{path.name}:?" for v, _ in extra],
+        path.name,
+        first_line,
+    )
+    return ShareTable(
+        key=key_of_raw[raw[rows]],
+        time=time[rows],
+        account=account[rows],
+        post=rows.astype(np.int64),
+        url=url_of_raw[raw[rows]],
+        keys=list(keys),
+        accounts=[Account(name) for name in account_index],
+        post_ids=post_ids,
+        urls=list(urls),
+    )
+
+
+def _header(path: Path) -> tuple[int, int]:
+    """(lines up to and including the header, number of header columns)."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                return number, len(next(csv.reader([line])))
+    raise InputError(f"{path}: empty")
+
+
+def _times(column: pa.Array) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Epoch seconds per row and which rows have no usable time: epoch digits and ISO 8601 are
+    converted column-wise; anything else row by row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(column)
+    digits = pc.match_substring_regex(text, r"^\d{1,12}$").to_numpy(zero_copy_only=False)
+    time = np.full(len(text), np.nan)
+    if digits.any():
+        time[digits] = pc.cast(pc.filter(text, pa.array(digits)), pa.int64()).to_numpy().astype(np.float64)
+    others = np.flatnonzero(~digits)
+    if len(others):
+        values = pc.take(text, pa.array(others))
+        try:
+            stamps = pc.cast(pc.cast(values, pa.timestamp("us", tz="UTC")), pa.int64())
+            time[others] = stamps.to_numpy(zero_copy_only=False) / 1e6
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            for row, value in zip(others.tolist(), values.to_pylist(), strict=True):
+                parsed = parse_time(value)
+                if parsed is not None:
+                    time[row] = parsed.timestamp()
+    return time, np.isnan(time)
+
+
+def _ints(array: Any) -> npt.NDArray[np.int64]:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.int64)

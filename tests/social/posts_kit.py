@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 from dataclasses import dataclass
@@ -28,6 +29,18 @@ class Scenario:
                 {"data": chunk, "includes": {"users": [u for u in self.users if u["id"] in authors]}}
             )
         path.write_text("\n".join(json.dumps(page) for page in pages) + "\n", encoding="utf-8")
+        return path
+
+    def write_csv(self, path: Path, *, epoch: bool) -> Path:
+        """The same posts as ``account,time,url,text,post_id`` rows (epoch seconds or ISO times)."""
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(["account", "time", "url", "text", "post_id"])
+            for tweet in self.tweets:
+                when = datetime.fromisoformat(tweet["created_at"].replace("Z", "+00:00"))
+                url = tweet["entities"]["urls"][0]["expanded_url"]
+                stamp = str(int(when.timestamp())) if epoch else tweet["created_at"]
+                writer.writerow([tweet["author_id"], stamp, url, tweet["text"], tweet["id"]])
         return path
 
 

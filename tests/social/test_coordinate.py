@@ -22,6 +22,7 @@ from clonewatch.social import (
     normalise_url,
     parse_window,
     read_posts,
+    share_table,
     shares_of,
 )
 from tests.social.posts_kit import scenario
@@ -129,6 +130,54 @@ def test_cli_coordinate_and_links(cli: Cli, tmp_path: Path, brands_file: Callabl
         row["lookalike"] == "spiegel.de" and row["url"].startswith("https://spiegel.ltd/") for row in rows
     )
     assert all("utm_source" not in row["url"] for row in rows)
+
+
+@pytest.mark.parametrize("epoch", [True, False])
+def test_csv_posts_are_read_column_wise_with_the_same_result(tmp_path: Path, epoch: bool) -> None:
+    world = scenario()
+    path = world.write_csv(tmp_path / "posts.csv", epoch=epoch)
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write("9000,not-a-time,https://spiegel.ltd/article-0,late,x1\n")
+        stream.write("only,two\n")
+        stream.write("9001,2026-11-21T00:00:00Z,https://spiegel.ltd/article-9\n")
+    report = ReadReport()
+    table = share_table([path], MATCHER, report, level=Level.URL, only_lookalikes=True)
+    groups = groups_of(co_share_edges(table, 60.0), min_repeat=3)
+    assert sorted(({a.id for a in g.accounts} for g in groups), key=min) == sorted(world.planted, key=min)
+    assert report.format == "csv" and report.read == len(world.tweets) + 1
+    assert sorted(why for _, why in report.skipped) == ["bad time 'not-a-time'", "fewer than 3 columns"]
+    assert "https://spiegel.ltd/article-9" in table.keys
+    spiegel = next(g for g in groups if len(g.accounts) == 6)
+    assert all(c.first.isdigit() and c.second.isdigit() and c.seconds <= 60 for c in spiegel.tightest)
+    by_posts = [
+        share
+        for _, _, share in shares_of(
+            read_posts(path, ReadReport()), MATCHER, level=Level.URL, only_lookalikes=True
+        )
+        if share is not None
+    ]
+    assert sorted(
+        zip(table.time.tolist(), (table.keys[k] for k in table.key.tolist()), strict=True)
+    ) == sorted((share.time, share.key) for share in by_posts)
+
+
+def test_cli_csv_edges_neutralise_formulas(cli: Cli, tmp_path: Path) -> None:
+    posts = tmp_path / "posts.csv"
+    rows = [f"{name},{1000 + 3 * i + r * 600},https://x.example/{r}" for r in range(3) for i, name in
+            enumerate(("=cmd", "bob", "\"carol,jr\""))]  # fmt: skip
+    posts.write_text("account,time,url\n" + "\n".join(rows) + "\n")
+    edges = tmp_path / "edges.csv"
+    result = cli(
+        "social", "coordinate", str(posts), "--window", "10", "--edges", str(edges), "--format", "csv"
+    )
+    assert result.returncode == 0, result.stderr
+    assert edges.read_text().splitlines() == [
+        "account_a,account_b,weight,keys",
+        "'=cmd,bob,3,https://x.example/0 https://x.example/1 https://x.example/2",
+        '\'=cmd,"carol,jr",3,https://x.example/0 https://x.example/1 https://x.example/2',
+        'bob,"carol,jr",3,https://x.example/0 https://x.example/1 https://x.example/2',
+    ]
+    assert result.stdout.splitlines()[0].startswith("size,accounts")
 
 
 def test_cli_unknown_format_is_exit_2(cli: Cli, tmp_path: Path) -> None:

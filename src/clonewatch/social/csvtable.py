@@ -28,6 +28,7 @@ class CsvPostIds:
     """Post ids by row: the post_id column where given, else ``file:line`` (as the row reader does)."""
 
     column: Any
+    rows: int
     extra: list[str]
     name: str
     first_line: int
@@ -37,10 +38,6 @@ class CsvPostIds:
             return self.extra[row - self.rows]
         value = self.column[row].as_py() if self.column is not None else None
         return str(value) if value else f"{self.name}:{row + self.first_line}"
-
-    @property
-    def rows(self) -> int:
-        return 0 if self.column is None else len(self.column)
 
     def __len__(self) -> int:
         return self.rows + len(self.extra)
@@ -127,6 +124,7 @@ def read_csv_table(path: Path, report: ReadReport, links: LinkKeys) -> ShareTabl
     rows = np.flatnonzero(valid & (key_of_raw[raw] >= 0))
     post_ids = CsvPostIds(
         table.column("c4").combine_chunks() if columns > 4 else None,
+        table.num_rows,
         [v[4] if len(v) > 4 and v[4] else f"{path.name}:?" for v, _ in extra],
         path.name,
         first_line,

@@ -250,4 +250,3 @@ def rdap_server(records: Mapping[str, Mapping[str, Any]]) -> Site:
         return Response(status, (("Content-Type", "application/rdap+json"),), body)
 
     return site
-

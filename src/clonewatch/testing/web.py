@@ -122,9 +122,7 @@ class LabCa:
             ca_public = self._key.public_key()
             certificate = (
                 builder.issuer_name(self.certificate.subject)
-                .add_extension(
-                    x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_public), critical=False
-                )
+                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_public), critical=False)
                 .sign(self._key, hashes.SHA256())
             )
         self._issued += 1

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from clonewatch.data import data_path
+from clonewatch.probe.rdap import bundled_bootstrap
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -22,6 +23,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     root.mkdir()
     (root / "psl.dat").write_bytes(data_path("public_suffix_list.dat").read_bytes())
     (root / "confusables.txt").write_bytes(data_path("confusables.txt").read_bytes())
+    (root / "dns.json").write_bytes(bundled_bootstrap().read_bytes())
     (root / "junk.txt").write_text("<html>not a list</html>\n", encoding="utf-8")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -35,7 +37,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 def update_from(
-    cli: Cli, served: tuple[str, Path], confusables: str
+    cli: Cli, served: tuple[str, Path], confusables: str, rdap: str = "dns.json"
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     base, tmp_path = served
     out = tmp_path / "data"
@@ -46,6 +48,8 @@ def update_from(
         f"{base}/psl.dat",
         "--confusables-url",
         f"{base}/{confusables}",
+        "--rdap-url",
+        f"{base}/{rdap}",
         "--data-dir",
         str(out),
     )
@@ -57,7 +61,8 @@ def test_update_data_downloads_checks_and_replaces(cli: Cli, served: tuple[str, 
     assert result.returncode == 0, result.stderr
     assert (out / "public_suffix_list.dat").read_bytes() == data_path("public_suffix_list.dat").read_bytes()
     assert (out / "confusables.txt").stat().st_size > 100_000
-    assert "entries" in result.stdout
+    assert (out / "rdap_dns.json").read_bytes() == bundled_bootstrap().read_bytes()
+    assert result.stdout.count("entries") == 3
 
 
 def test_update_data_refuses_a_file_that_is_not_a_list(cli: Cli, served: tuple[str, Path]) -> None:
@@ -65,6 +70,13 @@ def test_update_data_refuses_a_file_that_is_not_a_list(cli: Cli, served: tuple[s
     assert result.returncode == 1
     assert "junk.txt" in result.stderr
     assert not (out / "confusables.txt").exists()
+
+
+def test_update_data_refuses_a_bootstrap_file_without_services(cli: Cli, served: tuple[str, Path]) -> None:
+    result, out = update_from(cli, served, "confusables.txt", rdap="junk.txt")
+    assert result.returncode == 1
+    assert "junk.txt" in result.stderr and "rdap_dns.json" in result.stderr
+    assert not (out / "rdap_dns.json").exists()
 
 
 def test_update_data_reports_an_unreachable_server(cli: Cli, tmp_path: Path) -> None:

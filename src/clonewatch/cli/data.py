@@ -1,4 +1,4 @@
-"""`clonewatch update-data`: refresh the bundled Public Suffix List and Unicode confusables."""
+"""`clonewatch update-data`: refresh the bundled Public Suffix List, confusables and RDAP bootstrap."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from clonewatch.cli.common import fail
-from clonewatch.data.update import CONFUSABLES_URL, PSL_URL, UpdateError, update_data
+from clonewatch.data.update import CONFUSABLES_URL, PSL_URL, RDAP_BOOTSTRAP_URL, UpdateError, update_data
 
 
 def update_data_command(
@@ -16,13 +16,18 @@ def update_data_command(
     confusables_url: Annotated[
         str, typer.Option(help="Where to fetch Unicode confusables.txt.")
     ] = CONFUSABLES_URL,
+    rdap_url: Annotated[
+        str, typer.Option(help="Where to fetch IANA's RDAP bootstrap file for domains.")
+    ] = RDAP_BOOTSTRAP_URL,
     data_dir: Annotated[
         Path | None, typer.Option(help="Directory to write to (default: the installed package's data).")
     ] = None,
 ) -> None:
     """Download fresh copies of the bundled data files (the only command that uses the network)."""
     try:
-        updated = update_data(psl_url=psl_url, confusables_url=confusables_url, data_dir=data_dir)
+        updated = update_data(
+            psl_url=psl_url, confusables_url=confusables_url, rdap_url=rdap_url, data_dir=data_dir
+        )
     except (UpdateError, OSError) as exc:
         fail(str(exc), code=1)
     for item in updated:

@@ -1,10 +1,11 @@
-"""Refresh the bundled Public Suffix List and Unicode confusables from their publishers."""
+"""Refresh the bundled Public Suffix List, Unicode confusables and IANA RDAP bootstrap file."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from clonewatch.errors import ClonewatchError, DataError
 
 PSL_URL = "https://publicsuffix.org/list/public_suffix_list.dat"
 CONFUSABLES_URL = "https://www.unicode.org/Public/security/latest/confusables.txt"
+RDAP_BOOTSTRAP_URL = "https://data.iana.org/rdap/dns.json"
 MAX_BYTES = 32 * 1024 * 1024
 TIMEOUT = 60.0
 
@@ -30,25 +32,30 @@ class Updated:
 
 
 def update_data(
-    *, psl_url: str = PSL_URL, confusables_url: str = CONFUSABLES_URL, data_dir: Path | None = None
+    *,
+    psl_url: str = PSL_URL,
+    confusables_url: str = CONFUSABLES_URL,
+    rdap_url: str = RDAP_BOOTSTRAP_URL,
+    data_dir: Path | None = None,
 ) -> list[Updated]:
-    """Download both files, check that each parses, then replace the bundled copies atomically."""
-    from clonewatch.names.confusables import Confusables
-    from clonewatch.names.psl import PublicSuffixList
+    """Download each file, check that it parses, then replace the bundled copy atomically.
+    With ``data_dir`` every file goes there; by default each goes beside its package."""
+    from clonewatch.probe.rdap import BOOTSTRAP_FILE, bundled_bootstrap
 
-    target_dir = data_dir or data_path(PSL_FILE).parent
+    files: list[tuple[str, str, Path, Callable[[Path], int]]] = [
+        (PSL_FILE, psl_url, data_path(PSL_FILE).parent, _count_suffixes),
+        (CONFUSABLES_FILE, confusables_url, data_path(CONFUSABLES_FILE).parent, _count_confusables),
+        (BOOTSTRAP_FILE, rdap_url, bundled_bootstrap().parent, _count_rdap_suffixes),
+    ]
     results: list[Updated] = []
-    for name, url in ((PSL_FILE, psl_url), (CONFUSABLES_FILE, confusables_url)):
+    for name, url, default_dir, count in files:
+        target_dir = data_dir or default_dir
         body = _download(url)
         with tempfile.NamedTemporaryFile(dir=target_dir, prefix=f".{name}.", delete=False) as tmp:
             tmp.write(body)
         tmp_path = Path(tmp.name)
         try:
-            if name == PSL_FILE:
-                psl = PublicSuffixList.from_file(tmp_path)
-                entries = len(psl)
-            else:
-                entries = len(Confusables.from_file(tmp_path))
+            entries = count(tmp_path)
             os.replace(tmp_path, target_dir / name)
         except DataError as exc:
             raise UpdateError(f"{url}: not a valid {name}: {exc}") from exc
@@ -56,6 +63,24 @@ def update_data(
             tmp_path.unlink(missing_ok=True)
         results.append(Updated(name, target_dir / name, len(body), entries))
     return results
+
+
+def _count_suffixes(path: Path) -> int:
+    from clonewatch.names.psl import PublicSuffixList
+
+    return len(PublicSuffixList.from_file(path))
+
+
+def _count_rdap_suffixes(path: Path) -> int:
+    from clonewatch.probe.rdap import Bootstrap
+
+    return len(Bootstrap.load(path))
+
+
+def _count_confusables(path: Path) -> int:
+    from clonewatch.names.confusables import Confusables
+
+    return len(Confusables.from_file(path))
 
 
 def _download(url: str) -> bytes:

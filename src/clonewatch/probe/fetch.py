@@ -113,6 +113,11 @@ class RedirectResolver:
         finally:
             sock.close()
 
+    def address_for(self, host: str) -> str:
+        """The address to connect to for ``host``: FetchRefused when it is forbidden, OSError when
+        it has none. For other fetchers that follow the same rules."""
+        return self._checked_address(host)
+
     def _checked_address(self, host: str) -> str:
         addresses = self._addresses(host)
         if not addresses:

@@ -41,9 +41,12 @@ class _Expired(Exception):
     """The visit's time for this step ran out."""
 
 
-@dataclass(slots=True)
+@dataclass
 class Visit:
-    """State of one capture; its route handler runs on the browser's event loop."""
+    """State of one capture; its handlers run on the browser's event loop.
+
+    Not slotted: Playwright keeps bookkeeping attributes on the objects whose methods it calls.
+    """
 
     fetch: ResourceFetcher
     settings: BrowserSettings
@@ -184,11 +187,11 @@ class Visit:
         if request.method != "GET":
             return f"method {request.method} not sent"
         try:
-            page = request.frame.page
-        except Exception:
-            return "not from a page (worker)"
-        if page is not self.page:
-            return "popup not followed"
+            page: Page | None = request.frame.page
+        except Exception:  # no frame: a worker, or a popup not yet attached
+            page = None
+        if page is None or page is not self.page:
+            return "not from the captured page (popup or worker)"
         self.requests += 1
         if self.requests > self.settings.max_requests:
             return f"more than {self.settings.max_requests} requests"

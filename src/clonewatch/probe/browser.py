@@ -205,7 +205,7 @@ class Browser:
                     page = await context.new_page()
                     context.on("page", visit.close_popup)
                     page.on("dialog", visit.on_dialog)
-                    page.on("framenavigated", lambda frame: visit.on_navigated(frame.url))
+                    page.on("framenavigated", visit.on_navigated)
                     await visit.run(page, referrer=referrer, screenshot=screenshot)
             except TimeoutError:
                 visit.errors.append("visit overran its time budget")

@@ -28,13 +28,14 @@ from clonewatch.probe.fetch import FetchRefused
 from clonewatch.probe.resources import Resource, ResourceFetcher
 
 if TYPE_CHECKING:
-    from playwright.async_api import Dialog, Page, Request, Route, WebSocketRoute
+    from playwright.async_api import Dialog, Frame, Page, Request, Route, WebSocketRoute
 
     from clonewatch.probe.browser import BrowserSettings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_REFUSED = 200
+_UNRESPONSIVE = "page did not respond in time (hung script?)"
 
 
 class _Expired(Exception):
@@ -101,9 +102,9 @@ class Visit:
                 timeout = max(deadline - loop.time(), 0.001) * 1000
                 self.png = await page.screenshot(type="png", full_page=False, timeout=timeout)
         except (_Expired, TimeoutError):
-            self.errors.append("page did not respond in time (hung script?)")
+            self.errors.append(_UNRESPONSIVE)
         except Exception as exc:  # a crashed or closed page: keep what was gathered
-            self.errors.append(_short(exc))
+            self.errors.append(_UNRESPONSIVE if _is_timeout(exc) else _short(exc))
 
     async def _goto(self, url: str, referrer: str | None, deadline: float) -> None:
         assert self.page is not None
@@ -114,7 +115,8 @@ class Visit:
         try:
             await self.page.goto(url, referer=referrer, wait_until="load", timeout=remaining * 1000)
         except Exception as exc:
-            if self.redirect_to is None and "ERR_BLOCKED_BY_CLIENT" not in str(exc):  # recorded already
+            # A redirect or refusal makes goto fail too; those are recorded where they happen.
+            if self.redirect_to is None and "ERR_BLOCKED_BY_CLIENT" not in str(exc):
                 self.errors.append("timed out loading the page" if _is_timeout(exc) else _short(exc))
 
     async def _settle(self, deadline: float) -> None:
@@ -149,9 +151,10 @@ class Visit:
             raise _Expired
         return await asyncio.wait_for(awaitable, remaining)
 
-    def on_navigated(self, url: str) -> None:
+    def on_navigated(self, frame: Frame) -> None:
         """A main-frame document committed (or changed its URL): the page is still moving."""
-        self.activity.set()
+        if frame.parent_frame is None:
+            self.activity.set()
 
     async def on_dialog(self, dialog: Dialog) -> None:
         """alert/confirm/prompt/beforeunload: dismissed at once."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -125,6 +126,11 @@ class Browser:
         """Launch Chromium; BrowserError when it cannot be started."""
         if self._loop is not None:
             raise BrowserError("browser already started")
+        if not os.access(self.settings.executable, os.X_OK):
+            raise BrowserError(
+                f"cannot start Chromium at {self.settings.executable}: not found "
+                "(on Debian: apt-get install chromium)"
+            )
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="clonewatch-browser", daemon=True)
         self._thread.start()

@@ -4,7 +4,8 @@ ClonewatchError
 ├── InputError            bad input the user can fix (exit code 2 at the CLI)
 │   ├── FeedError         a feed file is missing, unreadable or not a file
 │   └── WatchlistError    a brands/watchlist file is missing or malformed
-└── DataError             a bundled data file is missing or corrupt
+├── DataError             a bundled data file is missing or corrupt
+└── BrowserError          headless Chromium cannot be started, or was used when not running
 """
 
 
@@ -26,3 +27,7 @@ class WatchlistError(InputError):
 
 class DataError(ClonewatchError):
     """A bundled data file is missing or cannot be parsed."""
+
+
+class BrowserError(ClonewatchError):
+    """Headless Chromium cannot be started, or a capture was asked of a browser that is not running."""

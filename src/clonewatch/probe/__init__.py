@@ -1,5 +1,25 @@
-"""Candidate -> evidence. So far: DNS liveness (does a name exist, and what does it point at)."""
+"""Candidate -> evidence: DNS liveness, redirect chains, and headless-browser captures.
 
+Importing this package loads neither Playwright nor the imaging libraries; they load when a
+browser starts or a screenshot is hashed.
+"""
+
+from clonewatch.probe.browser import Browser, BrowserSettings
+from clonewatch.probe.capture import BrowserCapture, Navigation, save_png
 from clonewatch.probe.dns import DnsFacts, DnsStatus, LivenessChecker, ResolverSettings, check_names
+from clonewatch.probe.resources import Resource, ResourceFetcher
 
-__all__ = ["DnsFacts", "DnsStatus", "LivenessChecker", "ResolverSettings", "check_names"]
+__all__ = [
+    "Browser",
+    "BrowserCapture",
+    "BrowserSettings",
+    "DnsFacts",
+    "DnsStatus",
+    "LivenessChecker",
+    "Navigation",
+    "ResolverSettings",
+    "Resource",
+    "ResourceFetcher",
+    "check_names",
+    "save_png",
+]

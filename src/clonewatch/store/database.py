@@ -55,7 +55,9 @@ def make_engine(url: URL) -> Engine:
     """An engine for ``url``; SQLite files (and their directory) are created on demand."""
     backend = url.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
-        raise BadDatabaseUrl(f"unsupported database {display(url)}: use sqlite:///PATH or postgresql+psycopg://")
+        raise BadDatabaseUrl(
+            f"unsupported database {display(url)}: use sqlite:///PATH or postgresql+psycopg://"
+        )
     options: dict[str, Any] = {}
     if backend == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)

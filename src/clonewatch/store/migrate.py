@@ -88,7 +88,7 @@ def _refuse_unknown(engine: Engine, revision: str | None) -> None:
     except CommandError:
         raise SchemaMismatch(
             f"database at {display(engine.url)} is at revision {revision}, which this clonewatch does not "
-            f"know (its newest is {head_revision()}): it was written by a newer clonewatch; upgrade clonewatch"
+            f"know (its newest is {head_revision()}): a newer clonewatch wrote it; upgrade clonewatch"
         ) from None
 
 

@@ -33,7 +33,7 @@ class BadDatabaseUrl(InputError):
 
 
 class SchemaMismatch(InputError):
-    """The database is at an older or newer schema revision than this clonewatch; the message says what to run."""
+    """The database's schema is older or newer than this clonewatch's; the message says what to do."""
 
 
 class UnknownDomain(InputError):

@@ -103,7 +103,16 @@ class LocalPostgres:
             shutil.chown(self.workdir, self._user, self._user)
         data = self.workdir / "data"
         self._run(
-            "initdb", "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"
+            "initdb",
+            "-D",
+            str(data),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
         )
         self.port = _free_tcp_port()
         options = " ".join(
@@ -118,7 +127,19 @@ class LocalPostgres:
         )
         log = self.workdir / "postgres.log"
         try:
-            self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(log), "-w", "-t", str(START_SECONDS), "start")
+            self._run(
+                "pg_ctl",
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(log),
+                "-w",
+                "-t",
+                str(START_SECONDS),
+                "start",
+            )
         except RuntimeError as exc:
             tail = log.read_text(errors="replace")[-1000:] if log.exists() else ""
             raise RuntimeError(f"{exc}\n{tail}") from None
@@ -127,13 +148,12 @@ class LocalPostgres:
         if self.workdir is None:
             return
         data = self.workdir / "data"
-        if (data / "postmaster.pid").exists():
-            try:
+        try:
+            if (data / "postmaster.pid").exists():
                 self._run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
-            except RuntimeError:
-                pass  # already gone: nothing to stop
-        shutil.rmtree(self.workdir, ignore_errors=True)
-        self.workdir = None
+        finally:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
 
     def _run(self, program: str, *args: str) -> None:
         result = subprocess.run(

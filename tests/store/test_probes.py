@@ -30,7 +30,7 @@ def test_verdict_rows_only_on_change_and_every_probe_kept(store: Store) -> None:
 
 
 def test_probing_an_unknown_domain_is_refused(store: Store) -> None:
-    with pytest.raises(UnknownDomain, match="never-seen.lol"):
+    with pytest.raises(UnknownDomain, match=r"never-seen\.lol is not in the store"):
         store.add_probe("never-seen.lol", {}, "parked", 0.5)
 
 

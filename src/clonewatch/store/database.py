@@ -39,9 +39,9 @@ def resolve_url(db: str | None = None, environ: Mapping[str, str] | None = None)
         return URL.create("sqlite", database=str(Path(text).expanduser()))
     try:
         url = make_url(text)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise BadDatabaseUrl(f"cannot parse database URL {text!r}: {exc}") from None
-    if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
+    if url.drivername in ("postgresql", "postgres"):  # no driver named: psycopg 3, the one installed
         url = url.set(drivername="postgresql+psycopg")
     return url
 

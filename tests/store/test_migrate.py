@@ -3,11 +3,13 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from clonewatch.errors import SchemaMismatch
 from clonewatch.store import Store, current_revision, head_revision, upgrade
 from clonewatch.store.database import make_engine, resolve_url
+from clonewatch.store.migrate import REVISIONS, alembic_config
 from clonewatch.store.models import Base
 
 
@@ -52,3 +54,9 @@ def test_a_database_from_a_newer_clonewatch_says_so(store: Store, db_url: str) -
         connection.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
     with pytest.raises(SchemaMismatch, match="revision f00d, which this clonewatch does not know"):
         Store.open(db_url)
+
+
+def test_the_revision_list_is_the_migrations_directory() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    chain = [script.revision for script in scripts.walk_revisions()]
+    assert tuple(reversed(chain)) == REVISIONS

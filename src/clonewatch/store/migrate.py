@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 
 from clonewatch.errors import SchemaMismatch
 from clonewatch.store.database import display
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+REVISIONS = ("0001", "0002")
+"""Every revision in ``migrations/versions``, oldest first (a test holds this to the files), so that
+opening a current database needs no Alembic import."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,8 @@ class Upgrade:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration pointing at the packaged migrations (and at ``connection``)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -41,20 +45,21 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def head_revision() -> str:
     """The newest revision this clonewatch knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:
-        raise RuntimeError(f"no migrations found in {MIGRATIONS}")
-    return head
+    return REVISIONS[-1]
 
 
 def current_revision(engine: Engine) -> str | None:
     """The database's revision, or None when it has never been migrated."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> Upgrade:
     """Migrate the database to ``revision`` (the newest by default) in one transaction."""
+    from alembic import command
+
     before = current_revision(engine)
     _refuse_unknown(engine, before)
     with engine.begin() as connection:
@@ -81,15 +86,11 @@ def ensure_current(engine: Engine) -> None:
 
 
 def _refuse_unknown(engine: Engine, revision: str | None) -> None:
-    if revision is None:
-        return
-    try:
-        ScriptDirectory.from_config(alembic_config()).get_revision(revision)
-    except CommandError:
+    if revision is not None and revision not in REVISIONS:
         raise SchemaMismatch(
             f"database at {display(engine.url)} is at revision {revision}, which this clonewatch does not "
             f"know (its newest is {head_revision()}): a newer clonewatch wrote it; upgrade clonewatch"
-        ) from None
+        )
 
 
 def _has_tables(engine: Engine) -> bool:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from clonewatch.store import BlobStore
+from clonewatch.store import BlobStore, default_blob_dir, default_path
 
 
 def test_put_is_content_addressed_and_idempotent(tmp_path: Path) -> None:
@@ -25,3 +25,7 @@ def test_only_sha256_names_are_paths(tmp_path: Path) -> None:
         blobs.path("../../etc/passwd")
     assert "../../etc/passwd" not in blobs
     assert "0" * 64 not in blobs
+
+
+def test_blobs_default_beside_the_database() -> None:
+    assert default_blob_dir().parent == default_path().parent

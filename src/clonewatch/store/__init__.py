@@ -7,7 +7,7 @@ with Store.open("sqlite:///w.db") as store:
         print(finding.domain, finding.brand)
 """
 
-from clonewatch.store.blobs import BlobStore
+from clonewatch.store.blobs import BlobStore, default_blob_dir
 from clonewatch.store.database import default_path, resolve_url
 from clonewatch.store.migrate import Upgrade, current_revision, head_revision, upgrade
 from clonewatch.store.records import (
@@ -35,6 +35,7 @@ __all__ = [
     "Store",
     "Upgrade",
     "current_revision",
+    "default_blob_dir",
     "default_path",
     "head_revision",
     "resolve_url",

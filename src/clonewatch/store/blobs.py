@@ -8,6 +8,8 @@ import re
 import tempfile
 from pathlib import Path
 
+import platformdirs
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -48,3 +50,8 @@ class BlobStore:
 
     def __contains__(self, sha: object) -> bool:
         return isinstance(sha, str) and _SHA256.fullmatch(sha) is not None and self.path(sha).is_file()
+
+
+def default_blob_dir() -> Path:
+    """Where blobs go unless configured: ``blobs/`` beside the default database."""
+    return Path(platformdirs.user_data_dir("clonewatch", appauthor=False)) / "blobs"

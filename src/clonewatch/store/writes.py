@@ -65,14 +65,17 @@ def ingest(
     seen_at: datetime,
     alert_targets: Collection[str],
 ) -> IngestResult:
-    """New domains, their matches and their ``flagged`` alerts; what exists already is left as it is."""
+    """New domains, their matches and their ``flagged`` alerts; what exists already is left as it is.
+
+    Rows go in sorted by their keys, so that concurrent writers on PostgreSQL lock in one order.
+    """
     first: dict[str, MatchLike] = {}
     for match in matches:
         first.setdefault(match.domain, match)
     if not first:
         return IngestResult((), 0)
-    brands = ensure_brands(connection, {match.brand for match in matches})
-    new = _insert_domains(connection, first.values(), feed_id, seen_at)
+    brands = ensure_brands(connection, sorted({match.brand for match in matches}))
+    new = _insert_domains(connection, [first[name] for name in sorted(first)], feed_id, seen_at)
     ids = dict(new)
     ids.update(domain_ids(connection, (name for name in first if name not in ids)))
     match_rows = {
@@ -88,9 +91,9 @@ def ingest(
         for match in matches
     }
     statement = insert_ignoring(connection, MatchRow, "domain_id", "genuine").returning(MatchRow.id)
-    added = len(connection.execute(statement, list(match_rows.values())).all())
-    queue_alerts(connection, [ids[name] for name in new], FLAGGED, alert_targets, seen_at)
-    return IngestResult(tuple(new), added)
+    added = len(connection.execute(statement, [match_rows[key] for key in sorted(match_rows)]).all())
+    queue_alerts(connection, sorted(ids[name] for name in new), FLAGGED, alert_targets, seen_at)
+    return IngestResult(tuple(name for name in first if name in new), added)
 
 
 def _insert_domains(
@@ -118,7 +121,7 @@ def queue_alerts(
             "created_at": at,
         }
         for domain_id in domain_ids
-        for target in targets
+        for target in sorted(targets)
     ]
     if not rows:
         return 0

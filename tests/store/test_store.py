@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
-from clonewatch.store import Store
+from clonewatch.store import IngestResult, Store
 from clonewatch.store.models import AlertRow, BrandRow, DomainRow, FeedRow, MatchRow
 from tests.store.conftest import T0, count, match
 
@@ -79,3 +80,16 @@ def test_empty_batch_still_moves_the_cursor(store: Store) -> None:
     assert store.cursor("nrd") is None
     store.ingest_batch("nrd", {"line": 10_000}, [])
     assert store.cursor("nrd") == {"line": 10_000}
+
+
+def test_concurrent_writers_with_overlapping_batches(store: Store) -> None:
+    names = [f"bild{i}.lol" for i in range(200)]
+
+    def writer(offset: int) -> IngestResult:
+        batch = [match(name) for name in names[offset : offset + 120]]
+        return store.ingest_batch(f"feed{offset}", offset, batch, alert_targets=["log"])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(writer, [0, 40, 80, 60]))
+    assert sorted(name for result in results for name in result.new_domains) == sorted(names)
+    assert (count(store, DomainRow), count(store, MatchRow), count(store, AlertRow)) == (200, 200, 200)

@@ -44,3 +44,9 @@ def test_sqlite_settings(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() == 10_000
+
+
+def test_a_sqlite_file_that_cannot_be_created(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a directory")
+    with pytest.raises(StoreUnavailable, match="cannot create the directory"):
+        Store.open(f"sqlite:///{tmp_path / 'file' / 'w.db'}")

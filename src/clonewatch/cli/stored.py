@@ -67,7 +67,8 @@ def findings_command(
 ) -> None:
     """List the flagged domains the store holds: best match, first seen (when, which feed), latest verdict.
 
-    The verdict is empty for a domain never probed.
+    The verdict is empty for a domain never probed. A database that does not exist yet is created
+    (empty, at the current schema); one at an older schema asks for `clonewatch db upgrade`.
     """
     from clonewatch.when import parse_since
 

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from clonewatch.errors import BadDatabaseUrl
+from clonewatch.errors import BadDatabaseUrl, StoreUnavailable
 
 ENV_VAR = "CLONEWATCH_DB"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -60,7 +60,12 @@ def make_engine(url: URL) -> Engine:
         )
     options: dict[str, Any] = {}
     if backend == "sqlite" and url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"cannot create the directory for {display(url)}: {exc.strerror}"
+            ) from None
     try:
         engine = create_engine(url, **options)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:

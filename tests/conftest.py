@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import os
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ import pytest
 from clonewatch.brands import Brand, load_brands_file
 from clonewatch.match import Matcher
 from clonewatch.testing.dns import LocalDns, TestZones
+from clonewatch.testing.postgres import LocalPostgres
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -77,15 +79,16 @@ def news_matcher(news_brands: list[Brand]) -> Matcher:
 
 
 def run_cli(
-    *args: str, stdin: bytes | None = None, cwd: Path | None = None
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed console script the way a user does."""
+    """Run the installed console script the way a user does (``env`` adds to the environment)."""
     return subprocess.run(
         [str(CLONEWATCH), *args],
         input=stdin.decode("utf-8", "surrogateescape") if stdin is not None else None,
         capture_output=True,
         text=True,
         cwd=cwd,
+        env={**os.environ, **env} if env else None,
         timeout=300,
         check=False,
     )
@@ -123,6 +126,13 @@ LIVE_ZONES = TestZones(
 def local_dns(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalDns]:
     """NSD (authoritative, root zone included) behind Unbound, on 127.0.1.x; see LIVE_ZONES."""
     with LocalDns(LIVE_ZONES, tmp_path_factory.mktemp("dns")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[LocalPostgres]:
+    """A real PostgreSQL server on a loopback port for the whole session; tests create their own databases."""
+    with LocalPostgres() as server:
         yield server
 
 

@@ -3,8 +3,12 @@
 ClonewatchError
 ├── InputError            bad input the user can fix (exit code 2 at the CLI)
 │   ├── FeedError         a feed file is missing, unreadable or not a file
-│   └── WatchlistError    a brands/watchlist file is missing or malformed
+│   ├── WatchlistError    a brands/watchlist file is missing or malformed
+│   ├── BadDatabaseUrl    a --db / CLONEWATCH_DB value that names no usable database
+│   ├── SchemaMismatch    the database's schema revision is not the one this clonewatch needs
+│   └── UnknownDomain     a domain the store has never seen
 ├── DataError             a bundled data file is missing or corrupt
+├── StoreUnavailable      the database cannot be reached or opened (exit code 1)
 └── BrowserError          headless Chromium cannot be started, or was used when not running
 """
 
@@ -23,6 +27,22 @@ class FeedError(InputError):
 
 class WatchlistError(InputError):
     """A watchlist or --brands file is missing or has a bad line."""
+
+
+class BadDatabaseUrl(InputError):
+    """A database URL that SQLAlchemy cannot use (unknown dialect, missing driver, malformed)."""
+
+
+class SchemaMismatch(InputError):
+    """The database's schema is older or newer than this clonewatch's; the message says what to do."""
+
+
+class UnknownDomain(InputError):
+    """A domain was asked about that the store has never recorded."""
+
+
+class StoreUnavailable(ClonewatchError):
+    """The database server refused the connection or the file cannot be opened."""
 
 
 class DataError(ClonewatchError):

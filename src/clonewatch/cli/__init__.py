@@ -4,9 +4,11 @@ import typer
 
 from clonewatch.cli.brands import brands_app
 from clonewatch.cli.data import update_data_command
+from clonewatch.cli.db import db_app
 from clonewatch.cli.generate import generate_command
 from clonewatch.cli.match import match_command
 from clonewatch.cli.social import social_app
+from clonewatch.cli.stored import findings_command, history_command
 
 app = typer.Typer(
     name="clonewatch",
@@ -18,7 +20,10 @@ app = typer.Typer(
 app.command("match")(match_command)
 app.command("generate")(generate_command)
 app.command("update-data")(update_data_command)
+app.command("findings")(findings_command)
+app.command("history")(history_command)
 app.add_typer(brands_app, name="brands")
 app.add_typer(social_app, name="social")
+app.add_typer(db_app, name="db")
 
 __all__ = ["app"]

@@ -1,0 +1,48 @@
+"""`clonewatch db`: look after the database's schema."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from clonewatch.cli.common import fail
+from clonewatch.cli.stored import DbOption
+from clonewatch.errors import ClonewatchError, StoreUnavailable
+
+db_app = typer.Typer(help="Manage the clonewatch database (schema migrations).", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def upgrade_command(db: DbOption = None) -> None:
+    """Migrate the database to the schema this clonewatch needs (creating it if new).
+
+    Exit codes: 0 done (or nothing to do); 1 the database cannot be reached; 2 a bad URL or a database
+    written by a newer clonewatch.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    from clonewatch.store import resolve_url, upgrade
+    from clonewatch.store.database import display, make_engine
+
+    try:
+        url = resolve_url(db)
+        engine = make_engine(url)
+    except ClonewatchError as exc:
+        fail(exc)
+    try:
+        done = upgrade(engine)
+    except OperationalError as exc:
+        fail(StoreUnavailable(f"cannot open database at {display(url)}: {exc.orig or exc}"))
+    except ClonewatchError as exc:
+        fail(exc)
+    finally:
+        engine.dispose()
+    where = display(url)
+    if done.before == done.after:
+        message = f"database at {where} is already at revision {done.after}"
+    elif done.before is None:
+        message = f"created database at {where} at revision {done.after}"
+    else:
+        message = f"upgraded database at {where} from revision {done.before} to {done.after}"
+    print(f"clonewatch: {message}", file=sys.stderr)

@@ -1,0 +1,137 @@
+"""`clonewatch findings` and `clonewatch history`: what the store knows."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from clonewatch.cli.common import EXIT_CODES_HELP, EXIT_FINDINGS, fail
+from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
+from clonewatch.errors import ClonewatchError, InputError
+
+if TYPE_CHECKING:
+    from clonewatch.store import HistoryEvent, Store
+
+FINDING_COLUMNS = (
+    "first_seen",
+    "domain",
+    "unicode",
+    "brand",
+    "genuine",
+    "score",
+    "reasons",
+    "feed",
+    "verdict",
+)
+HISTORY_COLUMNS = ("at", "kind", "summary")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///PATH, postgresql+psycopg://...) or SQLite file; "
+        "default: $CLONEWATCH_DB, else clonewatch.db in the user data directory.",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option("--format", help="Output format (default: table on a terminal, jsonl when piped)."),
+]
+
+
+def open_store(db: str | None) -> Store:
+    """The store at ``db``, or a one-line error and exit (2 for a bad URL or an old schema)."""
+    from clonewatch.store import Store  # SQLAlchemy loads only for the commands that use the store
+
+    try:
+        return Store.open(db)
+    except ClonewatchError as exc:
+        fail(exc)
+
+
+def findings_command(
+    since: Annotated[
+        str | None, typer.Option(help="Only domains first seen since: 7d, 12h, 30m, or a date (2026-11-01).")
+    ] = None,
+    verdict: Annotated[
+        str | None, typer.Option(help="Only domains whose latest verdict is this (clone).")
+    ] = None,
+    brand: Annotated[
+        str | None, typer.Option(help="Only look-alikes of this brand (name or domain).")
+    ] = None,
+    db: DbOption = None,
+    output_format: FormatOption = None,
+) -> None:
+    """List the flagged domains the store holds: best match, first seen (when, which feed), latest verdict.
+
+    The verdict is empty for a domain never probed. A database that does not exist yet is created
+    (empty, at the current schema); one at an older schema asks for `clonewatch db upgrade`.
+    """
+    from clonewatch.when import parse_since
+
+    try:
+        start = parse_since(since) if since is not None else None
+    except InputError as exc:
+        fail(exc)
+    with open_store(db) as store:
+        found = store.findings(since=start, verdict=verdict, brand=brand)
+    writer = RecordWriter(
+        choose_format(output_format, sys.stdout), FINDING_COLUMNS, sort_key="first_seen", title="findings"
+    )
+    writer.write_all(finding.to_dict() for finding in found)
+    writer.close()
+
+
+findings_command.__doc__ = f"{findings_command.__doc__}\n\n{EXIT_CODES_HELP}"
+
+
+def history_command(
+    domain: Annotated[str, typer.Argument(help="The domain (Unicode or punycode), URL or de-fanged name.")],
+    db: DbOption = None,
+    output_format: FormatOption = None,
+) -> None:
+    """Show everything the store recorded about one domain, oldest first.
+
+    When and in which feed it was first seen, its matches, every probe, each verdict change, the alerts.
+
+    Exits with 1 when the store has no record of the domain.
+    """
+    from clonewatch.names import Unparseable, default_psl, parse_line
+
+    parsed = parse_line(domain, default_psl())
+    if isinstance(parsed, Unparseable):
+        fail(InputError(f"{domain!r} is not a domain name: {parsed.reason}"))
+    with open_store(db) as store:
+        events = store.history(parsed.ascii)
+        where = store.url
+    if not events:
+        fail(f"no record of {parsed.ascii} in the store at {where}", EXIT_FINDINGS)
+    fmt = choose_format(output_format, sys.stdout)
+    writer = RecordWriter(fmt, HISTORY_COLUMNS, title=parsed.ascii)
+    for event in events:
+        record = event.to_dict() if fmt is OutputFormat.JSONL else _row(event)
+        writer.write(record)
+    writer.close()
+
+
+def _row(event: HistoryEvent) -> dict[str, Any]:
+    return {"at": event.at.isoformat(), "kind": event.kind, "summary": summary(event)}
+
+
+def summary(event: HistoryEvent) -> str:
+    """One line saying what happened, for tables and CSV."""
+    d = event.details
+    if event.kind == "first_seen":
+        return f"first seen in {d['feed'] or 'an unknown feed'}" + (
+            f" ({d['unicode']})" if d["unicode"] != d["domain"] else ""
+        )
+    if event.kind == "match":
+        return f"{d['brand']} ({d['genuine']}) {d['score']:.2f}: {', '.join(d['reasons'])}"
+    if event.kind == "probe":
+        return f"probe #{d['probe']}: " + ", ".join(sorted(d["evidence"])[:8])
+    if event.kind == "verdict":
+        return f"{d['previous'] or 'none'} -> {d['verdict']} ({d['confidence']:.2f}, probe #{d['probe']})"
+    return f"{d['event']} to {d['target']}: {d['status']} after {d['attempts']} attempt(s)"

@@ -1,0 +1,43 @@
+"""One database for everything clonewatch learns (SQLite by default, PostgreSQL for teams), with history.
+
+from clonewatch.store import Store
+with Store.open("sqlite:///w.db") as store:
+    store.ingest_batch("nrd", {"file": "2026-11-24.txt", "line": 1000}, matches)
+    for finding in store.findings(verdict="clone"):
+        print(finding.domain, finding.brand)
+"""
+
+from clonewatch.store.blobs import BlobStore, default_blob_dir
+from clonewatch.store.database import default_path, resolve_url
+from clonewatch.store.migrate import Upgrade, current_revision, head_revision, upgrade
+from clonewatch.store.records import (
+    ALERT_VERDICTS,
+    FLAGGED,
+    Alert,
+    Finding,
+    HistoryEvent,
+    IngestResult,
+    MatchLike,
+    ProbeSchedule,
+)
+from clonewatch.store.store import Store
+
+__all__ = [
+    "ALERT_VERDICTS",
+    "FLAGGED",
+    "Alert",
+    "BlobStore",
+    "Finding",
+    "HistoryEvent",
+    "IngestResult",
+    "MatchLike",
+    "ProbeSchedule",
+    "Store",
+    "Upgrade",
+    "current_revision",
+    "default_blob_dir",
+    "default_path",
+    "head_revision",
+    "resolve_url",
+    "upgrade",
+]

@@ -1,0 +1,250 @@
+"""The one API over the database: what the watch loop writes and what ``findings``/``history`` read."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
+
+from clonewatch.errors import StoreUnavailable, UnknownDomain
+from clonewatch.store import reads, writes
+from clonewatch.store.database import IMMEDIATE, display, make_engine, resolve_url
+from clonewatch.store.migrate import ensure_current
+from clonewatch.store.models import AlertRow, DomainRow, FeedRow, ProbeRow, VerdictRow
+from clonewatch.store.records import (
+    ALERT_VERDICTS,
+    Alert,
+    Finding,
+    HistoryEvent,
+    IngestResult,
+    MatchLike,
+    ProbeSchedule,
+)
+from clonewatch.store.types import as_utc
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """A clonewatch database. Open with :meth:`open`; every method is one transaction.
+
+    Timestamps are timezone-aware UTC on the way out; naive ones given in are taken as UTC.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | URL | None = None) -> Store:
+        """Open (and on first use create) the database at ``url`` (see :func:`resolve_url`).
+
+        Raises :class:`SchemaMismatch` when the database is at another schema revision,
+        :class:`BadDatabaseUrl` for an unusable URL and :class:`StoreUnavailable` when it cannot be reached.
+        """
+        resolved = url if isinstance(url, URL) else resolve_url(url)
+        engine = make_engine(resolved)
+        try:
+            ensure_current(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            raise StoreUnavailable(f"cannot open database at {display(resolved)}: {reason}") from None
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return display(self.engine.url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(**{IMMEDIATE: True}) as connection, connection.begin():
+            yield connection
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
+
+    def ingest_batch(
+        self,
+        feed: str,
+        cursor: Any,
+        matches: Sequence[MatchLike],
+        *,
+        seen_at: datetime | None = None,
+        kind: str = "names",
+        alert_targets: Collection[str] = (),
+    ) -> IngestResult:
+        """Store a batch of matches from ``feed`` and the feed's new ``cursor`` in one transaction.
+
+        Domains and matches already stored are left untouched, so replaying a batch after a crash
+        adds nothing. Each newly flagged domain gets a pending ``flagged`` alert per target.
+        ``cursor`` is any JSON value (file and line, a CT tree index...).
+        """
+        at = as_utc(seen_at or _now())
+        with self._write() as connection:
+            feed_id = writes.ensure_feed(connection, feed, kind, at)
+            result = writes.ingest(connection, feed_id, matches, at, alert_targets)
+            writes.set_cursor(connection, feed_id, cursor, at)
+        return result
+
+    def cursor(self, feed: str) -> Any:
+        """The cursor last committed for ``feed`` (None for a feed never read)."""
+        with self._read() as connection:
+            return connection.execute(select(FeedRow.cursor).where(FeedRow.name == feed)).scalar_one_or_none()
+
+    def add_probe(
+        self,
+        domain: str,
+        evidence: Mapping[str, Any],
+        verdict: str,
+        confidence: float,
+        *,
+        at: datetime | None = None,
+        alert_targets: Collection[str] = (),
+        alert_verdicts: Collection[str] = ALERT_VERDICTS,
+    ) -> bool:
+        """Keep a probe's evidence; record the verdict only if it changed. Returns whether it changed.
+
+        A change to one of ``alert_verdicts`` queues a ``verdict:<name>`` alert per target, once ever.
+        """
+        when = as_utc(at or _now())
+        with self._write() as connection:
+            row = connection.execute(
+                select(DomainRow.id, DomainRow.verdict).where(DomainRow.name == domain).with_for_update()
+            ).first()
+            if row is None:
+                raise UnknownDomain(f"{domain} is not in the store at {self.url}")
+            domain_id, previous = row
+            probe_id = connection.execute(
+                insert(ProbeRow).returning(ProbeRow.id),
+                {"domain_id": domain_id, "probed_at": when, "evidence": dict(evidence)},
+            ).scalar_one()
+            changes: dict[str, Any] = {"probed_at": when}
+            changed = verdict != previous
+            if changed:
+                connection.execute(
+                    insert(VerdictRow),
+                    {
+                        "domain_id": domain_id,
+                        "verdict": verdict,
+                        "confidence": confidence,
+                        "decided_at": when,
+                        "probe_id": probe_id,
+                    },
+                )
+                changes.update(verdict=verdict, confidence=confidence, verdict_at=when)
+                if verdict in alert_verdicts:
+                    writes.queue_alerts(connection, [domain_id], f"verdict:{verdict}", alert_targets, when)
+            connection.execute(update(DomainRow).where(DomainRow.id == domain_id).values(**changes))
+        return changed
+
+    def due_for_probe(
+        self, now: datetime | None = None, schedule: ProbeSchedule | None = None, *, limit: int | None = None
+    ) -> list[str]:
+        """Domains to probe now: never probed first, then the longest-waiting past their interval."""
+        when = as_utc(now or _now())
+        plan = schedule or ProbeSchedule()
+        query = (
+            select(DomainRow.name, DomainRow.verdict, DomainRow.probed_at)
+            .where(or_(DomainRow.probed_at.is_(None), DomainRow.probed_at <= when - plan.shortest()))
+            .order_by(DomainRow.probed_at.is_not(None), DomainRow.probed_at, DomainRow.id)
+        )
+        due: list[str] = []
+        with self._read() as connection:
+            for name, verdict, probed_at in connection.execute(query):
+                if probed_at is None or probed_at + plan.interval(verdict) <= when:
+                    due.append(name)
+                    if limit is not None and len(due) >= limit:
+                        break
+        return due
+
+    def findings(
+        self, *, since: datetime | None = None, verdict: str | None = None, brand: str | None = None
+    ) -> list[Finding]:
+        """Flagged domains, oldest first: first seen at or after ``since``, with the latest ``verdict``,
+        matching ``brand`` (its name or genuine domain, any case)."""
+        with self._read() as connection:
+            return reads.findings(
+                connection, since=None if since is None else as_utc(since), verdict=verdict, brand=brand
+            )
+
+    def history(self, domain: str) -> list[HistoryEvent]:
+        """Everything recorded about ``domain`` (ASCII/punycode), oldest first; empty if never seen."""
+        with self._read() as connection:
+            return reads.history(connection, domain)
+
+    def queue_alerts(
+        self, domain: str, event: str, targets: Collection[str], *, at: datetime | None = None
+    ) -> int:
+        """Queue an alert per target unless that (domain, event, target) was ever queued; returns how many."""
+        with self._write() as connection:
+            ids = writes.domain_ids(connection, [domain])
+            if domain not in ids:
+                raise UnknownDomain(f"{domain} is not in the store at {self.url}")
+            return writes.queue_alerts(connection, [ids[domain]], event, targets, as_utc(at or _now()))
+
+    def pending_alerts(self, *, max_attempts: int | None = None, limit: int | None = None) -> list[Alert]:
+        """Alerts not yet sent (pending, or failed under ``max_attempts`` times), oldest first."""
+        query = (
+            select(
+                AlertRow.id,
+                DomainRow.name,
+                AlertRow.event,
+                AlertRow.target,
+                AlertRow.status,
+                AlertRow.attempts,
+                AlertRow.created_at,
+                AlertRow.sent_at,
+                AlertRow.last_error,
+            )
+            .join(DomainRow, DomainRow.id == AlertRow.domain_id)
+            .where(AlertRow.status != "sent")
+            .order_by(AlertRow.id)
+            .limit(limit)
+        )
+        if max_attempts is not None:
+            query = query.where(AlertRow.attempts < max_attempts)
+        with self._read() as connection:
+            return [Alert(*row) for row in connection.execute(query)]
+
+    def record_alert(
+        self, alert_id: int, *, sent: bool, at: datetime | None = None, error: str | None = None
+    ) -> bool:
+        """Record an attempt to send an alert: sent, or failed with ``error``.
+
+        Returns False (and changes nothing) when the alert was already sent: never twice.
+        """
+        values: dict[str, Any] = {"attempts": AlertRow.attempts + 1, "last_error": error}
+        if sent:
+            values.update(status="sent", sent_at=as_utc(at or _now()))
+        else:
+            values.update(status="failed")
+        with self._write() as connection:
+            result = connection.execute(
+                update(AlertRow).where(AlertRow.id == alert_id, AlertRow.status != "sent").values(**values)
+            )
+            return bool(result.rowcount)

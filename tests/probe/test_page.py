@@ -219,7 +219,7 @@ def test_charsets(body: bytes, content_type: str | None, charset: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "charset", ["no-such-charset", "idna", "rot13", "utf-16", "undefined", "x" * 100, ""],
+    "charset", ["no-such-charset", "idna", "rot13", "utf-16", "undefined", "cp037", "x" * 100, ""],
 )
 def test_broken_charsets_fall_back_to_utf8(charset: str) -> None:
     text, used = decode("<p>Grüße \xff</p>".encode() + b"\xff\xfe", f"text/html; charset={charset}")

@@ -12,7 +12,7 @@ import codecs
 import hashlib
 import re
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -85,6 +85,13 @@ _SCRIPT_REDIRECTS = (
 )
 _REFRESH = re.compile(r"\s*(\d*)(\.[\d.]*)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)", re.I | re.S)
 _META_CHARSET = re.compile(rb"<meta[^>]{0,512}?charset\s*=\s*[\"']?\s*([-\w.:]{1,40})", re.I)
+# Python's names for the encodings browsers implement; any other label is ignored, as browsers do.
+_WEB_CODECS = frozenset(
+    "utf-8 utf-16 utf-16-le utf-16-be utf-32 cp866 koi8-r koi8-u mac-roman cp874 cp1250 cp1251 cp1252 "
+    "cp1253 cp1254 cp1255 cp1256 cp1257 cp1258 gbk gb2312 gb18030 big5 big5hkscs euc_jp iso2022_jp "
+    "shift_jis cp932 euc_kr cp949 ascii iso8859-1".split()
+    + [f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)]
+)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([-\w.:]{1,40})", re.I)
 _TOKENS = re.compile(
     r"<!--.*?(?:-->|\Z)"
@@ -138,9 +145,9 @@ class PageFingerprint:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready values: tuples become lists, the refresh a {delay, url} object."""
         out: dict[str, Any] = {}
-        for name in self.__slots__:
-            value = getattr(self, name)
-            out[name] = list(value) if isinstance(value, tuple) else value
+        for field in fields(self):
+            value = getattr(self, field.name)
+            out[field.name] = list(value) if isinstance(value, tuple) else value
         if self.meta_refresh is not None:
             out["meta_refresh"] = {"delay": self.meta_refresh[0], "url": self.meta_refresh[1]}
         return out
@@ -180,8 +187,11 @@ def _codec(label: str) -> str | None:
         info = codecs.lookup(label.strip().lower())
     except LookupError:
         return None
-    if not getattr(info, "_is_text_encoding", True) or info.name.startswith("utf-16"):
-        return "utf-8" if info.name.startswith("utf-16") else None
+    if info.name not in _WEB_CODECS:
+        return None
+    # Without a byte-order mark a UTF-16/32 label is a lie (the markup was readable as ASCII).
+    if info.name.startswith(("utf-16", "utf-32")):
+        return "utf-8"
     # As browsers do: Latin-1 and ASCII labels mean windows-1252.
     return "cp1252" if info.name in {"latin-1", "iso8859-1", "ascii"} else info.name
 
@@ -375,7 +385,7 @@ def _visible_text(tree: LexborHTMLParser) -> str:
 
 
 def _title(tree: LexborHTMLParser) -> str | None:
-    node = tree.css_first("title")
+    node = tree.css_first("head > title") or tree.css_first("title")
     return None if node is None else _clip(node.text())
 
 
@@ -433,7 +443,9 @@ def _references(
                 yield target
     for script in scripts:
         for match in _ABSOLUTE_URL.finditer(script[:200_000]):
-            yield match.group(0)
+            target = _absolute(base, match.group(0))
+            if target is not None:
+                yield target
 
 
 def _raw_urls(tree: LexborHTMLParser) -> Iterator[str]:

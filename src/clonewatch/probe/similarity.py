@@ -11,7 +11,7 @@ Scores run from 0 (unrelated) to 1 (the same). Mappings:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,11 +54,11 @@ class Similarity:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready values (tuples become lists, scores rounded to 3 places)."""
         out: dict[str, Any] = {}
-        for name in self.__slots__:
-            value = getattr(self, name)
-            out[name] = list(value) if isinstance(value, tuple) else (
-                round(value, 3) if isinstance(value, float) else value
-            )
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, tuple):
+                value = list(value)
+            out[field.name] = round(value, 3) if isinstance(value, float) else value
         return out
 
 
@@ -93,11 +93,9 @@ def compare(
 
 
 def shared_assets(suspect: tuple[str, ...], genuine: tuple[str, ...]) -> list[str]:
-    """Suspect assets that come from one of the genuine page's own asset hosts, or copy one of its files.
-
-    A clone either hotlinks the outlet's files (same host) or copies them (same path and file name on
-    its own host). Hosts that serve everyone (CDNs, trackers) and generic CMS paths do not count.
-    """
+    """Suspect assets loaded from the genuine page's own asset hosts or copying one of its files by path."""
+    # A clone hotlinks the outlet's files (same host) or copies them (same path and file name on its
+    # own host). Hosts that serve everyone (CDNs, trackers) and generic CMS paths prove nothing.
     hosts: set[str] = set()
     paths: set[str] = set()
     for url in genuine:

@@ -7,6 +7,7 @@ from clonewatch.cli.data import update_data_command
 from clonewatch.cli.db import db_app
 from clonewatch.cli.generate import generate_command
 from clonewatch.cli.match import match_command
+from clonewatch.cli.probe import probe_command
 from clonewatch.cli.social import social_app
 from clonewatch.cli.stored import findings_command, history_command
 
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.command("match")(match_command)
 app.command("generate")(generate_command)
+app.command("probe")(probe_command)
 app.command("update-data")(update_data_command)
 app.command("findings")(findings_command)
 app.command("history")(history_command)

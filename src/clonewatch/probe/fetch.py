@@ -123,7 +123,7 @@ class RedirectResolver:
         if not addresses:
             raise OSError(f"{host} has no address")
         for address in addresses:
-            if not self.allow_private and _forbidden(address):
+            if address in METADATA_ADDRESSES or (not self.allow_private and is_forbidden(address)):
                 raise FetchRefused(f"{host} resolves to {address}")
         return addresses[0]
 
@@ -150,7 +150,8 @@ class RedirectResolver:
         return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})
 
 
-def _forbidden(address: str) -> bool:
+def is_forbidden(address: str) -> bool:
+    """Private, loopback, link-local, multicast, reserved, unspecified or a cloud metadata address."""
     ip = ipaddress.ip_address(address)
     return (
         address in METADATA_ADDRESSES

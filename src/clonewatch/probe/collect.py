@@ -1,0 +1,224 @@
+"""Probe domains: collect DNS, RDAP, TLS, HTTP (as a plain client and as a browser arriving from
+X), optionally a headless-browser capture, compare with the genuine site, and judge. One bad
+domain never stops the batch; concurrency is bounded."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clonewatch.brands import Brand, brand_for
+from clonewatch.judge import judge
+from clonewatch.match import Match, Matcher
+from clonewatch.names import DomainName, default_psl, parse_host
+from clonewatch.probe.chain import HttpEvidence, Visitor, follow
+from clonewatch.probe.evidence import Evidence, SiteView
+from clonewatch.probe.http import HttpSettings, PageFetcher
+from clonewatch.probe.records import dns_evidence
+from clonewatch.probe.resources import Resource
+
+if TYPE_CHECKING:
+    from clonewatch.probe.browser import Browser
+    from clonewatch.probe.dns import ResolverSettings
+    from clonewatch.probe.page import PageFingerprint
+    from clonewatch.probe.rdap import RdapClient
+    from clonewatch.probe.similarity import Similarity
+    from clonewatch.probe.tls import TlsEvidence
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeSettings:
+    http: HttpSettings = field(default_factory=HttpSettings)
+    resolver: ResolverSettings | None = None
+    concurrency: int = 8
+    screenshots: Path | None = None
+    tls: bool = True
+
+
+@dataclass(slots=True)
+class Prober:
+    """Collects evidence with the given parts; ``browser`` and ``rdap`` are optional."""
+
+    settings: ProbeSettings
+    brands: Sequence[Brand]
+    rdap: RdapClient | None = None
+    browser: Browser | None = None
+    lookup: Callable[[str], list[str]] | None = None
+    fetcher: PageFetcher = field(init=False)
+    matcher: Matcher = field(init=False)
+    _genuine: dict[str, Future[SiteView]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.fetcher = PageFetcher(self.settings.http, self.lookup)
+        self.matcher = Matcher(self.brands)
+
+    def resource(self, url: str, headers: dict[str, str] | object) -> Resource:
+        """The browser's fetcher: every request Chromium makes comes here."""
+        sent = dict(headers) if isinstance(headers, dict) else {}
+        deadline = time.monotonic() + self.settings.http.timeout * 2
+        page = self.fetcher.get(url, headers=sent, deadline=deadline)
+        return Resource(page.status, page.headers, page.body)
+
+    def probe_all(self, domains: Iterable[str]) -> Iterator[Evidence]:
+        """Evidence for each domain as it completes (at most ``concurrency`` at once)."""
+        with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
+            pending: set[Future[Evidence]] = set()
+            for domain in domains:
+                pending.add(pool.submit(self.probe, domain))
+                if len(pending) >= self.settings.concurrency * 4:
+                    done = next(as_completed(pending))
+                    pending.discard(done)
+                    yield done.result()
+            for done in as_completed(pending):
+                yield done.result()
+
+    def probe(self, domain: str) -> Evidence:
+        """Never raises for a domain's own faults: they land in ``error``."""
+        started = time.monotonic()
+        when = datetime.now(UTC).isoformat(timespec="seconds")
+        name = parse_host(domain, default_psl())
+        if not isinstance(name, DomainName):
+            return Evidence(domain, domain, None, when, 0.0, error=f"not a domain name: {domain[:100]}")
+        hit = self.matcher.match(name)
+        try:
+            evidence = self._collect(name, hit, when, started)
+        except Exception as exc:  # one bad domain never stops the batch; the error is its evidence
+            return Evidence(
+                name.ascii,
+                name.unicode,
+                hit,
+                when,
+                time.monotonic() - started,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        genuine_domains = self._genuine_domains(hit)
+        return replace(evidence, verdict=judge(evidence, genuine_domains))
+
+    def _collect(self, name: DomainName, hit: Match | None, when: str, started: float) -> Evidence:
+        deadline = started + self.settings.http.budget
+        dns = dns_evidence(name.ascii, self.settings.resolver, timeout=self.settings.http.timeout)
+        rdap = self.rdap.lookup(name.registrable) if self.rdap is not None else None
+        if dns.exists is False:
+            return Evidence(
+                name.ascii, name.unicode, hit, when, time.monotonic() - started, dns=dns, rdap=rdap
+            )
+        genuine_domains = self._genuine_domains(hit)
+        site = self._view(name.ascii, deadline, genuine_domains)
+        tls = None
+        if self.settings.tls and dns.addresses and time.monotonic() < deadline:
+            tls = self._tls(name.ascii, dns.addresses[0])
+        genuine = self._genuine_view(hit.genuine) if hit is not None else None
+        comparison = _compare(site, genuine)
+        return Evidence(
+            name.ascii,
+            name.unicode,
+            hit,
+            when,
+            time.monotonic() - started,
+            dns=dns,
+            rdap=rdap,
+            tls=tls,
+            site=site,
+            genuine_site=genuine,
+            comparison=comparison,
+        )
+
+    def _view(self, host: str, deadline: float, genuine_domains: tuple[str, ...]) -> SiteView:
+        visits: dict[str, HttpEvidence] = {}
+        for visitor in (Visitor.PLAIN, Visitor.SOCIAL):
+            visits[str(visitor)] = self._visit(host, visitor, deadline, genuine_domains)
+        capture = None
+        shot = None
+        if self.browser is not None:
+            social = visits[str(Visitor.SOCIAL)]
+            start = social.hops[0].url if social.hops else f"http://{host}/"
+            headers = Visitor.SOCIAL.headers()
+            capture = self.browser.capture(
+                start, user_agent=headers["User-Agent"], referrer=headers["Referer"]
+            )
+            if capture.png is not None and self.settings.screenshots is not None:
+                from clonewatch.probe.capture import save_png
+
+                saved = save_png(capture, self.settings.screenshots)
+                shot = str(saved) if saved is not None else None
+        return SiteView(visits, capture, shot)
+
+    def _visit(self, host: str, visitor: Visitor, deadline: float, genuine: tuple[str, ...]) -> HttpEvidence:
+        """HTTP first (sites send visitors on to HTTPS themselves); HTTPS when port 80 fails."""
+        seen = follow(self.fetcher, f"http://{host}/", visitor, deadline=deadline, genuine_domains=genuine)
+        if seen.error is not None and len(seen.hops) == 1 and seen.hops[0].mechanism == "failed":
+            secure = follow(
+                self.fetcher, f"https://{host}/", visitor, deadline=deadline, genuine_domains=genuine
+            )
+            if secure.error is None or len(secure.hops) > 1:
+                return secure
+        return seen
+
+    def _tls(self, host: str, address: str) -> TlsEvidence | None:
+        from clonewatch.probe.tls import certificate_of
+
+        if not self.settings.http.allow_private:
+            from clonewatch.probe.fetch import is_forbidden
+
+            if is_forbidden(address):
+                return None
+        return certificate_of(
+            host, address, timeout=self.settings.http.timeout, ca_file=self.settings.http.ca_file
+        )
+
+    def _genuine_domains(self, hit: Match | None) -> tuple[str, ...]:
+        if hit is None:
+            return ()
+        return tuple(brand_for(hit.genuine, self.brands).domains)
+
+    def _genuine_view(self, genuine: str) -> SiteView:
+        """The genuine site's own view, collected once per run and shared by every look-alike."""
+        with self._lock:
+            future = self._genuine.get(genuine)
+            owner = future is None
+            if future is None:
+                future = self._genuine[genuine] = Future()
+        if owner:
+            try:
+                deadline = time.monotonic() + self.settings.http.budget
+                future.set_result(self._view(genuine, deadline, (genuine,)))
+            except Exception as exc:
+                future.set_exception(exc)
+        return future.result()
+
+
+def _compare(site: SiteView, genuine: SiteView | None) -> Similarity | None:
+    from clonewatch.probe.similarity import compare
+
+    if genuine is None:
+        return None
+    suspect = _best_page(site)
+    reference = _best_page(genuine)
+    if suspect is None or reference is None:
+        return None
+    return compare(
+        suspect,
+        reference,
+        suspect_phash=site.browser.phash if site.browser else None,
+        genuine_phash=genuine.browser.phash if genuine.browser else None,
+    )
+
+
+def _best_page(view: SiteView) -> PageFingerprint | None:
+    """The page a victim sees: the browser's rendering, else the social visitor's, else the plain."""
+    if view.browser is not None and view.browser.html and view.browser.error is None:
+        from clonewatch.probe.page import fingerprint
+
+        return fingerprint(view.browser.html.encode("utf-8"), url=view.browser.final_url)
+    for name in (str(Visitor.SOCIAL), str(Visitor.PLAIN)):
+        evidence = view.http.get(name)
+        if evidence is not None and evidence.page is not None:
+            return evidence.page
+    return None

@@ -1,0 +1,92 @@
+"""The evidence record of one probed domain: what it is (match), what it answers (DNS, RDAP, TLS,
+HTTP per visitor, browser), how it compares with the genuine site, and the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from clonewatch.judge import Verdict
+    from clonewatch.match import Match
+    from clonewatch.probe.capture import BrowserCapture
+    from clonewatch.probe.chain import HttpEvidence
+    from clonewatch.probe.rdap import RdapEvidence
+    from clonewatch.probe.records import DnsEvidence
+    from clonewatch.probe.similarity import Similarity
+    from clonewatch.probe.tls import TlsEvidence
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    """What a site showed: per-visitor HTTP evidence and, when the browser ran, its capture."""
+
+    http: dict[str, HttpEvidence] = field(default_factory=dict)
+    browser: BrowserCapture | None = None
+    screenshot: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        browser = None
+        if self.browser is not None:
+            browser = self.browser.to_dict()
+            browser.pop("html", None)
+            browser.pop("png", None)
+        return {
+            "http": {name: evidence.to_dict() for name, evidence in self.http.items()},
+            "browser": browser,
+            "screenshot": self.screenshot,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Everything collected about one domain, and the verdict drawn from it."""
+
+    domain: str
+    unicode: str
+    match: Match | None
+    probed_at: str
+    elapsed: float
+    dns: DnsEvidence | None = None
+    rdap: RdapEvidence | None = None
+    tls: TlsEvidence | None = None
+    site: SiteView = field(default_factory=SiteView)
+    genuine_site: SiteView | None = None
+    comparison: Similarity | None = None
+    verdict: Verdict | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        hit = self.match
+        return {
+            "domain": self.domain,
+            "unicode": self.unicode,
+            "brand": hit.brand if hit else None,
+            "genuine": hit.genuine if hit else None,
+            "score": hit.score if hit else None,
+            "reasons": list(hit.reasons) if hit else [],
+            "verdict": str(self.verdict.kind) if self.verdict else None,
+            "confidence": self.verdict.confidence if self.verdict else None,
+            "facts": list(self.verdict.facts) if self.verdict else [],
+            "probed_at": self.probed_at,
+            "elapsed": round(self.elapsed, 3),
+            "dns": self.dns.to_dict() if self.dns else None,
+            "rdap": self.rdap.to_dict() if self.rdap else None,
+            "tls": self.tls.to_dict() if self.tls else None,
+            **self.site.to_dict(),
+            "genuine_site": _genuine_summary(self.genuine_site),
+            "comparison": self.comparison.to_dict() if self.comparison else None,
+            "error": self.error,
+        }
+
+
+def _genuine_summary(view: SiteView | None) -> dict[str, Any] | None:
+    if view is None:
+        return None
+    plain = next(iter(view.http.values()), None)
+    return {
+        "final_url": plain.final_url if plain else None,
+        "title": plain.page.title if plain and plain.page else None,
+        "phash": view.browser.phash if view.browser else None,
+        "screenshot": view.screenshot,
+    }

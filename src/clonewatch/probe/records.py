@@ -1,0 +1,72 @@
+"""The DNS records of a suspect domain: A, AAAA, CNAME, NS, MX, TXT, asked of the user's resolver."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from clonewatch.probe.dns import ResolverSettings
+
+RECORD_TYPES = ("A", "AAAA", "CNAME", "NS", "MX", "TXT")
+MAX_TXT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class DnsEvidence:
+    """Records by type; ``exists`` is False when the resolver says the name does not exist
+    (NXDOMAIN); ``error`` names a failure (timeout, SERVFAIL) that left the answer unknown."""
+
+    domain: str
+    exists: bool | None
+    records: dict[str, tuple[str, ...]]
+    error: str | None = None
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        return self.records.get("A", ()) + self.records.get("AAAA", ())
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"exists": self.exists, "error": self.error}
+        out.update({kind.lower(): list(self.records.get(kind, ())) for kind in RECORD_TYPES})
+        return out
+
+
+def dns_evidence(domain: str, settings: ResolverSettings | None, *, timeout: float = 4.0) -> DnsEvidence:
+    """Every record type of ``domain``; a type that has no records is an empty list."""
+    import dns.exception
+    import dns.resolver
+
+    resolver = dns.resolver.Resolver(configure=settings is None or settings.nameserver is None)
+    if settings is not None and settings.nameserver is not None:
+        resolver.nameservers = [settings.nameserver]
+        resolver.port = settings.port
+    resolver.lifetime = timeout
+    records: dict[str, tuple[str, ...]] = {}
+    exists: bool | None = True
+    errors: list[str] = []
+    for kind in RECORD_TYPES:
+        try:
+            answer = resolver.resolve(domain, kind, raise_on_no_answer=False)
+        except dns.resolver.NXDOMAIN:
+            return DnsEvidence(domain, False, {})
+        except (dns.exception.Timeout, dns.resolver.NoNameservers, dns.resolver.YXDOMAIN) as exc:
+            errors.append(f"{kind}: {type(exc).__name__}")
+            continue
+        if answer.rrset is None:
+            continue
+        values = sorted(_text(kind, item) for item in answer.rrset)
+        records[kind] = tuple(values[:MAX_TXT] if kind == "TXT" else values)
+    if errors and not records:
+        exists = None
+    return DnsEvidence(domain, exists, records, "; ".join(errors) or None)
+
+
+def _text(kind: str, item: Any) -> str:
+    if kind == "TXT":
+        return b"".join(item.strings).decode("utf-8", "replace")[:500]
+    if kind == "MX":
+        return f"{item.preference} {item.exchange.to_text().rstrip('.').lower()}"
+    if kind in ("NS", "CNAME"):
+        return str(item.target.to_text()).rstrip(".").lower()
+    return str(item.to_text())

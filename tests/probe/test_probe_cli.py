@@ -1,0 +1,152 @@
+"""`clonewatch probe` against a world of real servers on loopback: the web lab (HTTP and HTTPS
+virtual hosts, a test CA, an RDAP server) and NSD behind Unbound for every name."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clonewatch.testing.dns import LocalDns
+from clonewatch.testing.dns import TestZones as Zones
+from clonewatch.testing.probelab import ProbeWorld, probe_world
+from clonewatch.testing.sites import big_body, gzip_bomb, hang, loop, rdap_record, redirect, slow_body
+from clonewatch.testing.web import LocalWeb
+
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+LAB = "127.0.2.20"
+RDAP_HOST = "rdap-lab.lol"
+HOSTILE = {
+    "bomb.lol": gzip_bomb(200),
+    "slow.lol": slow_body(20),
+    "huge.lol": big_body(50),
+    "loop.lol": loop(),
+    "hang.lol": hang(),
+    "to-loopback.lol": redirect("http://127.0.0.1:9/"),
+    "to-metadata.lol": redirect("http://169.254.169.254/latest/meta-data/"),
+    "via-name.lol": redirect("http://metadata-name.lol/latest/"),
+}
+
+
+@dataclass
+class Lab:
+    world: ProbeWorld
+    web: LocalWeb
+    dns: LocalDns
+    brands: Path
+    rdap_url: str
+
+    def args(self, *extra: str) -> list[str]:
+        suffixes = sorted({name.rsplit(".", 1)[1] for name, _ in self.world.suspects()} | {"lol"})
+        rdap = [arg for suffix in suffixes for arg in ("--rdap-server", f"{suffix}={self.rdap_url}")]
+        return [
+            "probe", "-", "--resolver", self.dns.resolver, "--allow-private", "--ca-file", self.web.ca_file,
+            "--brands", str(self.brands), "--format", "jsonl", "--timeout", "3", "--budget", "8",
+            *rdap, *extra,
+        ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    world = probe_world(LAB)
+    workdir = tmp_path_factory.mktemp("probe-lab")
+    brands = workdir / "brands.txt"
+    brands.write_text("spiegel.de,Der Spiegel\n")
+    with LocalWeb(LAB) as web:
+        assert (web.http_port, web.https_port) == (80, 443), "the probe lab needs ports 80 and 443"
+        for host in world.hosts:
+            web.add(host.name, host.site)
+        for name, site in HOSTILE.items():
+            web.add(name, site)
+        records = {host.name: rdap_record(host.name) for host in world.hosts}
+        rdap_url = web.rdap(records, host=RDAP_HOST)
+        zones = Zones(
+            records=[
+                *world.records(),
+                *((name, "A", LAB) for name in HOSTILE),
+                (RDAP_HOST, "A", LAB),
+                ("metadata-name.lol", "A", "169.254.169.254"),
+            ]
+        )
+        with LocalDns(zones, workdir / "dns") as dns:
+            yield Lab(world, web, dns, brands, rdap_url)
+
+
+def _probe(cli: Cli, lab: Lab, names: list[str], *extra: str) -> dict[str, dict[str, Any]]:
+    result = cli(*lab.args(*extra), stdin=("\n".join(names) + "\n").encode())
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == len(names)
+    return {record["domain"]: record for record in records}
+
+
+def test_every_kind_of_suspect_gets_its_verdict_and_the_evidence_behind_it(cli: Cli, lab: Lab) -> None:
+    suspects = lab.world.suspects()
+    found = _probe(cli, lab, [name for name, _ in suspects])
+    assert {name: found[name]["verdict"] for name, _ in suspects} == dict(suspects)
+    by_kind = {expected: found[name] for name, expected in suspects}
+    clone = by_kind["clone"]
+    assert clone["genuine"] == "spiegel.de" and clone["confidence"] >= 0.7
+    assert any("built like the genuine site" in fact for fact in clone["facts"])
+    assert clone["comparison"]["structure"] >= 0.6
+    assert clone["dns"]["a"] == [LAB]
+    assert clone["rdap"]["registrar"] == "Lab Registrar GmbH"
+    assert clone["tls"]["sha256"] and clone["tls"]["valid"] is True
+    plain = clone["http"]["plain"]
+    assert plain["page"]["title"].startswith("Der Spiegel")
+    assert "ga4:G-GENUINE123" in plain["page"]["analytics_ids"]
+    assert plain["favicon_hash"] is not None
+    chain = by_kind["redirector"]["http"]["plain"]["chain"]
+    assert [hop["mechanism"] for hop in chain] == ["http", "meta-refresh", "javascript", "final"]
+    assert chain[-1]["url"].startswith("http://spiegel-clone0.info/")
+    defensive = by_kind["defensive"]
+    assert any("spiegel.de" in fact for fact in defensive["facts"])
+    cloaked = by_kind["cloaked"]
+    assert cloaked["http"]["plain"]["page"]["title"] != cloaked["http"]["social"]["page"]["title"]
+    assert by_kind["parked"]["facts"][0].startswith("parked:")
+    assert by_kind["unregistered"]["dns"]["exists"] is False
+
+
+def test_hostile_servers_cost_only_their_budget(cli: Cli, lab: Lab) -> None:
+    found = _probe(cli, lab, sorted(HOSTILE))
+    bomb = found["bomb.lol"]["http"]["plain"]
+    assert bomb["truncated"] is True and bomb["error"] is None
+    assert found["huge.lol"]["http"]["plain"]["truncated"] is True
+    assert found["slow.lol"]["elapsed"] < 30
+    assert "redirect loop" in found["loop.lol"]["http"]["plain"]["error"]
+    assert found["hang.lol"]["verdict"] == "no-website"
+    for name in ("to-metadata.lol", "via-name.lol"):
+        assert found[name]["http"]["plain"]["error"].startswith("refused"), name
+
+
+def test_probe_reads_match_output_and_refuses_bad_input(cli: Cli, lab: Lab) -> None:
+    name = lab.world.suspects()[0][0]
+    line = json.dumps({"domain": name, "brand": "Der Spiegel"})
+    result = cli(*lab.args(), stdin=f"{line}\n".encode())
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["domain"] == name
+    bad = cli(*lab.args(), stdin=b"not a domain!!\n")
+    assert bad.returncode == 2 and "stdin line 1" in bad.stderr
+
+
+def test_screenshots_are_real_and_drive_the_visual_comparison(cli: Cli, lab: Lab, tmp_path: Path) -> None:
+    from PIL import Image
+
+    kinds = {kind: name for name, kind in lab.world.suspects()}
+    shots = tmp_path / "shots"
+    found = _probe(cli, lab, [kinds["clone"], kinds["unrelated"]], "--screenshots", str(shots))
+    clone, unrelated = found[kinds["clone"]], found[kinds["unrelated"]]
+    assert clone["verdict"] == "clone" and unrelated["verdict"] == "unrelated"
+    assert clone["screenshot"] and Path(clone["screenshot"]).parent == shots
+    image = Image.open(clone["screenshot"]).convert("RGB")
+    assert image.size == (1280, 800)
+    red = sum(count for count, (r, g, b) in image.getcolors(1 << 24) or [] if r > 150 and g < 60 and b < 60)
+    assert red > image.size[0] * image.size[1] * 0.3
+    assert clone["genuine_site"]["phash"] and clone["browser"]["phash"]
+    assert clone["comparison"]["visual"] > unrelated["comparison"]["visual"] + 0.2
+    assert [nav["mechanism"] for nav in clone["browser"]["navigations"]] == ["initial"]

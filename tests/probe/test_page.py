@@ -9,6 +9,8 @@ import time
 
 import mmh3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clonewatch.probe.page import (
     MAX_DEPTH,
@@ -249,6 +251,25 @@ def test_hostile_inputs_do_not_raise(html: bytes) -> None:
     fp = fingerprint(html, url="http://s.example/", genuine_domains=SPIEGEL)
     json.dumps(fp.to_dict())
     assert len(fp.text) <= MAX_TEXT
+
+
+_MARKUP = st.lists(
+    st.sampled_from([
+        "<div>", "</div>", "<a href='", "'>", "<meta http-equiv=refresh content='", "<script>", "location='",
+        "</script>", "<base href=", "http://[", "<title>", "<img srcset=',,", "\x00", "charset=", "<!--",
+        "<form>", "<input type=password>", "UA-1234-5", " text ",
+    ])
+    | st.text(max_size=20),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(markup=_MARKUP, junk=st.binary(max_size=300), content_type=st.none() | st.text(max_size=40))
+def test_arbitrary_markup_never_raises(markup: str, junk: bytes, content_type: str | None) -> None:
+    fp = fingerprint(markup.encode("utf-8", "surrogatepass") + junk, url="http://s.example/x",
+                     content_type=content_type, genuine_domains=SPIEGEL)
+    json.dumps(fp.to_dict())
 
 
 def test_title_with_script_text_is_text() -> None:

@@ -71,6 +71,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
                 *((name, "A", LAB) for name in HOSTILE),
                 (RDAP_HOST, "A", LAB),
                 ("metadata-name.lol", "A", "169.254.169.254"),
+                ("loopback-name.lol", "A", "127.0.0.1"),
             ]
         )
         with LocalDns(zones, workdir / "dns") as dns:
@@ -122,6 +123,19 @@ def test_hostile_servers_cost_only_their_budget(cli: Cli, lab: Lab) -> None:
     assert found["hang.lol"]["verdict"] == "no-website"
     for name in ("to-metadata.lol", "via-name.lol"):
         assert found[name]["http"]["plain"]["error"].startswith("refused"), name
+
+
+def test_private_addresses_are_refused_without_allow_private(cli: Cli, lab: Lab) -> None:
+    clone = next(name for name, kind in lab.world.suspects() if kind == "clone")
+    names = [clone, "loopback-name.lol", "metadata-name.lol"]
+    args = [arg for arg in lab.args() if arg != "--allow-private"]
+    result = cli(*args, stdin=("\n".join(names) + "\n").encode())
+    assert result.returncode == 0, result.stderr
+    found = {r["domain"]: r for r in map(json.loads, result.stdout.splitlines())}
+    for name in names:
+        visit = found[name]["http"]["plain"]
+        assert visit["error"].startswith("refused") and visit["chain"][0]["status"] is None, name
+        assert found[name]["verdict"] == "no-website" and found[name]["tls"] is None
 
 
 def test_probe_reads_match_output_and_refuses_bad_input(cli: Cli, lab: Lab) -> None:

@@ -35,6 +35,9 @@ class VerdictKind(StrEnum):
     CLONE = "clone"
 
 
+HOLDABLE = frozenset({VerdictKind.PARKED, VerdictKind.NO_WEBSITE, VerdictKind.UNRELATED})
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     kind: VerdictKind
@@ -43,7 +46,28 @@ class Verdict:
 
 
 def judge(evidence: Evidence, genuine_domains: Collection[str] = ()) -> Verdict:
-    """The verdict on ``evidence``; ``genuine_domains`` are the imitated brand's own domains."""
+    """The verdict on ``evidence``; ``genuine_domains`` are the imitated brand's own domains. A
+    name that would be parked, unused or unrelated but is held by the genuine owner (the genuine
+    site's own name servers) is defensive."""
+    verdict = _site_verdict(evidence, genuine_domains)
+    owner = _held_by_owner(evidence)
+    if owner is not None and verdict.kind in HOLDABLE:
+        return Verdict(VerdictKind.DEFENSIVE, 0.6, (owner, *verdict.facts))
+    return verdict
+
+
+def _held_by_owner(evidence: Evidence) -> str | None:
+    genuine = evidence.genuine_site.dns if evidence.genuine_site is not None else None
+    if evidence.dns is None or genuine is None:
+        return None
+    own = set(evidence.dns.records.get("NS", ()))
+    theirs = set(genuine.records.get("NS", ()))
+    if own and own <= theirs:
+        return f"held by the genuine owner: served by its name servers ({', '.join(sorted(own))})"
+    return None
+
+
+def _site_verdict(evidence: Evidence, genuine_domains: Collection[str]) -> Verdict:
     genuine = {_registrable(d) for d in genuine_domains} | (
         {evidence.match.genuine} if evidence.match is not None else set()
     )

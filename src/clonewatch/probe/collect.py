@@ -188,7 +188,9 @@ class Prober:
         if owner:
             try:
                 deadline = time.monotonic() + self.settings.http.budget
-                future.set_result(self._view(genuine, deadline, (genuine,)))
+                view = self._view(genuine, deadline, (genuine,))
+                dns = dns_evidence(genuine, self.settings.resolver, timeout=self.settings.http.timeout)
+                future.set_result(replace(view, dns=dns))
             except Exception as exc:
                 future.set_exception(exc)
         return future.result()

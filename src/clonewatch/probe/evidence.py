@@ -24,6 +24,7 @@ class SiteView:
     http: dict[str, HttpEvidence] = field(default_factory=dict)
     browser: BrowserCapture | None = None
     screenshot: str | None = None
+    dns: DnsEvidence | None = None
 
     def to_dict(self) -> dict[str, Any]:
         browser = None
@@ -88,5 +89,6 @@ def _genuine_summary(view: SiteView | None) -> dict[str, Any] | None:
         "final_url": plain.final_url if plain else None,
         "title": plain.page.title if plain and plain.page else None,
         "phash": view.browser.phash if view.browser else None,
+        "name_servers": list(view.dns.records.get("NS", ())) if view.dns else [],
         "screenshot": view.screenshot,
     }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from clonewatch.errors import InputError
+from clonewatch.social.linkcolumns import keys_of_links
 from clonewatch.social.posts import Account, ReadReport, parse_time
 from clonewatch.social.table import ShareTable
 
@@ -100,20 +101,11 @@ def read_csv_table(path: Path, report: ReadReport, links: LinkKeys) -> ShareTabl
     accounts = pc.dictionary_encode(account_col)
     raw_urls = pc.dictionary_encode(url_col)
     account_index = {name: i for i, name in enumerate(accounts.dictionary.to_pylist())}
-    raw_list: list[str] = raw_urls.dictionary.to_pylist()
-    extra_raw = np.arange(len(raw_list), len(raw_list) + len(extra), dtype=np.int64)
+    extra_raw = np.arange(len(raw_urls.dictionary), len(raw_urls.dictionary) + len(extra), dtype=np.int64)
     for values, _ in extra:
         account_index.setdefault(values[0].strip(), len(account_index))
-        raw_list.append(values[2])
-    keys: dict[str, int] = {}
-    urls: dict[str, int] = {}
-    key_of_raw = np.full(len(raw_list), -1, dtype=np.int64)
-    url_of_raw = np.full(len(raw_list), -1, dtype=np.int64)
-    for i, text in enumerate(raw_list):
-        link, key = links.of(text.strip())
-        if link is not None and key is not None:
-            key_of_raw[i] = keys.setdefault(key, len(keys))
-            url_of_raw[i] = urls.setdefault(link.url, len(urls))
+    distinct = pa.concat_arrays([raw_urls.dictionary, pa.array([v[2] for v, _ in extra], type=pa.string())])
+    key_of_raw, url_of_raw, keys, urls = keys_of_links(distinct, links)
     raw = np.concatenate((_ints(raw_urls.indices), extra_raw))
     account = np.concatenate(
         (_ints(accounts.indices), np.array([account_index[v[0].strip()] for v, _ in extra], dtype=np.int64))
@@ -135,10 +127,10 @@ def read_csv_table(path: Path, report: ReadReport, links: LinkKeys) -> ShareTabl
         account=account[rows],
         post=rows.astype(np.int64),
         url=url_of_raw[raw[rows]],
-        keys=list(keys),
+        keys=keys,
         accounts=[Account(name) for name in account_index],
         post_ids=post_ids,
-        urls=list(urls),
+        urls=urls,
     )
 
 

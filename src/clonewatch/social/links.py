@@ -81,6 +81,11 @@ def _normalise(raw: str) -> tuple[str, DomainName] | None:
     return urlunsplit((parts.scheme.lower(), netloc, path, query, "")), name
 
 
+def host_name(hostname: str) -> DomainName | None:
+    """The parsed host name (cached), or None when it is not a domain name."""
+    return _host(hostname)
+
+
 @lru_cache(maxsize=1 << 16)
 def _host(hostname: str) -> DomainName | None:
     """Parsed once per host: a feed of links repeats few hosts many times."""

@@ -104,13 +104,14 @@ def co_share_edges(shares: ShareTable | Iterable[Share], window: float) -> CoSha
     weighted by how many such post pairs there were; each post pairs only with the earlier posts
     of its key inside the window."""
     table = as_table(shares)
-    order = np.lexsort((table.time, table.key))
+    window_ms = round(window * 1000)
+    millis = np.round((table.time - (table.time.min() if len(table) else 0.0)) * 1000).astype(np.int64)
+    span = (int(millis.max()) if len(table) else 0) + window_ms + 1
+    position = table.key * span + millis
+    order = np.argsort(position, kind="stable")
+    position = position[order]
     key = table.key[order]
     account = table.account[order]
-    millis = np.round((table.time[order] - (table.time.min() if len(table) else 0.0)) * 1000).astype(np.int64)
-    window_ms = round(window * 1000)
-    span = (int(millis.max()) if len(table) else 0) + window_ms + 1
-    position = key * span + millis
     start = np.searchsorted(position, position - window_ms, side="left")
     earlier = np.arange(len(table), dtype=np.int64) - start
     rank = ranks([a.id for a in table.accounts])

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clonewatch.match import Matcher
+from clonewatch.match import Match, Matcher
+from clonewatch.names import DomainName
 from clonewatch.social.coordinate import Level, Share
 from clonewatch.social.links import HostMatches, Link, link_of
 from clonewatch.social.posts import Post, ReadReport, is_csv, read_posts
@@ -36,6 +37,13 @@ class LinkKeys:
 
     def __post_init__(self) -> None:
         self._hosts = HostMatches(self.matcher) if self.matcher is not None else None
+
+    @property
+    def needs_match(self) -> bool:
+        return self.matcher is not None
+
+    def match_host(self, name: DomainName) -> Match | None:
+        return self._hosts.match(name) if self._hosts is not None else None
 
     def of(self, raw: str) -> tuple[Link | None, str | None]:
         known = self._cache.get(raw)

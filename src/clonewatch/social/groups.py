@@ -3,7 +3,6 @@ big components split into Louvain communities, each group with what it pushed an
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -117,13 +116,23 @@ def _group_of_accounts(network: CoShareNetwork, strong: Ints) -> Ints:
 
 
 def _communities(nodes: Ints, lo: Ints, hi: Ints, weight: Ints) -> list[Ints]:
-    """Louvain communities (weighted, fixed seed) of one component, singletons dropped."""
-    import igraph
+    """Louvain communities (weighted, fixed seed, one thread for a stable answer) of one
+    component, singletons dropped; NetworKit's PLM does the work in C++."""
+    import networkit as nk
 
     local = np.full(int(nodes.max()) + 1, -1, dtype=np.int64)
     local[nodes] = np.arange(len(nodes), dtype=np.int64)
-    graph = igraph.Graph(n=len(nodes), edges=np.column_stack((local[lo], local[hi])).tolist())
-    igraph.set_random_number_generator(random.Random(LOUVAIN_SEED))
-    membership = np.array(graph.community_multilevel(weights=weight.tolist()).membership, dtype=np.int64)
-    found = [nodes[membership == m] for m in range(int(membership.max()) + 1)]
-    return [community for community in found if len(community) > 1]
+    coo = (weight.astype(np.float64), (local[lo].astype(np.uint64), local[hi].astype(np.uint64)))
+    graph = nk.GraphFromCoo(coo, n=len(nodes), weighted=True, directed=False)
+    threads = nk.getMaxNumberOfThreads()
+    nk.setNumberOfThreads(1)
+    nk.setSeed(LOUVAIN_SEED, False)
+    try:
+        louvain = nk.community.PLM(graph, refine=False)
+        louvain.run()
+        membership = np.asarray(louvain.getPartition().getVector(), dtype=np.int64)
+    finally:
+        nk.setNumberOfThreads(threads)
+    order = np.argsort(membership, kind="stable")
+    bounds = np.flatnonzero(np.diff(membership[order])) + 1
+    return [nodes[part] for part in np.split(order, bounds) if len(part) > 1]

@@ -136,14 +136,15 @@ class Prober:
             visits[str(visitor)] = self._visit(host, visitor, deadline, genuine_domains)
         capture = None
         shot = None
-        if self.browser is not None:
+        answered = any(v.hops and v.hops[0].status is not None for v in visits.values())
+        if self.browser is not None and answered:
             social = visits[str(Visitor.SOCIAL)]
             start = social.hops[0].url if social.hops else f"http://{host}/"
             headers = Visitor.SOCIAL.headers()
             capture = self.browser.capture(
                 start, user_agent=headers["User-Agent"], referrer=headers["Referer"]
             )
-            if capture.png is not None and self.settings.screenshots is not None:
+            if capture.png is not None and capture.error is None and self.settings.screenshots is not None:
                 from clonewatch.probe.capture import save_png
 
                 saved = save_png(capture, self.settings.screenshots)
@@ -208,8 +209,8 @@ def _compare(site: SiteView, genuine: SiteView | None) -> Similarity | None:
     return compare(
         suspect,
         reference,
-        suspect_phash=site.browser.phash if site.browser else None,
-        genuine_phash=genuine.browser.phash if genuine.browser else None,
+        suspect_phash=_phash(site),
+        genuine_phash=_phash(genuine),
     )
 
 
@@ -224,3 +225,8 @@ def _best_page(view: SiteView) -> PageFingerprint | None:
         if evidence is not None and evidence.page is not None:
             return evidence.page
     return None
+
+
+def _phash(view: SiteView) -> str | None:
+    """The screenshot's perceptual hash, when the browser got the page without an error."""
+    return view.browser.phash if view.browser is not None and view.browser.error is None else None

@@ -1,0 +1,284 @@
+"""bench/probe: `clonewatch probe` on a local world of suspect sites of every kind (clone, parked, defensive,
+redirector, cloaked, unrelated, no-website, unregistered), without and with screenshots: domains per
+minute, peak memory, and the share of correct verdicts. No rival tool: none gives these verdicts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from probebench.lab import LAB_ADDRESS, LabError, per_kind_for, running_lab
+from probebench.log import progress
+from probebench.monitor import ProbeStats, run_probe
+from probebench.score import Accuracy, score
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TARGETS = {"plain": 300.0, "screenshots": 60.0}  # domains per minute on the 2-core project machine
+DEFAULT_CONCURRENCY = 8  # `clonewatch probe --concurrency` default
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="bench/probe",
+        description="clonewatch probe on a local lab of suspect sites of every kind, without and with "
+        "screenshots: domains/min, peak memory, correct verdicts. No rival (no other tool gives verdicts).",
+    )
+    p.add_argument(
+        "--size",
+        type=int,
+        default=500,
+        help="approximate number of probed suspects (default 500; rounded up to a multiple of the 8 kinds)",
+    )
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help=f"clonewatch probe --concurrency (default: not passed, the CLI's default {DEFAULT_CONCURRENCY})",
+    )
+    p.add_argument("--skip-screenshots", action="store_true", help="skip the --screenshots run")
+    p.add_argument("--skip-plain", action="store_true", help="skip the run without screenshots")
+    p.add_argument("--timeout", type=float, default=1800.0, help="seconds before a run is killed")
+    p.add_argument(
+        "--address", default=LAB_ADDRESS, help=f"loopback address of the lab (default {LAB_ADDRESS})"
+    )
+    p.add_argument("--examples", type=int, default=10, help="wrong verdicts shown (default 10)")
+    p.add_argument(
+        "--clonewatch",
+        metavar="PATH",
+        default=str(PROJECT_ROOT / ".venv" / "bin" / "clonewatch"),
+        help="clonewatch executable (default: .venv/bin/clonewatch)",
+    )
+    p.add_argument(
+        "--out-dir", type=Path, default=PROJECT_ROOT / "bench" / "out", help="work and result directory"
+    )
+    args = p.parse_args(argv)
+    if args.size < 1:
+        p.error("--size must be positive")
+    if args.concurrency is not None and not 1 <= args.concurrency <= 256:
+        p.error("--concurrency must be 1..256")
+    if args.skip_plain and args.skip_screenshots:
+        p.error("nothing to run: --skip-plain and --skip-screenshots")
+    return args
+
+
+def _mb(kb: int) -> str:
+    return f"{kb / 1024:,.0f}"
+
+
+def _run_row(name: str, stats: ProbeStats, acc: Accuracy, domains: int) -> dict[str, Any]:
+    per_min = domains / stats.wall_s * 60 if stats.wall_s > 0 else 0.0
+    return {
+        "run": name,
+        "domains": domains,
+        "ok": stats.ok,
+        "wall_s": round(stats.wall_s, 2),
+        "domains_per_min": round(per_min, 1),
+        "target_per_min": TARGETS[name],
+        "ratio_to_target": round(per_min / TARGETS[name], 3),
+        "python_peak_mb": round(stats.python_peak_kb / 1024, 1),
+        "tree_peak_rss_mb": round(stats.tree_peak_rss_kb / 1024, 1),
+        "tree_peak_pss_mb": round(stats.tree_peak_pss_kb / 1024, 1),
+        "stats": stats.as_json(),
+        "accuracy": acc,
+    }
+
+
+def _kind_table(rows: list[dict[str, Any]]) -> list[str]:
+    kinds = list(rows[0]["accuracy"].by_kind)
+    head = "| kind | " + " | ".join(r["run"] for r in rows) + " |"
+    lines = [head, "| --- |" + " ---: |" * len(rows)]
+    for kind in kinds:
+        cells = []
+        for r in rows:
+            s = r["accuracy"].by_kind[kind]
+            others = {v: n for v, n in s.got.items() if v != kind}
+            extra = " (" + ", ".join(f"{n} {v}" for v, n in sorted(others.items())) + ")" if others else ""
+            cells.append(f"{s.correct}/{s.total}{extra}")
+        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _main_table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| run | domains | wall s | domains/min | target | vs target | correct verdicts "
+        "| clonewatch peak MB | tree peak MB (RSS / PSS) | CPU s | lab servers CPU s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        acc: Accuracy = r["accuracy"]
+        st = r["stats"]
+        status = "" if r["ok"] else " (FAILED)"
+        lines.append(
+            f"| {r['run']}{status} | {r['domains']:,} | {r['wall_s']:,.1f} | {r['domains_per_min']:,.0f} "
+            f"| ≥ {r['target_per_min']:.0f} | {r['ratio_to_target']:.2f}× "
+            f"| {acc.correct}/{acc.total} ({acc.share:.1%}) | {r['python_peak_mb']:,.0f} "
+            f"| {r['tree_peak_rss_mb']:,.0f} / {r['tree_peak_pss_mb']:,.0f} | {st['cpu_s']:,.0f} "
+            f"| {st['lab_cpu_s']:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    out_dir: Path = args.out_dir.resolve()
+    work = out_dir / "probe"
+    work.mkdir(parents=True, exist_ok=True)
+    exe = Path(args.clonewatch)
+    if not exe.exists():
+        progress(f"bench/probe: no clonewatch at {exe}: run ./run test first or pass --clonewatch PATH")
+        return 2
+    per_kind = per_kind_for(args.size)
+    runs = [
+        name
+        for name, skip in (("plain", args.skip_plain), ("screenshots", args.skip_screenshots))
+        if not skip
+    ]
+    rows: list[dict[str, Any]] = []
+    setup_s = 0.0
+    bench_start = time.perf_counter()
+    try:
+        progress(f"lab: building a world with {per_kind} suspects per kind on {args.address}")
+        with running_lab(work / "lab", per_kind, args.address) as lab:
+            setup_s = time.perf_counter() - bench_start
+            suspects = lab.world.suspects()
+            names_file = work / "names.txt"
+            names_file.write_text("".join(f"{name}\n" for name, _ in suspects), encoding="utf-8")
+            progress(
+                f"lab: {len(lab.world.hosts)} hosts served, {len(suspects)} suspects to probe, "
+                f"resolver {lab.dns.resolver}, RDAP {lab.rdap_url} (set up in {setup_s:.1f}s)"
+            )
+            dns_pids = [p.pid for p in getattr(lab.dns, "_processes", [])]
+            for name in runs:
+                cmd = [str(exe), *lab.probe_args()]
+                if args.concurrency is not None:
+                    cmd += ["--concurrency", str(args.concurrency)]
+                if name == "screenshots":
+                    shots = work / "shots"
+                    shutil.rmtree(shots, ignore_errors=True)
+                    cmd += ["--screenshots", str(shots)]
+                output = work / f"{name}.jsonl"
+                progress(f"clonewatch: {name}: {shlex.join(cmd)} < {names_file} > {output}")
+                stats = run_probe(
+                    cmd,
+                    stdin=names_file,
+                    stdout=output,
+                    stderr=work / f"{name}.stderr.log",
+                    dns_pids=dns_pids,
+                    timeout=args.timeout,
+                )
+                acc = score(output, suspects)
+                row = _run_row(name, stats, acc, len(suspects))
+                if name == "screenshots":
+                    row["screenshot_records"] = sum(k.screenshots for k in acc.by_kind.values())
+                    row["distinct_png_files"] = len(list((work / "shots").glob("*.png")))
+                rows.append(row)
+                tail = (work / f"{name}.stderr.log").read_text(encoding="utf-8", errors="replace")
+                if not stats.ok:
+                    state = "TIMED OUT" if stats.timed_out else f"FAILED rc={stats.returncode}"
+                    progress(f"clonewatch: {name}: {state}; stderr tail:\n{tail[-1500:]}")
+                progress(
+                    f"clonewatch: {name}: rc={stats.returncode} wall={stats.wall_s:.1f}s "
+                    f"{row['domains_per_min']:.0f}/min tree peak={_mb(stats.tree_peak_rss_kb)} MB "
+                    f"correct={acc.correct}/{acc.total}"
+                )
+    except (LabError, RuntimeError, OSError) as exc:
+        progress(f"bench/probe: {exc}")
+        return 2
+    bench_wall = time.perf_counter() - bench_start
+
+    print(f"\n## clonewatch probe benchmark: {len(suspects):,} local test hosts, {per_kind} per kind\n")
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+    conc = args.concurrency or f"{DEFAULT_CONCURRENCY} (CLI default)"
+    print(
+        f"lab: {len(lab.world.hosts)} hosts on {args.address}:80/443 (LocalWeb, threaded, in this process), "
+        f"NSD behind Unbound, RDAP for every host; --concurrency {conc}; timeout/budget: CLI defaults"
+    )
+    print("rivals: none (no other tool gives probe verdicts; dnstwist only checks liveness)")
+    print(f"bench wall time: {bench_wall:,.1f} s (lab set-up {setup_s:,.1f} s)\n")
+    for r in rows:
+        st = r["stats"]
+        groups = ", ".join(f"{k} {_mb(v)}" for k, v in sorted(st["group_peak_rss_kb"].items()))
+        elapsed = r["accuracy"].as_json(0)["per_domain_elapsed_s"]
+        print(
+            f"{r['run']}: {r['domains_per_min']:,.0f} domains/min ({r['wall_s']:,.1f} s), "
+            f"first result after {st['first_result_s'] or 0:.1f} s; CPU {st['cpu_s']:,.0f} s "
+            f"({st['cpu_s'] / r['wall_s']:.2f} cores), lab web servers {st['lab_cpu_s']:,.0f} s, "
+            f"DNS {st['dns_cpu_s']:,.1f} s, other {st['other_cpu_cores']:.2f} cores; "
+            f"peak RSS by process kind (MB): {groups}; up to {st['peak_procs']} processes"
+        )
+        if elapsed:
+            print(
+                f"  per-domain elapsed (clonewatch's own): median {elapsed['median']} s, "
+                f"p90 {elapsed['p90']} s, p99 {elapsed['p99']} s, max {elapsed['max']} s"
+            )
+        if "distinct_png_files" in r:
+            by_kind = ", ".join(f"{k} {v.screenshots}" for k, v in r["accuracy"].by_kind.items())
+            print(
+                f"  records with a screenshot: {r['screenshot_records']} ({by_kind}); distinct PNG files "
+                f"(named by content hash): {r['distinct_png_files']}"
+            )
+    print("\n### Verdicts per kind (correct/total, wrong verdicts in brackets)\n")
+    print("\n".join(_kind_table(rows)))
+    for r in rows:
+        acc = r["accuracy"]
+        if acc.wrong:
+            print(f"\n### Wrong verdicts, {r['run']}: {len(acc.wrong)} (first {args.examples})\n")
+            for w in acc.wrong[: args.examples]:
+                facts = "; ".join(w["facts"])[:300]
+                print(f"- {w['domain']}: got {w['got']}, expected {w['expected']}: {facts}")
+                errs = {k: v for k, v in (w.get("http_errors") or {}).items() if v}
+                if errs or w.get("error") or w.get("browser_error"):
+                    print(f"  errors: http {errs} record {w.get('error')} browser {w.get('browser_error')}")
+    table = _main_table(rows)
+    print()
+    print(table)
+    print()
+    for r in rows:
+        met = "met" if r["ratio_to_target"] >= 1 and r["accuracy"].share == 1.0 else "NOT met"
+        print(
+            f"{r['run']}: {r['domains_per_min']:,.0f} / {r['target_per_min']:.0f} domains/min = "
+            f"{r['ratio_to_target']:.2f}× target, {r['accuracy'].share:.1%} correct: target {met}"
+        )
+    print(
+        "\ndomains/min: probed suspects / wall seconds of the whole `clonewatch probe` run × 60 "
+        "(start-up and Chromium launch included). clonewatch peak: the Python process's own peak RSS "
+        "(VmHWM). Tree peak: max over 50 ms samples of the summed RSS of clonewatch and all its "
+        "descendants (Playwright's node driver, Chromium's processes; shared pages counted in each), "
+        "and of the summed PSS (shared pages split; 0.5 s samples). Lab servers CPU: this bench "
+        "process, which serves every site, during the run."
+    )
+
+    result: dict[str, Any] = {
+        "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "lab": {
+            "address": args.address,
+            "per_kind": per_kind,
+            "hosts": len(lab.world.hosts),
+            "suspects": len(suspects),
+            "concurrency": args.concurrency,
+        },
+        "rivals": None,
+        "bench_wall_s": round(bench_wall, 1),
+        "setup_s": round(setup_s, 1),
+        "targets_per_min": TARGETS,
+        "runs": [{**r, "accuracy": r["accuracy"].as_json(args.examples)} for r in rows],
+        "markdown": table,
+    }
+    (out_dir / "probe.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    progress(f"wrote {out_dir / 'probe.json'}")
+    return 0 if all(r["ok"] for r in rows) else 1

@@ -118,14 +118,34 @@ def write_columns(table: Any, fmt: OutputFormat, stream: TextIO) -> None:
         if pa.types.is_list(column.type):
             column = pc.binary_join(column, " ")
         column = pc.cast(column, pa.string())
-        risky = pc.match_substring_regex(column, "^[=+\\-@\t\r]")
+        risky = pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=pa.array(_FORMULA_START))
         column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
-        quoted = pc.binary_join_element_wise('"', pc.replace_substring(column, '"', '""'), '"', "")
-        cells.append(pc.if_else(pc.match_substring_regex(column, '[,"\r\n]'), quoted, column))
+        if _has_special(column):
+            special = [pc.match_substring(column, char) for char in (",", '"', "\r", "\n")]
+            needs_quotes = pc.or_(pc.or_(special[0], special[1]), pc.or_(special[2], special[3]))
+            quoted = pc.binary_join_element_wise('"', pc.replace_substring(column, '"', '""'), '"', "")
+            column = pc.if_else(needs_quotes, quoted, column)
+        cells.append(column)
     stream.write(",".join(table.column_names) + "\n")
     lines = pc.binary_join_element_wise(*cells, ",")
-    for chunk in lines.chunks if hasattr(lines, "chunks") else [lines]:
-        rows = chunk.to_pylist()
-        if rows:
-            stream.write("\n".join(rows) + "\n")
+    chunks = lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]
+    for chunk in chunks:
+        for start in range(0, len(chunk), 65_536):
+            part = chunk.slice(start, 65_536)
+            whole = pa.ListArray.from_arrays(pa.array([0, len(part)], type=pa.int32()), part)
+            stream.write(pc.binary_join(whole, "\n")[0].as_py() + "\n")
     stream.flush()
+
+
+def _has_special(column: Any) -> bool:
+    """Whether any cell of a pyarrow string column holds a character CSV must quote (one scan of
+    the column's character buffer, not a search per cell)."""
+    chunks = column.chunks if hasattr(column, "chunks") else [column]
+    for chunk in chunks:
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        text = data.to_pybytes()
+        if any(text.find(char) >= 0 for char in (b",", b'"', b"\r", b"\n")):
+            return True
+    return False

@@ -150,6 +150,13 @@ def _times(column: pa.Array) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bo
     import pyarrow.compute as pc
 
     text = pc.utf8_trim_whitespace(column)
+    try:
+        epochs = pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    else:
+        bad = (epochs < 0) | (epochs >= 1e12)
+        return np.where(bad, np.nan, epochs), bad
     digits = pc.match_substring_regex(text, r"^\d{1,12}$").to_numpy(zero_copy_only=False)
     time = np.full(len(text), np.nan)
     if digits.any():

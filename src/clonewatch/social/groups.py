@@ -10,6 +10,7 @@ import numpy as np
 
 from clonewatch.social.coordinate import TIGHTEST_KEPT, Group
 from clonewatch.social.network import CoShareNetwork
+from clonewatch.social.table import distinct
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -36,7 +37,7 @@ def groups_of(network: CoShareNetwork, *, min_repeat: int) -> list[Group]:
     count = int(group.max()) + 1
     edge_index, key_index = network.edge_keys()
     key_group = edge_group[edge_index]
-    group_keys = np.unique(key_group[key_group >= 0] * n_keys + key_index[key_group >= 0])
+    group_keys = distinct(key_group[key_group >= 0] * n_keys + key_index[key_group >= 0])
     row_group = group[table.account]
     in_group = np.flatnonzero(row_group >= 0)
     rows = in_group[np.isin(row_group[in_group] * n_keys + table.key[in_group], group_keys)]
@@ -62,7 +63,7 @@ def groups_of(network: CoShareNetwork, *, min_repeat: int) -> list[Group]:
             Group(
                 accounts=tuple(sorted((table.accounts[a] for a in accounts.tolist()), key=lambda a: a.id)),
                 keys=tuple(sorted(table.keys[k] for k in keys)),
-                urls=tuple(sorted({table.urls[u] for u in np.unique(table.url[posts]).tolist()})),
+                urls=tuple(sorted({table.urls[u] for u in table.url[posts].tolist()})),
                 first=datetime.fromtimestamp(float(times.min()), tz=UTC),
                 last=datetime.fromtimestamp(float(times.max()), tz=UTC),
                 edges=len(own_edges),

@@ -55,12 +55,17 @@ def keys_of_links(raw: Any, links: LinkKeys) -> tuple[Ints, Ints, list[str], lis
         encoded_keys = pc.dictionary_encode(key_text)
         keys = encoded_keys.dictionary.to_pylist()
         key_of[rows] = np.asarray(encoded_keys.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-        encoded_urls = pc.dictionary_encode(pc.take(url, pa.array(rows)))
-        urls = encoded_urls.dictionary.to_pylist()
-        url_of[rows] = np.asarray(encoded_urls.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        if links.level is Level.URL:
+            urls, url_of[rows] = keys, key_of[rows]
+        else:
+            encoded_urls = pc.dictionary_encode(pc.take(url, pa.array(rows)))
+            urls = encoded_urls.dictionary.to_pylist()
+            url_of[rows] = np.asarray(encoded_urls.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    if plain.all():
+        return key_of, url_of, keys, urls
     key_index = {key: i for i, key in enumerate(keys)}
     url_index = {url: i for i, url in enumerate(urls)}
-    texts = raw.to_pylist() if not plain.all() else []
+    texts = raw.to_pylist()
     for i in np.flatnonzero(~plain).tolist():
         link, key = links.of(texts[i].strip())
         if link is not None and key is not None:

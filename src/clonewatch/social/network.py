@@ -11,7 +11,7 @@ import numpy as np
 
 from clonewatch.errors import InputError
 from clonewatch.social.coordinate import CoShare, Share
-from clonewatch.social.table import ShareTable, ranks
+from clonewatch.social.table import ShareTable, distinct, ranks
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -158,7 +158,7 @@ def _distinct_keys(pair_edge: Ints, pair_key: Ints, keys: Sequence[str]) -> tupl
     if not len(pair_edge):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     key_rank = ranks(keys)
-    combined = np.unique(pair_edge * len(keys) + key_rank[pair_key])
+    combined = distinct(pair_edge * len(keys) + key_rank[pair_key])
     edges, ranked = np.divmod(combined, len(keys))
     by_rank = np.empty_like(key_rank)
     by_rank[key_rank] = np.arange(len(key_rank), dtype=np.int64)

@@ -16,7 +16,6 @@ from clonewatch.social import (
     CoShareNetwork,
     Level,
     ReadReport,
-    ShareTable,
     co_share_edges,
     estimate_window,
     groups_of,
@@ -150,7 +149,7 @@ def coordinate_command(
     matcher = _matcher(brands, level, only_lookalikes)
     report = ReadReport()
     try:
-        shares = _shares(
+        shares = share_table(
             files, matcher, report, level=level, only_lookalikes=only_lookalikes, redirects=redirects
         )
     except ClonewatchError as exc:
@@ -193,7 +192,7 @@ def graph_command(
         seconds = parse_window(window)
         matcher = _matcher(brands, level, only_lookalikes)
         report = ReadReport()
-        shares = _shares(files, matcher, report, level=level, only_lookalikes=only_lookalikes)
+        shares = share_table(files, matcher, report, level=level, only_lookalikes=only_lookalikes)
         network = co_share_edges(shares, seconds)
         accounts = {account.id: account for account in shares.accounts}
         graph = account_graph(network.edges(min_repeat=min_repeat), accounts, min_repeat=min_repeat)
@@ -208,20 +207,6 @@ def _matcher(brands: Path | None, level: Level, only_lookalikes: bool) -> Matche
     when the look-alikes decide what counts."""
     watchlist = load_brands(brands)
     return Matcher(watchlist) if only_lookalikes or level is Level.BRAND else None
-
-
-def _shares(
-    files: list[Path],
-    matcher: Matcher | None,
-    report: ReadReport,
-    *,
-    level: Level,
-    only_lookalikes: bool,
-    redirects: RedirectResolver | None = None,
-) -> ShareTable:
-    return share_table(
-        files, matcher, report, level=level, only_lookalikes=only_lookalikes, redirects=redirects
-    )
 
 
 def _write_edges(path: Path, network: CoShareNetwork) -> None:

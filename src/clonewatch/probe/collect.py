@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -59,11 +59,10 @@ class Prober:
         self.fetcher = PageFetcher(self.settings.http, self.lookup)
         self.matcher = Matcher(self.brands)
 
-    def resource(self, url: str, headers: dict[str, str] | object) -> Resource:
-        """The browser's fetcher: every request Chromium makes comes here."""
-        sent = dict(headers) if isinstance(headers, dict) else {}
+    def resource(self, url: str, headers: Mapping[str, str]) -> Resource:
+        """The browser's fetcher (a ResourceFetcher): every request Chromium makes comes here."""
         deadline = time.monotonic() + self.settings.http.timeout * 2
-        page = self.fetcher.get(url, headers=sent, deadline=deadline)
+        page = self.fetcher.get(url, headers=dict(headers), deadline=deadline)
         return Resource(page.status, page.headers, page.body)
 
     def probe_all(self, domains: Iterable[str]) -> Iterator[Evidence]:

@@ -9,6 +9,7 @@ from clonewatch.cli.generate import generate_command
 from clonewatch.cli.match import match_command
 from clonewatch.cli.social import social_app
 from clonewatch.cli.stored import findings_command, history_command
+from clonewatch.cli.watch import watch_command
 
 app = typer.Typer(
     name="clonewatch",
@@ -22,6 +23,7 @@ app.command("generate")(generate_command)
 app.command("update-data")(update_data_command)
 app.command("findings")(findings_command)
 app.command("history")(history_command)
+app.command("watch")(watch_command)
 app.add_typer(brands_app, name="brands")
 app.add_typer(social_app, name="social")
 app.add_typer(db_app, name="db")

@@ -141,7 +141,7 @@ class _Fault:
 
 
 class LocalCtLog:
-    """A growing RFC 6962 log on ``http://127.0.3.1:PORT/ct/`` (``url``); use as a context manager."""
+    """A growing RFC 6962 log on ``http://127.0.3.1:PORT/log/`` (``url``); use as a context manager."""
 
     def __init__(
         self,
@@ -163,7 +163,7 @@ class LocalCtLog:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/ct/"
+        return f"http://{host!s}:{port}/log/"
 
     def __enter__(self) -> LocalCtLog:
         self._thread.start()
@@ -221,7 +221,7 @@ def _handler(log: LocalCtLog) -> type[http.server.BaseHTTPRequestHandler]:
                     {"Retry-After": str(int(fault.retry_after))} if fault.retry_after is not None else {}
                 )
                 self._send(fault.status, b"busy", headers)
-            elif parts.path == "/ct/v1/get-sth":
+            elif parts.path == "/log/ct/v1/get-sth":
                 sth = {
                     "tree_size": log.tree_size(),
                     "timestamp": _ms(),
@@ -229,7 +229,7 @@ def _handler(log: LocalCtLog) -> type[http.server.BaseHTTPRequestHandler]:
                     "tree_head_signature": "",
                 }
                 self._send(200, json.dumps(sth).encode())
-            elif parts.path == "/ct/v1/get-entries":
+            elif parts.path == "/log/ct/v1/get-entries":
                 query = parse_qs(parts.query)
                 try:
                     start, end = int(query["start"][0]), int(query["end"][0])

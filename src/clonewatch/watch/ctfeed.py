@@ -45,9 +45,12 @@ class CtLogFeed:
     def batches(self, cursor: Any, size: int) -> Iterator[Batch]:
         state = dict(cursor) if isinstance(cursor, dict) else {}
         tree_size = self.tree_size()
-        if "next" not in state:
+        fresh = "next" not in state
+        if fresh:
             state.update(next=tree_size if self.start == "end" else int(self.start), malformed=0, recent=[])
         index = int(state["next"])
+        if fresh and index >= tree_size:
+            yield Batch([], dict(state), self.url)  # remember where a log read from its end starts
         if tree_size < index:
             log.error(
                 "%s: the log SHRANK: tree_size %d is below the %d entries already read; "

@@ -9,35 +9,44 @@ gzip stream gives its whole lines and then :class:`FeedUnavailable`, keeping the
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from clonewatch.errors import FeedUnavailable
 
 CHUNK = 1 << 20
+OUT_CHUNK = 4 << 20
 HEAD_BYTES = 512
 GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_WBITS = 31
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """Where reading a file stopped: byte offset (plain files), line count, and the fingerprint of
-    the file's first bytes (so a file replaced under the same name is read from the start)."""
+    """Where reading a file stopped: byte offset (for gzip, the compressed size seen), line count,
+    and a hash of the first ``head_len`` bytes of its content (so that a file replaced under the
+    same name is read from the start)."""
 
     offset: int = 0
     line: int = 0
     head: str = ""
+    head_len: int = 0
     done: bool = False
 
     def to_json(self) -> dict[str, object]:
-        return {"offset": self.offset, "line": self.line, "head": self.head, "done": self.done}
+        return {
+            "offset": self.offset,
+            "line": self.line,
+            "head": self.head,
+            "head_len": self.head_len,
+            "done": self.done,
+        }
 
     @classmethod
     def from_json(cls, value: object) -> Position:
@@ -47,27 +56,34 @@ class Position:
             int(value.get("offset", 0)),
             int(value.get("line", 0)),
             str(value.get("head", "")),
+            int(value.get("head_len", 0)),
             bool(value.get("done", False)),
         )
 
 
-def fingerprint(head: bytes, offset: int) -> str:
-    """A short hash of the file's first ``min(offset, HEAD_BYTES)`` bytes (``head`` holds them)."""
-    return hashlib.sha256(head[: min(offset, HEAD_BYTES)]).hexdigest()[:16]
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
-def read_head(handle: BinaryIO) -> bytes:
+def content_head(handle: BinaryIO) -> tuple[bytes, bool]:
+    """The first HEAD_BYTES of the content (decompressed for gzip), and whether it is gzip."""
     handle.seek(0)
-    head = handle.read(HEAD_BYTES)
+    raw = handle.read(64 * 1024)
     handle.seek(0)
-    return head
+    if raw[:2] != GZIP_MAGIC:
+        return raw[:HEAD_BYTES], False
+    try:
+        return zlib.decompressobj(_GZIP_WBITS).decompress(raw, HEAD_BYTES), True
+    except zlib.error:
+        return b"", True
 
 
-def start_position(head: bytes, size: int, saved: Position) -> Position:
+def start_position(head: bytes, size: int, saved: Position, *, gzip_file: bool) -> Position:
     """``saved``, or the start when the file was replaced (shorter, or different first bytes)."""
     if saved == Position():
         return saved
-    if size < saved.offset or fingerprint(head, saved.offset) != saved.head:
+    shrunk = size < saved.offset and not gzip_file
+    if shrunk or len(head) < saved.head_len or _hash(head[: saved.head_len]) != saved.head:
         return Position()
     return saved
 
@@ -77,18 +93,20 @@ def read_batches(
 ) -> Iterator[tuple[list[str], Position]]:
     """Batches of at most ``size`` lines after ``position``, each with the position after it.
 
-    ``handle`` must be seekable and positioned anywhere; gzip is recognised by its magic bytes.
+    ``handle`` must be seekable; gzip is recognised by its magic bytes.
     """
-    head = read_head(handle)
+    head, gzip_file = content_head(handle)
     handle.seek(0, 2)
-    restart = start_position(head, handle.tell(), position)
+    total = handle.tell()
+    handle.seek(0)
+    restart = start_position(head, total, position, gzip_file=gzip_file)
     if restart != position:
         log.warning(
             "%s: the file was replaced (shorter, or new first bytes); reading it from the start", source
         )
         position = restart
-    if head[:2] == GZIP_MAGIC:
-        yield from _gzip_batches(handle, head, source, position, size)
+    if gzip_file:
+        yield from _gzip_batches(handle, head, total, source, position, size)
     else:
         yield from _plain_batches(handle, head, position, size, final=final)
 
@@ -97,10 +115,10 @@ def _decode(raw: list[bytes]) -> list[str]:
     return b"\n".join(raw).decode("utf-8", "replace").split("\n")
 
 
-def _raw_lines(stream: BinaryIO) -> Iterator[bytes | None]:
+def _raw_lines(chunks: Iterable[bytes]) -> Iterator[bytes | None]:
     """Complete lines (without newline); a trailing partial line is yielded last, after None."""
     carry = b""
-    while block := stream.read(CHUNK):
+    for block in chunks:
         data = carry + block
         lines = data.split(b"\n")
         carry = lines.pop()
@@ -108,6 +126,35 @@ def _raw_lines(stream: BinaryIO) -> Iterator[bytes | None]:
     yield None
     if carry:
         yield carry
+
+
+def _file_chunks(handle: BinaryIO) -> Iterator[bytes]:
+    while block := handle.read(CHUNK):
+        yield block
+
+
+def _gunzip(handle: BinaryIO) -> Iterator[bytes]:
+    """The decompressed content of every gzip member, in bounded pieces; EOFError when the stream
+    ends inside a member (a file still being written, or cut short)."""
+    inflater = zlib.decompressobj(_GZIP_WBITS)
+    fed = False
+    for data in _file_chunks(handle):
+        while data:
+            fed = True
+            out = inflater.decompress(data, OUT_CHUNK)
+            if out:
+                yield out
+            if inflater.eof:
+                data = inflater.unused_data
+                inflater, fed = zlib.decompressobj(_GZIP_WBITS), False
+            else:
+                data = inflater.unconsumed_tail
+                while not data and len(out) == OUT_CHUNK:
+                    out = inflater.decompress(b"", OUT_CHUNK)
+                    if out:
+                        yield out
+    if fed and not inflater.eof:
+        raise EOFError("the compressed stream ends early")
 
 
 def _plain_batches(
@@ -118,7 +165,12 @@ def _plain_batches(
     batch: list[bytes] = []
     used = 0
     complete = True
-    for raw in _raw_lines(handle):
+
+    def at(offset: int, line: int, done: bool = False) -> Position:
+        covered = min(offset, HEAD_BYTES)
+        return Position(offset, line, _hash(head[:covered]), covered, done)
+
+    for raw in _raw_lines(_file_chunks(handle)):
         if raw is None:
             complete = False
             continue
@@ -128,29 +180,26 @@ def _plain_batches(
         used += len(raw) + (1 if complete else 0)
         if len(batch) >= size:
             offset, line = offset + used, line + len(batch)
-            yield _decode(batch), Position(offset, line, fingerprint(head, offset))
+            yield _decode(batch), at(offset, line)
             batch, used = [], 0
     if batch:
         offset, line = offset + used, line + len(batch)
-        yield _decode(batch), Position(offset, line, fingerprint(head, offset))
+        yield _decode(batch), at(offset, line)
 
 
 def _gzip_batches(
-    handle: BinaryIO, head: bytes, source: str, position: Position, size: int
+    handle: BinaryIO, head: bytes, compressed: int, source: str, position: Position, size: int
 ) -> Iterator[tuple[list[str], Position]]:
-    """Positions of a gzip file keep its compressed size in ``offset`` (how much of it was seen)."""
-    handle.seek(0, 2)
-    compressed = handle.tell()
+    """Positions of a gzip file keep its compressed size in ``offset``; a file read to its end
+    and unchanged since (same size, same first bytes) is skipped without decompressing it."""
     if position.done and compressed == position.offset:
         return
-    handle.seek(0)
-    mark = fingerprint(head, compressed)
-    stream = gzip.GzipFile(fileobj=handle, mode="rb")
+    mark, covered = _hash(head), len(head)
     skip = position.line
     line = 0
     batch: list[bytes] = []
     try:
-        for raw in _raw_lines(stream):  # type: ignore[arg-type]
+        for raw in _raw_lines(_gunzip(handle)):
             if raw is None:
                 continue
             line += 1
@@ -158,13 +207,13 @@ def _gzip_batches(
                 continue
             batch.append(raw)
             if len(batch) >= size:
-                yield _decode(batch), Position(compressed, line, mark)
+                yield _decode(batch), Position(compressed, line, mark, covered)
                 batch = []
     except (OSError, EOFError, zlib.error) as exc:
         if batch:
-            yield _decode(batch), Position(compressed, line, mark)
+            yield _decode(batch), Position(compressed, line, mark, covered)
         raise FeedUnavailable(
             f"{source}: compressed file is truncated or corrupt after line {line} ({exc}); "
             "will retry from there"
         ) from None
-    yield (_decode(batch) if batch else []), Position(compressed, max(line, skip), mark, True)
+    yield (_decode(batch) if batch else []), Position(compressed, max(line, skip), mark, covered, True)

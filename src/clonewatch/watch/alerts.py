@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from clonewatch.errors import ClonewatchError
+from clonewatch.errors import ClonewatchError, FetchBlocked
 from clonewatch.store import Alert, Finding, Store
 from clonewatch.watch.http import HttpClient
 
@@ -165,6 +165,8 @@ class WebhookSink:
         for attempt in range(self.retries + 1):
             try:
                 response = self.client.post_json(self.url, body, headers)
+            except FetchBlocked as exc:
+                raise AlertFailed(str(exc)) from None  # retrying cannot help
             except ClonewatchError as exc:
                 error = str(exc)
             else:

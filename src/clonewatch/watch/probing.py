@@ -9,6 +9,7 @@ user (or a test) can plug in any function of the same shape.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,7 +47,14 @@ class ProbeOptions:
 
 
 def default_probe_fn(brands: Sequence[Brand], options: ProbeOptions) -> ProbeFn:
-    """A ProbeFn over ``clonewatch.probe.collect.Prober`` (loaded on first use)."""
+    """A ProbeFn over ``clonewatch.probe.collect.Prober`` (loaded on first use).
+
+    Raises ProbeUnavailable at once when the probe stage is not installed, before any feed is read.
+    """
+    if importlib.util.find_spec("clonewatch.probe.collect") is None:
+        raise ProbeUnavailable(
+            "probing needs clonewatch.probe.collect, which this build lacks; run with --no-probe"
+        )
     prober: Any = None
 
     def probe(domains: Sequence[str]) -> Iterator[ProbeOutcome]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +116,29 @@ def test_a_file_alert_already_written_is_not_written_again(
     ).run_once()
     assert alerts.read_text().count("\n") == 1 and "cut sh" not in alerts.read_text()
     assert store.pending_alerts() == []
+
+
+def test_run_forever_follows_a_growing_log_until_stopped(
+    store: Store, news_matcher: Matcher, certs: CertFactory, context: FeedContext
+) -> None:
+    with LocalCtLog() as log:
+        log.add(certs.x509_entry(["example.org"]))
+        feed = CtLogFeed(log.url, context)
+        monitor = Monitor(store, [(feed, 0.1)], news_matcher, context)
+        thread = threading.Thread(target=monitor.run_forever)
+        thread.start()
+        try:
+            _wait_for(lambda: (store.cursor(feed.name) or {}).get("next") == 1)
+            log.add(certs.precert_entry(["spiegel.ltd"]))
+            _wait_for(lambda: [f.domain for f in store.findings()] == ["spiegel.ltd"])
+        finally:
+            context.stop.set()
+            thread.join(timeout=10)
+        assert not thread.is_alive()
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)

@@ -51,16 +51,24 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from clonewatch.errors import ConfigError, InputError
 from clonewatch.store import ProbeSchedule
-from clonewatch.when import parse_duration
+from clonewatch.watch.checks import (
+    Checker,
+    boolean,
+    count,
+    http_url,
+    positive_int,
+    seconds,
+    start_index,
+    text,
+)
 
 FEED_KINDS = ("nrd", "ct", "file")
 
@@ -144,107 +152,18 @@ def merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-class _Checker:
-    """Reads typed values out of the raw table, collecting one message per bad key."""
-
-    def __init__(self, base_dir: Path) -> None:
-        self.base_dir = base_dir
-        self.errors: list[str] = []
-
-    def table(self, raw: Any, key: str, known: tuple[str, ...]) -> dict[str, Any]:
-        if raw is None:
-            return {}
-        if not isinstance(raw, dict):
-            self.errors.append(f"{key}: not a table")
-            return {}
-        for name in raw:
-            if name not in known:
-                self.errors.append(f"{_join(key, name)}: unknown key (known: {', '.join(known)})")
-        return raw
-
-    def get(
-        self, table: Mapping[str, Any], key: str, name: str, convert: Callable[[Any], Any], default: Any
-    ) -> Any:
-        if name not in table:
-            return default
-        try:
-            return convert(table[name])
-        except (TypeError, ValueError, InputError) as exc:
-            self.errors.append(f"{_join(key, name)}: {exc}")
-            return default
-
-    def path(self, value: Any) -> Path:
-        if not isinstance(value, str) or not value:
-            raise ValueError("not a path")
-        path = Path(value).expanduser()
-        return path if path.is_absolute() else self.base_dir / path
-
-
-def _join(key: str, name: str) -> str:
-    return f"{key}.{name}" if key else name
-
-
-def _positive_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError("not a positive integer")
-    return value
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError("not a whole number >= 0")
-    return value
-
-
-def _seconds(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError("not a duration")
-    if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError("a duration cannot be negative")
-        return float(value)
-    if isinstance(value, str):
-        return parse_duration(value).total_seconds()
-    raise ValueError("not a duration (seconds, or text like 30s, 5m, 1h, 7d)")
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("not true or false")
-    return value
-
-
-def _http_url(value: Any) -> str:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("not an http(s) URL")
-    return str(value)
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise ValueError("not a non-empty string")
-    return value
-
-
-def _start(value: Any) -> int | str:
-    if value == "end" or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
-        return value  # type: ignore[no-any-return]
-    raise ValueError('not an index >= 0 or "end"')
-
-
 def parse_config(raw: Mapping[str, Any], *, base_dir: Path | None = None, origin: str = "") -> WatchConfig:
     """A validated WatchConfig from a raw table (a parsed TOML file merged with flags).
 
     Raises ConfigError listing every bad key, one per line, each prefixed with ``origin``.
     """
-    check = _Checker(base_dir or Path.cwd())
+    check = Checker(base_dir or Path.cwd())
     top = check.table(
         dict(raw),
         "",
         ("db", "brands", "batch_size", "poll", "allow_private", "feeds", "probe", "alerts", "caps"),
     )
-    poll = check.get(top, "", "poll", _seconds, 300.0)
+    poll = check.get(top, "", "poll", seconds, 300.0)
     feeds = _feeds(check, top.get("feeds"), poll)
     probe = _probe(check, top.get("probe"))
     alerts = _alerts(check, top.get("alerts"))
@@ -254,19 +173,19 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path | None = None, origin
         ("http_timeout", "max_response_bytes", "max_retry_after", "retries", "backoff"),
     )
     caps = Caps(
-        check.get(caps_raw, "caps", "http_timeout", _seconds, 30.0),
-        check.get(caps_raw, "caps", "max_response_bytes", _positive_int, 256 * 1024 * 1024),
-        check.get(caps_raw, "caps", "max_retry_after", _seconds, 300.0),
-        check.get(caps_raw, "caps", "retries", _count, 4),
-        check.get(caps_raw, "caps", "backoff", _seconds, 1.0),
+        check.get(caps_raw, "caps", "http_timeout", seconds, 30.0),
+        check.get(caps_raw, "caps", "max_response_bytes", positive_int, 256 * 1024 * 1024),
+        check.get(caps_raw, "caps", "max_retry_after", seconds, 300.0),
+        check.get(caps_raw, "caps", "retries", count, 4),
+        check.get(caps_raw, "caps", "backoff", seconds, 1.0),
     )
     config = WatchConfig(
         feeds=feeds,
-        db=check.get(top, "", "db", _text, None),
+        db=check.get(top, "", "db", text, None),
         brands=check.get(top, "", "brands", check.path, None),
-        batch_size=check.get(top, "", "batch_size", _positive_int, 1000),
+        batch_size=check.get(top, "", "batch_size", positive_int, 1000),
         poll=poll,
-        allow_private=check.get(top, "", "allow_private", _bool, False),
+        allow_private=check.get(top, "", "allow_private", boolean, False),
         probe=probe,
         alerts=alerts,
         caps=caps,
@@ -279,7 +198,7 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path | None = None, origin
     return config
 
 
-def _feeds(check: _Checker, raw: Any, default_poll: float) -> tuple[FeedSpec, ...]:
+def _feeds(check: Checker, raw: Any, default_poll: float) -> tuple[FeedSpec, ...]:
     kinds = check.table(raw, "feeds", FEED_KINDS)
     specs: list[FeedSpec] = []
     fields = {
@@ -301,36 +220,36 @@ def _feeds(check: _Checker, raw: Any, default_poll: float) -> tuple[FeedSpec, ..
             if kind == "ct":
                 if "url" not in table:
                     check.errors.append(f"{key}.url: missing")
-                options["url"] = check.get(table, key, "url", _http_url, "")
+                options["url"] = check.get(table, key, "url", http_url, "")
                 options["entries_per_request"] = check.get(
-                    table, key, "entries_per_request", _positive_int, 256
+                    table, key, "entries_per_request", positive_int, 256
                 )
-                options["start"] = check.get(table, key, "start", _start, 0)
+                options["start"] = check.get(table, key, "start", start_index, 0)
             else:
                 if "source" not in table:
                     check.errors.append(f"{key}.source: missing")
                 source = functools.partial(_source, check, kind)
                 options["source"] = check.get(table, key, "source", source, "")
                 if kind == "nrd":
-                    options["settle"] = check.get(table, key, "settle", _seconds, 2.0)
-            poll = check.get(table, key, "poll", _seconds, default_poll)
+                    options["settle"] = check.get(table, key, "settle", seconds, 2.0)
+            poll = check.get(table, key, "poll", seconds, default_poll)
             specs.append(FeedSpec(kind, options, poll, key))
     return tuple(specs)
 
 
-def _source(check: _Checker, kind: str, value: Any) -> str:
-    text = _text(value)
-    if text.startswith(("http://", "https://")):
+def _source(check: Checker, kind: str, value: Any) -> str:
+    given = text(value)
+    if given.startswith(("http://", "https://")):
         if kind != "nrd":
             raise ValueError("a file feed reads a local file or - (use feeds.nrd for a URL)")
-        return _http_url(text)
-    if "://" in text:
+        return http_url(given)
+    if "://" in given:
         raise ValueError("not a path or an http(s) URL")
-    if text == "-":
+    if given == "-":
         if kind != "file":
             raise ValueError("standard input (-) is a file feed (--feed -)")
-        return text
-    path = check.path(text)
+        return given
+    path = check.path(given)
     if kind == "nrd" and not path.is_dir():
         raise ValueError(f"{path} is not a directory")
     if kind == "file" and not path.is_file():
@@ -338,7 +257,7 @@ def _source(check: _Checker, kind: str, value: Any) -> str:
     return str(path)
 
 
-def _probe(check: _Checker, raw: Any) -> ProbeConfig:
+def _probe(check: Checker, raw: Any) -> ProbeConfig:
     table = check.table(raw, "probe", ("enabled", "concurrency", "batch", "schedule"))
     schedule_raw = check.table(table.get("schedule"), "probe.schedule", _SCHEDULE_KEYS)
     intervals = dict(ProbeSchedule().by_verdict)
@@ -346,17 +265,17 @@ def _probe(check: _Checker, raw: Any) -> ProbeConfig:
     for verdict in schedule_raw:
         if verdict not in _SCHEDULE_KEYS:
             continue
-        seconds = check.get(schedule_raw, "probe.schedule", verdict, _seconds, None)
-        if seconds is None:
+        interval = check.get(schedule_raw, "probe.schedule", verdict, seconds, None)
+        if interval is None:
             continue
         if verdict == "default":
-            default = timedelta(seconds=seconds)
+            default = timedelta(seconds=interval)
         else:
-            intervals[verdict] = timedelta(seconds=seconds)
+            intervals[verdict] = timedelta(seconds=interval)
     return ProbeConfig(
-        enabled=check.get(table, "probe", "enabled", _bool, True),
-        concurrency=check.get(table, "probe", "concurrency", _positive_int, 8),
-        batch=check.get(table, "probe", "batch", _positive_int, 50),
+        enabled=check.get(table, "probe", "enabled", boolean, True),
+        concurrency=check.get(table, "probe", "concurrency", positive_int, 8),
+        batch=check.get(table, "probe", "batch", positive_int, 50),
         schedule=ProbeSchedule(intervals, default),
     )
 
@@ -375,22 +294,22 @@ _SCHEDULE_KEYS = (
 )
 
 
-def _alerts(check: _Checker, raw: Any) -> AlertSettings:
+def _alerts(check: Checker, raw: Any) -> AlertSettings:
     table = check.table(raw, "alerts", ("stdout", "file", "webhook", "max_attempts", "retries", "backoff"))
 
     def webhooks(value: Any) -> tuple[str, ...]:
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list):
             raise ValueError("not a URL or a list of URLs")
-        return tuple(_http_url(item) for item in values)
+        return tuple(http_url(item) for item in values)
 
     return AlertSettings(
-        stdout=check.get(table, "alerts", "stdout", _bool, False),
+        stdout=check.get(table, "alerts", "stdout", boolean, False),
         file=check.get(table, "alerts", "file", check.path, None),
         webhooks=check.get(table, "alerts", "webhook", webhooks, ()),
-        max_attempts=check.get(table, "alerts", "max_attempts", _positive_int, 10),
-        retries=check.get(table, "alerts", "retries", _count, 3),
-        backoff=check.get(table, "alerts", "backoff", _seconds, 1.0),
+        max_attempts=check.get(table, "alerts", "max_attempts", positive_int, 10),
+        retries=check.get(table, "alerts", "retries", count, 3),
+        backoff=check.get(table, "alerts", "backoff", seconds, 1.0),
     )
 
 

@@ -18,6 +18,7 @@ from clonewatch.testing.dns import LocalDns, TestZones
 from clonewatch.testing.postgres import LocalPostgres
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.probe_lab"]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 CLONEWATCH = Path(sys.executable).parent / "clonewatch"
 

@@ -6,10 +6,13 @@ ClonewatchError
 │   ├── WatchlistError    a brands/watchlist file is missing or malformed
 │   ├── BadDatabaseUrl    a --db / CLONEWATCH_DB value that names no usable database
 │   ├── SchemaMismatch    the database's schema revision is not the one this clonewatch needs
-│   └── UnknownDomain     a domain the store has never seen
+│   ├── UnknownDomain     a domain the store has never seen
+│   └── ConfigError       a watch configuration value is missing or wrong (names the key)
 ├── DataError             a bundled data file is missing or corrupt
 ├── StoreUnavailable      the database cannot be reached or opened (exit code 1)
-└── BrowserError          headless Chromium cannot be started, or was used when not running
+├── BrowserError          headless Chromium cannot be started, or was used when not running
+└── FeedUnavailable       a watched feed is down for now (refused, 5xx, truncated); retried later
+    └── FetchBlocked      a feed or webhook address is private and --allow-private was not given
 """
 
 
@@ -41,6 +44,10 @@ class UnknownDomain(InputError):
     """A domain was asked about that the store has never recorded."""
 
 
+class ConfigError(InputError):
+    """A watch configuration value is missing or wrong; the message starts with the key."""
+
+
 class StoreUnavailable(ClonewatchError):
     """The database server refused the connection or the file cannot be opened."""
 
@@ -51,3 +58,11 @@ class DataError(ClonewatchError):
 
 class BrowserError(ClonewatchError):
     """Headless Chromium cannot be started, or a capture was asked of a browser that is not running."""
+
+
+class FeedUnavailable(ClonewatchError):
+    """A watched feed (or alert target) cannot be read right now; the monitor retries it later."""
+
+
+class FetchBlocked(FeedUnavailable):
+    """A URL resolves to a private, loopback, link-local or metadata address and --allow-private is off."""

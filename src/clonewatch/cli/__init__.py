@@ -10,6 +10,7 @@ from clonewatch.cli.match import match_command
 from clonewatch.cli.probe import probe_command
 from clonewatch.cli.social import social_app
 from clonewatch.cli.stored import findings_command, history_command
+from clonewatch.cli.watch import watch_command
 
 app = typer.Typer(
     name="clonewatch",
@@ -24,6 +25,7 @@ app.command("probe")(probe_command)
 app.command("update-data")(update_data_command)
 app.command("findings")(findings_command)
 app.command("history")(history_command)
+app.command("watch")(watch_command)
 app.add_typer(brands_app, name="brands")
 app.add_typer(social_app, name="social")
 app.add_typer(db_app, name="db")

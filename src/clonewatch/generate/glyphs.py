@@ -40,4 +40,3 @@ def unicode_glyphs() -> dict[str, tuple[str, ...]]:
             if len(seen) == 1 and seen.isascii() and seen.isalpha():
                 found.setdefault(seen, []).append(char)
     return {letter: tuple(chars) for letter, chars in found.items()}
-

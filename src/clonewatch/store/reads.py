@@ -15,7 +15,12 @@ _KIND_ORDER = {"first_seen": 0, "match": 1, "probe": 2, "verdict": 3, "alert": 4
 
 
 def findings(
-    connection: Connection, *, since: datetime | None, verdict: str | None, brand: str | None
+    connection: Connection,
+    *,
+    since: datetime | None,
+    verdict: str | None,
+    brand: str | None,
+    domain: str | None = None,
 ) -> list[Finding]:
     """One finding per flagged domain (its best-scoring match), oldest first."""
     first_feed = aliased(FeedRow)
@@ -40,6 +45,8 @@ def findings(
     )
     if since is not None:
         query = query.where(DomainRow.first_seen >= since)
+    if domain is not None:
+        query = query.where(DomainRow.name == domain)
     if verdict is not None:
         query = query.where(DomainRow.verdict == verdict)
     if brand is not None:

@@ -192,6 +192,12 @@ class Store:
                 connection, since=None if since is None else as_utc(since), verdict=verdict, brand=brand
             )
 
+    def finding(self, domain: str) -> Finding | None:
+        """The finding for one flagged domain (ASCII/punycode), or None when it is not in the store."""
+        with self._read() as connection:
+            found = reads.findings(connection, since=None, verdict=None, brand=None, domain=domain)
+        return found[0] if found else None
+
     def history(self, domain: str) -> list[HistoryEvent]:
         """Everything recorded about ``domain`` (ASCII/punycode), oldest first; empty if never seen."""
         with self._read() as connection:

@@ -1,0 +1,203 @@
+"""`clonewatch watch`: the long-running monitor (feeds in, store and alerts out)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, Any
+
+import typer
+
+from clonewatch.cli.common import EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_OK, fail, load_brands
+from clonewatch.cli.stored import DbOption
+from clonewatch.errors import ClonewatchError
+
+
+def _overrides(
+    nrd: list[str],
+    ct: list[str],
+    feed: list[str],
+    *,
+    alert_webhook: list[str],
+    alert_file: Path | None,
+    no_probe: bool,
+    resolver: str | None,
+    brands: Path | None,
+    db: str | None,
+    allow_private: bool,
+    batch_size: int | None,
+    poll: str | None,
+) -> dict[str, Any]:
+    """The flags as a config table, merged over --config (flags add feeds and replace values)."""
+    raw: dict[str, Any] = {}
+    feeds: dict[str, list[dict[str, Any]]] = {}
+    if nrd:
+        feeds["nrd"] = [{"source": _absolute(item)} for item in nrd]
+    if ct:
+        feeds["ct"] = [{"url": item} for item in ct]
+    if feed:
+        feeds["file"] = [{"source": _absolute(item)} for item in feed]
+    if feeds:
+        raw["feeds"] = feeds
+    alerts: dict[str, Any] = {}
+    if alert_webhook:
+        alerts["webhook"] = list(alert_webhook)
+    if alert_file is not None:
+        alerts["file"] = str(alert_file.resolve())
+    if alerts:
+        raw["alerts"] = alerts
+    probe: dict[str, Any] = {}
+    if no_probe:
+        probe["enabled"] = False
+    if resolver is not None:
+        probe["resolver"] = resolver
+    if probe:
+        raw["probe"] = probe
+    if brands is not None:
+        raw["brands"] = str(brands.resolve())
+    if db is not None:
+        raw["db"] = db
+    if allow_private:
+        raw["allow_private"] = True
+    if batch_size is not None:
+        raw["batch_size"] = batch_size
+    if poll is not None:
+        raw["poll"] = poll
+    return raw
+
+
+def _absolute(source: str) -> str:
+    if source == "-" or "://" in source:
+        return source
+    return str(Path(source).expanduser().resolve())
+
+
+def watch_command(
+    nrd: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--nrd", help="Newly-registered-domain lists: a directory of daily files or an http(s) URL."
+        ),
+    ] = None,
+    ct: Annotated[
+        list[str] | None,
+        typer.Option("--ct", help="A certificate-transparency log (RFC 6962), e.g. https://ct.example/log/."),
+    ] = None,
+    feed: Annotated[
+        list[str] | None, typer.Option("--feed", help="A plain list file, or - for standard input.")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="A TOML file with every option.")] = None,
+    check_config: Annotated[
+        bool, typer.Option("--check-config", help="Validate the configuration and exit (0 good, 2 bad).")
+    ] = False,
+    alert_webhook: Annotated[
+        list[str] | None, typer.Option("--alert-webhook", help="POST each alert as JSON to this URL.")
+    ] = None,
+    alert_file: Annotated[
+        Path | None, typer.Option("--alert-file", help="Append each alert as a JSON line to this file.")
+    ] = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Read what the feeds hold now, probe and alert, then exit.")
+    ] = False,
+    no_probe: Annotated[bool, typer.Option("--no-probe", help="Match and store only; do not probe.")] = False,
+    resolver: Annotated[
+        str | None, typer.Option(help="DNS server for probing, HOST:PORT (default: the system's).")
+    ] = None,
+    brands: Annotated[
+        Path | None, typer.Option(help="Watchlist file replacing the bundled one (domain[,label] per line).")
+    ] = None,
+    db: DbOption = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private", help="Let feeds, webhooks and probes reach private and loopback addresses."
+        ),
+    ] = False,
+    batch_size: Annotated[
+        int | None, typer.Option("--batch-size", min=1, help="Names (or CT entries) per transaction [1000].")
+    ] = None,
+    poll: Annotated[
+        str | None,
+        typer.Option("--poll", help="Time between polls of each feed: seconds or 30s, 5m, 1h [300]."),
+    ] = None,
+) -> None:
+    """Watch feeds for new look-alikes: store them, probe them, and send alerts.
+
+    Feeds: newly-registered-domain lists (--nrd), certificate-transparency logs (--ct), a file or
+    standard input (--feed). Every name is matched against the watchlist; look-alikes go to the
+    store (with the feed's position, in one transaction per batch) and are probed and re-probed
+    on a schedule. Alerts (first flagged; verdict now clone, redirector or cloaked) go as JSON lines
+    to standard output (when no other target is given), --alert-file, and/or --alert-webhook.
+
+    SIGINT/SIGTERM stop after the current batch; a restart continues where the store says.
+    Progress goes to standard error.
+    """
+    from clonewatch.watch import load_config, run_watch
+
+    overrides = _overrides(
+        nrd or [],
+        ct or [],
+        feed or [],
+        alert_webhook=alert_webhook or [],
+        alert_file=alert_file,
+        no_probe=no_probe,
+        resolver=resolver,
+        brands=brands,
+        db=db,
+        allow_private=allow_private,
+        batch_size=batch_size,
+        poll=poll,
+    )
+    try:
+        settings = load_config(config, overrides)
+    except ClonewatchError as exc:
+        fail(exc)
+    if check_config:
+        print(f"clonewatch: configuration is valid ({len(settings.feeds)} feed(s))", file=sys.stderr)
+        raise typer.Exit(EXIT_OK)
+    if not settings.alerts.file and not settings.alerts.webhooks and not settings.alerts.stdout:
+        from dataclasses import replace
+
+        settings = replace(settings, alerts=replace(settings.alerts, stdout=True))
+    watched = load_brands(settings.brands)
+    _log_to_stderr()
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    try:
+        report = run_watch(settings, watched, once=once, stop=stop)
+    except ClonewatchError as exc:
+        fail(exc)
+    if report.failed_feeds:
+        fail(
+            f"{report.failed_feeds} feed(s) could not be read completely (see above); run again to retry",
+            EXIT_FINDINGS,
+        )
+
+
+watch_command.__doc__ = f"{watch_command.__doc__}\n\n{EXIT_CODES_HELP}"
+
+
+def _log_to_stderr() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("clonewatch watch: %(message)s"))
+    logger = logging.getLogger("clonewatch")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    def handler(number: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        logging.getLogger("clonewatch.watch").warning(
+            "%s: stopping after the current batch", signal.Signals(number).name
+        )
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)

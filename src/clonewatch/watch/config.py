@@ -1,0 +1,329 @@
+"""The monitor's settings: a TOML file and/or command-line flags, validated before anything runs.
+
+Every problem is reported with the key that holds it (``feeds.ct[0].url: not an http(s) URL``).
+Relative paths in a file are taken relative to the file. The keys, with their defaults::
+
+    db = "sqlite:///watch.db"         # default: $CLONEWATCH_DB, else the user data directory
+    brands = "ours.txt"               # default: the bundled watchlist
+    batch_size = 1000                 # names (NRD, file) or entries (CT) per transaction
+    poll = 300                        # seconds (or "5m") between polls of a feed without its own
+    allow_private = false             # let feeds and webhooks reach private/loopback addresses
+
+    [[feeds.nrd]]                     # repeatable; also [[feeds.ct]] and [[feeds.file]]
+    source = "/data/nrd/"             # a directory of daily files, or an http(s) URL of one file
+    poll = "1h"
+    settle = 2                        # seconds a file must be unchanged before an unended last line counts
+    [[feeds.ct]]
+    url = "https://ct.example/log/"
+    poll = 60
+    entries_per_request = 256
+    start = 0                         # first index for a log never read, or "end"
+    [[feeds.file]]
+    source = "names.txt"              # or "-" for standard input
+
+    [probe]
+    enabled = true
+    concurrency = 8
+    batch = 50                        # domains probed per round
+    resolver = "127.0.0.1:53"         # DNS server for every probe lookup (default: the system's)
+    [probe.schedule]                  # re-probe intervals by verdict
+    default = "7d"
+    unregistered = "1d"
+    no-website = "1d"
+    parked = "1d"
+
+    [alerts]
+    stdout = false
+    file = "alerts.jsonl"
+    webhook = ["https://hooks.example/x"]
+    max_attempts = 10                 # deliveries tried per alert before it is left failed
+    retries = 3                       # immediate retries of one delivery (exponential backoff)
+    backoff = 1.0
+
+    [caps]
+    http_timeout = 30
+    max_response_bytes = 268435456
+    max_retry_after = 300             # longest Retry-After honoured, in seconds
+    retries = 4                       # retries of a CT request on 429/5xx
+    backoff = 1.0
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from clonewatch.errors import ConfigError, InputError
+from clonewatch.store import ProbeSchedule
+from clonewatch.watch.checks import (
+    Checker,
+    boolean,
+    count,
+    http_url,
+    positive_int,
+    resolver_address,
+    seconds,
+    start_index,
+    text,
+)
+
+FEED_KINDS = ("nrd", "ct", "file")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """One configured feed: its kind, its options, how often it is polled, and its config key."""
+
+    kind: str
+    options: Mapping[str, Any]
+    poll: float
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSettings:
+    stdout: bool = False
+    file: Path | None = None
+    webhooks: tuple[str, ...] = ()
+    max_attempts: int = 10
+    retries: int = 3
+    backoff: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeConfig:
+    enabled: bool = True
+    concurrency: int = 8
+    batch: int = 50
+    schedule: ProbeSchedule = field(default_factory=ProbeSchedule)
+    resolver: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Caps:
+    http_timeout: float = 30.0
+    max_response_bytes: int = 256 * 1024 * 1024
+    max_retry_after: float = 300.0
+    retries: int = 4
+    backoff: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class WatchConfig:
+    """Everything ``clonewatch watch`` runs with."""
+
+    feeds: tuple[FeedSpec, ...] = ()
+    db: str | None = None
+    brands: Path | None = None
+    batch_size: int = 1000
+    poll: float = 300.0
+    allow_private: bool = False
+    probe: ProbeConfig = field(default_factory=ProbeConfig)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    caps: Caps = field(default_factory=Caps)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The file's table; InputError naming the file when it is missing or not TOML."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such config file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``extra`` over ``base``: tables merge, feed lists are appended, other values replace."""
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = merge(old, value)
+        elif isinstance(old, list) and isinstance(value, list):
+            merged[key] = old + value
+        else:
+            merged[key] = value
+    return merged
+
+
+def parse_config(raw: Mapping[str, Any], *, base_dir: Path | None = None, origin: str = "") -> WatchConfig:
+    """A validated WatchConfig from a raw table (a parsed TOML file merged with flags).
+
+    Raises ConfigError listing every bad key, one per line, each prefixed with ``origin``.
+    """
+    check = Checker(base_dir or Path.cwd())
+    top = check.table(
+        dict(raw),
+        "",
+        ("db", "brands", "batch_size", "poll", "allow_private", "feeds", "probe", "alerts", "caps"),
+    )
+    poll = check.get(top, "", "poll", seconds, 300.0)
+    feeds = _feeds(check, top.get("feeds"), poll)
+    probe = _probe(check, top.get("probe"))
+    alerts = _alerts(check, top.get("alerts"))
+    caps_raw = check.table(
+        top.get("caps"),
+        "caps",
+        ("http_timeout", "max_response_bytes", "max_retry_after", "retries", "backoff"),
+    )
+    caps = Caps(
+        check.get(caps_raw, "caps", "http_timeout", seconds, 30.0),
+        check.get(caps_raw, "caps", "max_response_bytes", positive_int, 256 * 1024 * 1024),
+        check.get(caps_raw, "caps", "max_retry_after", seconds, 300.0),
+        check.get(caps_raw, "caps", "retries", count, 4),
+        check.get(caps_raw, "caps", "backoff", seconds, 1.0),
+    )
+    config = WatchConfig(
+        feeds=feeds,
+        db=check.get(top, "", "db", text, None),
+        brands=check.get(top, "", "brands", check.path, None),
+        batch_size=check.get(top, "", "batch_size", positive_int, 1000),
+        poll=poll,
+        allow_private=check.get(top, "", "allow_private", boolean, False),
+        probe=probe,
+        alerts=alerts,
+        caps=caps,
+    )
+    if not feeds and not check.errors:
+        check.errors.append("feeds: no feed given (--nrd, --ct, --feed, or [[feeds.*]] in --config)")
+    if check.errors:
+        prefix = f"{origin}: " if origin else ""
+        raise ConfigError("\n".join(prefix + error for error in check.errors))
+    return config
+
+
+def _feeds(check: Checker, raw: Any, default_poll: float) -> tuple[FeedSpec, ...]:
+    kinds = check.table(raw, "feeds", FEED_KINDS)
+    specs: list[FeedSpec] = []
+    fields = {
+        "nrd": ("source", "poll", "settle"),
+        "ct": ("url", "poll", "entries_per_request", "start"),
+        "file": ("source", "poll"),
+    }
+    for kind in FEED_KINDS:
+        items = kinds.get(kind, [])
+        if not isinstance(items, list):
+            check.errors.append(f"feeds.{kind}: not an array of tables ([[feeds.{kind}]])")
+            continue
+        for number, item in enumerate(items):
+            key = f"feeds.{kind}[{number}]"
+            table = check.table(item, key, fields[kind])
+            if not isinstance(item, dict):
+                continue
+            options: dict[str, Any] = {}
+            if kind == "ct":
+                if "url" not in table:
+                    check.errors.append(f"{key}.url: missing")
+                options["url"] = check.get(table, key, "url", http_url, "")
+                options["entries_per_request"] = check.get(
+                    table, key, "entries_per_request", positive_int, 256
+                )
+                options["start"] = check.get(table, key, "start", start_index, 0)
+            else:
+                if "source" not in table:
+                    check.errors.append(f"{key}.source: missing")
+                source = functools.partial(_source, check, kind)
+                options["source"] = check.get(table, key, "source", source, "")
+                if kind == "nrd":
+                    options["settle"] = check.get(table, key, "settle", seconds, 2.0)
+            poll = check.get(table, key, "poll", seconds, default_poll)
+            specs.append(FeedSpec(kind, options, poll, key))
+    return tuple(specs)
+
+
+def _source(check: Checker, kind: str, value: Any) -> str:
+    given = text(value)
+    if given.startswith(("http://", "https://")):
+        if kind != "nrd":
+            raise ValueError("a file feed reads a local file or - (use feeds.nrd for a URL)")
+        return http_url(given)
+    if "://" in given:
+        raise ValueError("not a path or an http(s) URL")
+    if given == "-":
+        if kind != "file":
+            raise ValueError("standard input (-) is a file feed (--feed -)")
+        return given
+    path = check.path(given)
+    if kind == "nrd" and not path.is_dir():
+        raise ValueError(f"{path} is not a directory")
+    if kind == "file" and not path.is_file():
+        raise ValueError(f"{path} is not a file")
+    return str(path)
+
+
+def _probe(check: Checker, raw: Any) -> ProbeConfig:
+    table = check.table(raw, "probe", ("enabled", "concurrency", "batch", "schedule", "resolver"))
+    schedule_raw = check.table(table.get("schedule"), "probe.schedule", _SCHEDULE_KEYS)
+    intervals = dict(ProbeSchedule().by_verdict)
+    default = ProbeSchedule().default
+    for verdict in schedule_raw:
+        if verdict not in _SCHEDULE_KEYS:
+            continue
+        interval = check.get(schedule_raw, "probe.schedule", verdict, seconds, None)
+        if interval is None:
+            continue
+        if verdict == "default":
+            default = timedelta(seconds=interval)
+        else:
+            intervals[verdict] = timedelta(seconds=interval)
+    return ProbeConfig(
+        enabled=check.get(table, "probe", "enabled", boolean, True),
+        concurrency=check.get(table, "probe", "concurrency", positive_int, 8),
+        batch=check.get(table, "probe", "batch", positive_int, 50),
+        schedule=ProbeSchedule(intervals, default),
+        resolver=check.get(table, "probe", "resolver", resolver_address, None),
+    )
+
+
+_SCHEDULE_KEYS = (
+    "default",
+    "unregistered",
+    "no-website",
+    "parked",
+    "defensive",
+    "redirector",
+    "live-unrelated",
+    "clone",
+    "cloaked",
+    "unknown",
+)
+
+
+def _alerts(check: Checker, raw: Any) -> AlertSettings:
+    table = check.table(raw, "alerts", ("stdout", "file", "webhook", "max_attempts", "retries", "backoff"))
+
+    def webhooks(value: Any) -> tuple[str, ...]:
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list):
+            raise ValueError("not a URL or a list of URLs")
+        return tuple(http_url(item) for item in values)
+
+    return AlertSettings(
+        stdout=check.get(table, "alerts", "stdout", boolean, False),
+        file=check.get(table, "alerts", "file", check.path, None),
+        webhooks=check.get(table, "alerts", "webhook", webhooks, ()),
+        max_attempts=check.get(table, "alerts", "max_attempts", positive_int, 10),
+        retries=check.get(table, "alerts", "retries", count, 3),
+        backoff=check.get(table, "alerts", "backoff", seconds, 1.0),
+    )
+
+
+def load_config(path: Path | None, overrides: Mapping[str, Any] | None = None) -> WatchConfig:
+    """The config file at ``path`` (if any) with ``overrides`` (from flags) merged over it, validated."""
+    raw: dict[str, Any] = {}
+    base_dir = Path.cwd()
+    if path is not None:
+        raw = read_toml(path)
+        base_dir = path.resolve().parent
+    if overrides:
+        raw = merge(raw, overrides)
+    return parse_config(raw, base_dir=base_dir, origin=str(path) if path is not None else "")

@@ -1,0 +1,193 @@
+"""The watch loop: read feeds batch by batch into the store, probe what is due, deliver alerts.
+
+Each batch's matches and the feed's cursor after it are committed in one transaction
+(:meth:`Store.ingest_batch`), and a feed is asked for its next batch only after that commit; so
+a crash loses nothing and a restart replays at most one batch, which adds nothing. A feed that is
+down is logged and retried later (sooner at first, then backing off up to its poll interval)
+while the others go on. Stopping (the ``stop`` event) takes effect between batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from clonewatch.errors import ClonewatchError, FeedUnavailable
+from clonewatch.match import Match, Matcher
+from clonewatch.names import DomainName, default_psl, parse_feed_line
+from clonewatch.store import ProbeSchedule, Store
+from clonewatch.watch.alerts import AlertSink, deliver_pending
+from clonewatch.watch.feeds import Feed, FeedContext
+from clonewatch.watch.probing import ProbeFn
+
+log = logging.getLogger(__name__)
+FIRST_RETRY = 5.0
+PROGRESS_EVERY = 5.0
+IDLE_CHECK = 60.0  # longest sleep, so that re-probes come due on time
+
+
+@dataclass(slots=True)
+class WatchStats:
+    """Counts since the monitor started."""
+
+    names: int = 0
+    matched: int = 0
+    new_domains: int = 0
+    batches: int = 0
+    feed_errors: int = 0
+    probed: int = 0
+    alerts_sent: int = 0
+
+
+@dataclass(slots=True)
+class _FeedState:
+    feed: Feed
+    poll: float
+    due: float = 0.0
+    failures: int = 0
+
+
+@dataclass(slots=True)
+class Monitor:
+    """Feeds in, store and alerts out. ``probe`` None means no probing (``--no-probe``)."""
+
+    store: Store
+    feeds: Sequence[tuple[Feed, float]]
+    matcher: Matcher
+    context: FeedContext
+    batch_size: int = 1000
+    alert_targets: Sequence[str] = ()
+    sinks: Mapping[str, AlertSink] = field(default_factory=dict)
+    probe: ProbeFn | None = None
+    probe_batch: int = 50
+    schedule: ProbeSchedule = field(default_factory=ProbeSchedule)
+    max_attempts: int = 10
+    stats: WatchStats = field(default_factory=WatchStats)
+    _states: list[_FeedState] = field(default_factory=list)
+    _last_progress: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._states = [_FeedState(feed, poll) for feed, poll in self.feeds]
+
+    @property
+    def stopping(self) -> bool:
+        return self.context.stop.is_set()
+
+    def run_once(self) -> int:
+        """Read every feed to what it holds now, then probe and alert; returns how many feeds failed."""
+        failed = sum(not self._drain(state) for state in self._states if not self.stopping)
+        self._after_feeds()
+        return failed
+
+    def run_forever(self) -> None:
+        """Poll each feed on its interval until ``stop`` is set."""
+        while not self.stopping:
+            for state in self._states:
+                if self.stopping:
+                    break
+                if state.due <= time.monotonic():
+                    self._drain(state)
+            self._after_feeds()
+            next_due = min((state.due for state in self._states), default=time.monotonic() + IDLE_CHECK)
+            self.context.stop.wait(max(0.05, min(next_due - time.monotonic(), IDLE_CHECK)))
+
+    def _after_feeds(self) -> None:
+        if self.probe is not None and not self.stopping:
+            self._probe_due()
+        self._deliver()
+        self._progress(force=True)
+
+    def _drain(self, state: _FeedState) -> bool:
+        """Read one feed until it is caught up (or stop is set); False when it failed."""
+        feed = state.feed
+        try:
+            for batch in feed.batches(self.store.cursor(feed.name), self.batch_size):
+                matches = self.match(batch.names)
+                result = self.store.ingest_batch(
+                    feed.name, batch.cursor, matches, kind=feed.kind, alert_targets=self.alert_targets
+                )
+                self.stats.batches += 1
+                self.stats.matched += len(matches)
+                self.stats.new_domains += len(result.new_domains)
+                if result.new_domains:
+                    for domain in result.new_domains:
+                        log.info("new look-alike %s (from %s)", domain, batch.source or feed.name)
+                    self._deliver()
+                self._progress()
+                if self.stopping:
+                    break
+        except FeedUnavailable as exc:
+            self.stats.feed_errors += 1
+            state.failures += 1
+            delay = min(state.poll, FIRST_RETRY * 2 ** (state.failures - 1))
+            log.warning("%s is unavailable, retrying in %.0fs: %s", feed.name, delay, exc)
+            state.due = time.monotonic() + delay
+            return False
+        state.failures = 0
+        state.due = time.monotonic() + state.poll
+        return True
+
+    def match(self, names: Iterable[str]) -> list[Match]:
+        """The look-alikes among ``names`` (raw feed lines or DNS names)."""
+        psl = default_psl()
+        match = self.matcher.match
+        hits: list[Match] = []
+        read = 0
+        for text in names:
+            name = parse_feed_line(text, psl)
+            if name is None:
+                continue
+            read += 1
+            if isinstance(name, DomainName):
+                hit = match(name)
+                if hit is not None:
+                    hits.append(hit)
+        self.stats.names += read
+        return hits
+
+    def _probe_due(self) -> None:
+        """Probe every domain due now (new ones first), a round of ``probe_batch`` at a time."""
+        assert self.probe is not None
+        tried: set[str] = set()
+        while not self.stopping:
+            due = [d for d in self.store.due_for_probe(datetime.now(UTC), self.schedule) if d not in tried]
+            if not due:
+                return
+            round_ = due[: self.probe_batch]
+            tried.update(round_)
+            try:
+                for outcome in self.probe(round_):
+                    self.store.add_probe(
+                        outcome.domain,
+                        outcome.evidence,
+                        outcome.verdict,
+                        outcome.confidence,
+                        alert_targets=self.alert_targets,
+                    )
+                    self.stats.probed += 1
+            except ClonewatchError as exc:
+                log.warning("probing %d domain(s) failed: %s", len(round_), exc)
+            self._deliver()
+
+    def _deliver(self) -> None:
+        if self.sinks:
+            self.stats.alerts_sent += deliver_pending(self.store, self.sinks, max_attempts=self.max_attempts)
+
+    def _progress(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_progress < PROGRESS_EVERY:
+            return
+        self._last_progress = now
+        s = self.stats
+        log.info(
+            "read %d names, %d matches, %d new look-alikes, %d probed, %d alerts sent, %d feed errors",
+            s.names,
+            s.matched,
+            s.new_domains,
+            s.probed,
+            s.alerts_sent,
+            s.feed_errors,
+        )

@@ -19,9 +19,11 @@ def test_watch_probes_new_lookalikes_and_alerts_on_clones(cli: Cli, lab: Lab, tm
     db = f"sqlite:///{tmp_path / 'watch.db'}"
     alerts = tmp_path / "alerts.jsonl"
     common = ["--db", db]
+    config = tmp_path / "watch.toml"
+    config.write_text('[probe]\nblobs = "blobs"\nscreenshots = true\n')
     run = cli(
-        "watch", "--feed", str(feed), "--once", "--resolver", lab.dns.resolver, "--allow-private",
-        "--alert-file", str(alerts), "--brands", str(lab.brands), *common,
+        "watch", "--config", str(config), "--feed", str(feed), "--once", "--resolver", lab.dns.resolver,
+        "--allow-private", "--alert-file", str(alerts), "--brands", str(lab.brands), *common,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     found = cli("findings", "--format", "jsonl", *common)
@@ -33,5 +35,11 @@ def test_watch_probes_new_lookalikes_and_alerts_on_clones(cli: Cli, lab: Lab, tm
     assert [e["event"] for e in events if e["domain"] == clone] == ["flagged", "verdict:clone"]
     assert sorted(e["domain"] for e in events if e["event"] == "flagged") == sorted(expected)
     history = cli("history", clone, "--format", "jsonl", *common)
-    kinds = [json.loads(line)["kind"] for line in history.stdout.splitlines()]
-    assert kinds[0] == "first_seen" and "probe" in kinds and "verdict" in kinds
+    events = [json.loads(line) for line in history.stdout.splitlines()]
+    assert events[0]["kind"] == "first_seen" and "verdict" in [e["kind"] for e in events]
+    evidence = next(e for e in events if e["kind"] == "probe")["evidence"]
+    body = evidence["http"]["plain"]["body_sha256"]
+    blobs = tmp_path / "blobs"
+    assert b"Der Spiegel" in (blobs / body[:2] / body).read_bytes()
+    shot = evidence["screenshot"]
+    assert (blobs / shot[:2] / shot).read_bytes().startswith(b"\x89PNG")

@@ -5,7 +5,7 @@ fingerprints."""
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -66,6 +66,7 @@ class HttpEvidence:
     favicon_hash: int | None = None
     truncated: bool = False
     error: str | None = None
+    body_sha256: str | None = None
 
     @property
     def final_host(self) -> str:
@@ -81,6 +82,7 @@ class HttpEvidence:
             "content_type": self.content_type,
             "page": self.page.to_dict() if self.page is not None else None,
             "favicon_hash": self.favicon_hash,
+            "body_sha256": self.body_sha256,
             "truncated": self.truncated,
             "error": self.error,
         }
@@ -94,9 +96,11 @@ def follow(
     deadline: float,
     genuine_domains: Collection[str] = (),
     favicon: bool = True,
+    keep: Callable[[bytes], str] | None = None,
 ) -> HttpEvidence:
     """Follow ``url`` as ``visitor`` until a page that sends us nowhere else, a loop, a refusal,
-    a failure, or max_redirects hops; each hop's address is checked anew."""
+    a failure, or max_redirects hops; each hop's address is checked anew. ``keep`` stores the
+    final page's body (content-addressed) and gives its name."""
     hops: list[Hop] = []
     seen: set[str] = set()
     current = url
@@ -136,6 +140,7 @@ def follow(
             page=prints,
             favicon_hash=icon,
             truncated=page.truncated,
+            body_sha256=keep(page.body) if keep is not None and page.body else None,
         )
     return HttpEvidence(
         str(visitor), tuple(hops), current, error=f"more than {fetcher.settings.max_redirects} redirects"

@@ -25,6 +25,7 @@ from clonewatch.probe.resources import Resource
 
 if TYPE_CHECKING:
     from clonewatch.probe.browser import Browser
+    from clonewatch.probe.capture import BrowserCapture
     from clonewatch.probe.dns import ResolverSettings
     from clonewatch.probe.page import PageFingerprint
     from clonewatch.probe.rdap import RdapClient
@@ -39,6 +40,7 @@ class ProbeSettings:
     concurrency: int = 8
     screenshots: Path | None = None
     tls: bool = True
+    keep: Callable[[bytes], str] | None = None  # stores page bodies and screenshots by content
 
 
 @dataclass(slots=True)
@@ -143,19 +145,35 @@ class Prober:
             capture = self.browser.capture(
                 start, user_agent=headers["User-Agent"], referrer=headers["Referer"]
             )
-            if capture.png is not None and capture.error is None and self.settings.screenshots is not None:
-                from clonewatch.probe.capture import save_png
-
-                saved = save_png(capture, self.settings.screenshots)
-                shot = str(saved) if saved is not None else None
+            if capture.png is not None and capture.error is None:
+                shot = self._keep_png(capture)
         return SiteView(visits, capture, shot)
+
+    def _keep_png(self, capture: BrowserCapture) -> str | None:
+        """Where the screenshot went: a file in --screenshots, or the name ``keep`` gave it."""
+        if self.settings.screenshots is not None:
+            from clonewatch.probe.capture import save_png
+
+            saved = save_png(capture, self.settings.screenshots)
+            return str(saved) if saved is not None else None
+        if self.settings.keep is not None and capture.png is not None:
+            return self.settings.keep(capture.png)
+        return None
 
     def _visit(self, host: str, visitor: Visitor, deadline: float, genuine: tuple[str, ...]) -> HttpEvidence:
         """HTTP first (sites send visitors on to HTTPS themselves); HTTPS when port 80 fails."""
-        seen = follow(self.fetcher, f"http://{host}/", visitor, deadline=deadline, genuine_domains=genuine)
+        keep = self.settings.keep
+        seen = follow(
+            self.fetcher, f"http://{host}/", visitor, deadline=deadline, genuine_domains=genuine, keep=keep
+        )
         if seen.error is not None and len(seen.hops) == 1 and seen.hops[0].mechanism == "failed":
             secure = follow(
-                self.fetcher, f"https://{host}/", visitor, deadline=deadline, genuine_domains=genuine
+                self.fetcher,
+                f"https://{host}/",
+                visitor,
+                deadline=deadline,
+                genuine_domains=genuine,
+                keep=keep,
             )
             if secure.error is None or len(secure.hops) > 1:
                 return secure

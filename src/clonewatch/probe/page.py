@@ -107,8 +107,17 @@ _FLAT = frozenset(
 _INVISIBLE = ["script", "style", "noscript", "template"]
 _ICON_RELS = frozenset({"icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon"})
 _ASSET_RELS = frozenset({"stylesheet", "preload", "modulepreload", "manifest"}) | _ICON_RELS
-_URL_META = frozenset({"og:image", "og:image:url", "og:image:secure_url", "og:url", "twitter:image",
-                       "twitter:url", "msapplication-tileimage"})
+_URL_META = frozenset(
+    {
+        "og:image",
+        "og:image:url",
+        "og:image:secure_url",
+        "og:url",
+        "twitter:image",
+        "twitter:url",
+        "msapplication-tileimage",
+    }
+)
 _URL_ATTRS = ("href", "src", "action", "data-src", "poster", "srcset", "data-srcset")
 _ABSOLUTE_URL = re.compile(r"https?://[^\s\"'<>\\()]{3,2000}", re.I)
 
@@ -162,10 +171,13 @@ def favicon_hash(data: bytes) -> int:
 
 def decode(html: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode a body: byte-order mark, then the header's charset, then a meta charset, else UTF-8."""
-    for bom, bom_codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                           (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, bom_codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if html.startswith(bom):
-            return html[len(bom):].decode(bom_codec, "replace"), bom_codec
+            return html[len(bom) :].decode(bom_codec, "replace"), bom_codec
     declared = _HEADER_CHARSET.search(content_type or "")
     candidates = [declared.group(1)] if declared else []
     meta = _META_CHARSET.search(html[:1024])
@@ -219,7 +231,7 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> str:
         else:
             depth += 1
         if drop:
-            parts.append(html[kept_from:match.start()])
+            parts.append(html[kept_from : match.start()])
             kept_from = match.end()
     if not parts:
         return html
@@ -260,7 +272,7 @@ def fingerprint(
         genuine_reference_count=len(genuine),
         asset_urls=tuple(_dedup(_assets(tree, base), MAX_ASSETS)),
         favicon_urls=tuple(_dedup(_links(tree, base, _ICON_RELS), MAX_ASSETS)),
-        analytics_ids=analytics_ids("\n".join([*scripts, *noscripts, *_raw_urls(tree)])[:2 * MAX_SCAN]),
+        analytics_ids=analytics_ids("\n".join([*scripts, *noscripts, *_raw_urls(tree)])[: 2 * MAX_SCAN]),
         text=text,
         text_hash=tlsh_digest(text),
         text_simhash=simhash(text),
@@ -336,7 +348,7 @@ def simhash(text: str) -> str | None:
     import mmh3
 
     words = re.findall(r"\w+", text.lower())
-    shingles = {" ".join(words[i:i + 3]) for i in range(max(len(words) - 2, 1))} if words else set()
+    shingles = {" ".join(words[i : i + 3]) for i in range(max(len(words) - 2, 1))} if words else set()
     if not shingles:
         return None
     hashes = [mmh3.hash64(s, signed=False)[0] for s in shingles]

@@ -20,19 +20,48 @@ from clonewatch.probe.page import MAX_SHINGLES, PageFingerprint
 TLSH_SCALE = 300
 MAX_EXAMPLES = 20
 # Hosts that serve the same files to everyone: loading from them proves nothing about copying.
-SHARED_HOSTS = frozenset({
-    "ajax.googleapis.com", "fonts.googleapis.com", "fonts.gstatic.com", "www.gstatic.com",
-    "www.googletagmanager.com", "www.google-analytics.com", "google-analytics.com", "www.google.com",
-    "pagead2.googlesyndication.com", "connect.facebook.net", "www.facebook.com", "platform.twitter.com",
-    "mc.yandex.ru", "yastatic.net", "cdnjs.cloudflare.com", "cdn.jsdelivr.net", "unpkg.com",
-    "code.jquery.com", "stackpath.bootstrapcdn.com", "maxcdn.bootstrapcdn.com", "use.fontawesome.com",
-    "kit.fontawesome.com", "cdn.ampproject.org", "s.w.org", "static.hotjar.com", "www.clarity.ms",
-    "counter.yadro.ru", "top-fwz1.mail.ru",
-})
+SHARED_HOSTS = frozenset(
+    {
+        "ajax.googleapis.com",
+        "fonts.googleapis.com",
+        "fonts.gstatic.com",
+        "www.gstatic.com",
+        "www.googletagmanager.com",
+        "www.google-analytics.com",
+        "google-analytics.com",
+        "www.google.com",
+        "pagead2.googlesyndication.com",
+        "connect.facebook.net",
+        "www.facebook.com",
+        "platform.twitter.com",
+        "mc.yandex.ru",
+        "yastatic.net",
+        "cdnjs.cloudflare.com",
+        "cdn.jsdelivr.net",
+        "unpkg.com",
+        "code.jquery.com",
+        "stackpath.bootstrapcdn.com",
+        "maxcdn.bootstrapcdn.com",
+        "use.fontawesome.com",
+        "kit.fontawesome.com",
+        "cdn.ampproject.org",
+        "s.w.org",
+        "static.hotjar.com",
+        "www.clarity.ms",
+        "counter.yadro.ru",
+        "top-fwz1.mail.ru",
+    }
+)
 # Paths every site of a kind serves: the same path there is not a copied file.
 GENERIC_PATHS = (
-    "/favicon.", "/apple-touch-icon", "/index.", "/robots.txt", "/wp-includes/", "/wp-content/plugins/",
-    "/wp-admin/", "/cdn-cgi/",
+    "/favicon.",
+    "/apple-touch-icon",
+    "/index.",
+    "/robots.txt",
+    "/wp-includes/",
+    "/wp-content/plugins/",
+    "/wp-admin/",
+    "/cdn-cgi/",
 )
 
 

@@ -26,6 +26,8 @@ Relative paths in a file are taken relative to the file. The keys, with their de
     concurrency = 8
     batch = 50                        # domains probed per round
     resolver = "127.0.0.1:53"         # DNS server for every probe lookup (default: the system's)
+    screenshots = false               # headless Chromium: rendered pages, JavaScript hops, PNGs
+    blobs = "/var/lib/clonewatch/blobs"   # page bodies and screenshots, named by SHA-256
     [probe.schedule]                  # re-probe intervals by verdict
     default = "7d"
     unregistered = "1d"
@@ -102,6 +104,8 @@ class ProbeConfig:
     batch: int = 50
     schedule: ProbeSchedule = field(default_factory=ProbeSchedule)
     resolver: str | None = None
+    screenshots: bool = False
+    blobs: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +265,8 @@ def _source(check: Checker, kind: str, value: Any) -> str:
 
 
 def _probe(check: Checker, raw: Any) -> ProbeConfig:
-    table = check.table(raw, "probe", ("enabled", "concurrency", "batch", "schedule", "resolver"))
+    keys = ("enabled", "concurrency", "batch", "schedule", "resolver", "screenshots", "blobs")
+    table = check.table(raw, "probe", keys)
     schedule_raw = check.table(table.get("schedule"), "probe.schedule", _SCHEDULE_KEYS)
     intervals = dict(ProbeSchedule().by_verdict)
     default = ProbeSchedule().default
@@ -281,6 +286,8 @@ def _probe(check: Checker, raw: Any) -> ProbeConfig:
         batch=check.get(table, "probe", "batch", positive_int, 50),
         schedule=ProbeSchedule(intervals, default),
         resolver=check.get(table, "probe", "resolver", resolver_address, None),
+        screenshots=check.get(table, "probe", "screenshots", boolean, False),
+        blobs=check.get(table, "probe", "blobs", check.path, None),
     )
 
 

@@ -8,8 +8,10 @@ function of the same shape.
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clonewatch.brands import Brand
@@ -38,25 +40,19 @@ class ProbeOptions:
     concurrency: int = 8
     allow_private: bool = False
     resolver: str | None = None
+    screenshots: bool = False
+    blobs: Path | None = None
 
 
 def default_probe_fn(brands: Sequence[Brand], options: ProbeOptions) -> ProbeFn:
-    """A ProbeFn over ``clonewatch.probe.collect.Prober``, built on first use."""
+    """A ProbeFn over ``clonewatch.probe.collect.Prober``, built on first use; page bodies and
+    screenshots go to the blob store, named by content."""
     prober: Prober | None = None
 
     def probe(domains: Sequence[str]) -> Iterator[ProbeOutcome]:
         nonlocal prober
         if prober is None:
-            from clonewatch.probe.collect import Prober, ProbeSettings
-            from clonewatch.probe.dns import ResolverSettings
-            from clonewatch.probe.http import HttpSettings
-            from clonewatch.probe.rdap import Bootstrap, JsonFetcher, RdapClient
-
-            dns = ResolverSettings.parse(options.resolver) if options.resolver else None
-            http = HttpSettings(allow_private=options.allow_private, dns=dns)
-            rdap = RdapClient(Bootstrap.load(), JsonFetcher(allow_private=options.allow_private, dns=dns))
-            settings = ProbeSettings(http=http, resolver=dns, concurrency=options.concurrency)
-            prober = Prober(settings, list(brands), rdap=rdap)
+            prober = _prober(brands, options)
         for evidence in prober.probe_all(domains):
             record = evidence.to_dict()
             verdict = evidence.verdict
@@ -68,3 +64,26 @@ def default_probe_fn(brands: Sequence[Brand], options: ProbeOptions) -> ProbeFn:
             )
 
     return probe
+
+
+def _prober(brands: Sequence[Brand], options: ProbeOptions) -> Prober:
+    from clonewatch.probe.collect import Prober, ProbeSettings
+    from clonewatch.probe.dns import ResolverSettings
+    from clonewatch.probe.http import HttpSettings
+    from clonewatch.probe.rdap import Bootstrap, JsonFetcher, RdapClient
+    from clonewatch.store import BlobStore, default_blob_dir
+
+    dns = ResolverSettings.parse(options.resolver) if options.resolver else None
+    http = HttpSettings(allow_private=options.allow_private, dns=dns)
+    rdap = RdapClient(Bootstrap.load(), JsonFetcher(allow_private=options.allow_private, dns=dns))
+    blobs = BlobStore(options.blobs or default_blob_dir())
+    settings = ProbeSettings(http=http, resolver=dns, concurrency=options.concurrency, keep=blobs.put)
+    prober = Prober(settings, list(brands), rdap=rdap)
+    if options.screenshots:
+        from clonewatch.probe.browser import Browser
+
+        browser = Browser(fetch=prober.resource)
+        browser.start()
+        atexit.register(browser.close)
+        prober.browser = browser
+    return prober

@@ -71,7 +71,14 @@ def run_watch(
     probe_fn: ProbeFn | None = None
     if config.probe.enabled:
         probe_fn = probe or default_probe_fn(
-            brands, ProbeOptions(config.probe.concurrency, config.allow_private, config.probe.resolver)
+            brands,
+            ProbeOptions(
+                config.probe.concurrency,
+                config.allow_private,
+                config.probe.resolver,
+                config.probe.screenshots,
+                config.probe.blobs,
+            ),
         )
     with Store.open(config.db) as store:
         monitor = Monitor(

@@ -203,10 +203,13 @@ def graph_command(
 
 
 def _matcher(brands: Path | None, level: Level, only_lookalikes: bool) -> Matcher | None:
-    """The watchlist is always read (a bad --brands file is an error), but matched against only
-    when the look-alikes decide what counts."""
+    """A matcher when the look-alikes decide what counts; a --brands file is read either way (a
+    bad one is an error)."""
+    needed = only_lookalikes or level is Level.BRAND
+    if not needed and brands is None:
+        return None
     watchlist = load_brands(brands)
-    return Matcher(watchlist) if only_lookalikes or level is Level.BRAND else None
+    return Matcher(watchlist) if needed else None
 
 
 def _write_edges(path: Path, network: CoShareNetwork) -> None:

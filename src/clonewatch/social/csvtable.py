@@ -4,6 +4,7 @@ parses the file, each distinct account and link is worked out once, and rows sta
 from __future__ import annotations
 
 import csv
+import mmap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,7 +77,7 @@ def read_csv_table(path: Path, report: ReadReport, links: LinkKeys) -> ShareTabl
         table = pcsv.read_csv(
             path,
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=header_line, block_size=BLOCK_BYTES),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=odd),
+            parse_options=pcsv.ParseOptions(newlines_in_values=_quoted(path), invalid_row_handler=odd),
             convert_options=pcsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 include_columns=[n for n in names if n != "c3"],
@@ -132,6 +133,17 @@ def read_csv_table(path: Path, report: ReadReport, links: LinkKeys) -> ShareTabl
         post_ids=post_ids,
         urls=urls,
     )
+
+
+def _quoted(path: Path) -> bool:
+    """Whether the file has any quote character: only then can a value hold a line break, and
+    only then must the parser give up splitting the file into blocks parsed in parallel."""
+    with path.open("rb") as handle:
+        try:
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                return data.find(b'"') >= 0
+        except ValueError:  # an empty file cannot be mapped
+            return False
 
 
 def _header(path: Path) -> tuple[int, int]:

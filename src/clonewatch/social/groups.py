@@ -88,13 +88,15 @@ def _apply(items: Ints, sorted_by: tuple[Ints, Ints]) -> tuple[Ints, Ints]:
 
 def _group_of_accounts(network: CoShareNetwork, strong: Ints) -> Ints:
     """A group number per account (-1 for none): components, big ones split by Louvain."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+    import networkit as nk
 
     size = len(network.table.accounts)
     lo, hi = network.lo[strong], network.hi[strong]
-    matrix = coo_matrix((np.ones(len(strong)), (lo, hi)), shape=(size, size))
-    _, component = connected_components(matrix, directed=False)
+    coo = (np.ones(len(strong)), (lo.astype(np.uint64), hi.astype(np.uint64)))
+    graph = nk.GraphFromCoo(coo, n=size, weighted=True, directed=False)  # the C++ side refers to it
+    found = nk.components.ConnectedComponents(graph)
+    found.run()
+    component = np.asarray(found.getPartition().getVector(), dtype=np.int64)
     involved = np.zeros(size, dtype=bool)
     involved[lo] = involved[hi] = True
     component = np.where(involved, component, -1).astype(np.int64)

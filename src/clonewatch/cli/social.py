@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -161,9 +162,11 @@ def coordinate_command(
             fail(exc)
         print(f"clonewatch: window estimated from the data: {seconds:g} s", file=sys.stderr)
     network = co_share_edges(shares, seconds)
-    if edges_out is not None:
-        _write_edges(edges_out, network)
-    groups = groups_of(network, min_repeat=min_repeat)
+    with ThreadPoolExecutor(max_workers=1) as background:  # the edges file is written while groups form
+        writing = background.submit(_write_edges, edges_out, network) if edges_out is not None else None
+        groups = groups_of(network, min_repeat=min_repeat)
+        if writing is not None:
+            writing.result()
     writer = RecordWriter(
         choose_format(output_format, sys.stdout), GROUP_COLUMNS, sort_key="size", title="groups"
     )

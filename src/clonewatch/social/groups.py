@@ -100,22 +100,18 @@ def _group_of_accounts(network: CoShareNetwork, strong: Ints) -> Ints:
     involved = np.zeros(size, dtype=bool)
     involved[lo] = involved[hi] = True
     component = np.where(involved, component, -1).astype(np.int64)
-    order, bounds = _sorted_by(component, int(component.max()) + 1)
-    group = np.full(size, -1, dtype=np.int64)
-    next_group = 0
-    for c in range(len(bounds) - 1):
-        nodes = order[bounds[c] : bounds[c + 1]]
-        if len(nodes) < 2:
-            continue
-        if len(nodes) <= LOUVAIN_ABOVE:
-            group[nodes] = next_group
-            next_group += 1
-            continue
+    sizes = np.bincount(component[involved], minlength=int(component.max()) + 1)
+    small = (sizes >= 2) & (sizes <= LOUVAIN_ABOVE)
+    numbers = np.cumsum(small) - 1
+    group = np.where(involved & small[np.maximum(component, 0)], numbers[np.maximum(component, 0)], -1)
+    next_group = int(small.sum())
+    for c in np.flatnonzero(sizes > LOUVAIN_ABOVE).tolist():
+        nodes = np.flatnonzero(component == c)
         inside = strong[component[lo] == c]
         for community in _communities(nodes, network.lo[inside], network.hi[inside], network.weight[inside]):
             group[community] = next_group
             next_group += 1
-    return group
+    return group.astype(np.int64)
 
 
 def _communities(nodes: Ints, lo: Ints, hi: Ints, weight: Ints) -> list[Ints]:

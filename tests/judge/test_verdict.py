@@ -43,3 +43,13 @@ def test_registered_but_not_in_dns_is_no_website_and_unknown_is_unregistered() -
     from dataclasses import replace
 
     assert judge(replace(base, rdap=registered)).kind is VerdictKind.NO_WEBSITE
+
+
+def test_a_site_answering_with_an_error_status_is_no_website() -> None:
+    from dataclasses import replace
+
+    evidence = _evidence(("ns1.parking.example",), ("ns1.spiegel.de",))
+    visit = evidence.site.http["plain"]
+    broken = replace(visit, status=503, hops=(replace(visit.hops[0], status=503),))
+    verdict = judge(replace(evidence, site=SiteView({"plain": broken})), ["spiegel.de"])
+    assert verdict.kind is VerdictKind.NO_WEBSITE and "503" in verdict.facts[0]

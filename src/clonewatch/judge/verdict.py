@@ -105,7 +105,10 @@ def _site_verdict(evidence: Evidence, genuine_domains: Collection[str]) -> Verdi
     clone = _clone_facts(evidence.comparison)
     if clone:
         return Verdict(VerdictKind.CLONE, min(0.99, 0.6 + 0.1 * len(clone)), tuple(clone))
-    page = (social if social is not None and social.page is not None else visits[0]).page
+    shown = next((v for v in (social, plain) if v is not None and v.page is not None), None)
+    page = shown.page if shown is not None else None
+    if shown is not None and shown.status is not None and shown.status >= 400:
+        return Verdict(VerdictKind.NO_WEBSITE, 0.6, (f"the site answers HTTP {shown.status}",))
     if page is not None and page.parked_signals:
         return Verdict(VerdictKind.PARKED, 0.8, tuple(f"parked: {s}" for s in page.parked_signals))
     if page is not None and not page.text.strip():

@@ -23,7 +23,7 @@ def update_data_command(
         Path | None, typer.Option(help="Directory to write to (default: the installed package's data).")
     ] = None,
 ) -> None:
-    """Download fresh copies of the bundled data files (the only command that uses the network)."""
+    """Download fresh copies of the bundled data files (PSL, confusables, RDAP bootstrap)."""
     try:
         updated = update_data(
             psl_url=psl_url, confusables_url=confusables_url, rdap_url=rdap_url, data_dir=data_dir

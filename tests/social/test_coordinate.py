@@ -363,3 +363,18 @@ def test_cli_resolves_shortened_links_to_the_look_alike(
                   "--format", "jsonl")  # fmt: skip
     row = json.loads(refused.stdout.splitlines()[0])
     assert row["resolve_error"].startswith("refused") and row["lookalike"] is None
+
+
+def test_a_community_worker_finds_the_same_groups_in_its_own_process() -> None:
+    from clonewatch.social.community import CommunityWorker
+
+    shares = _clique_shares("a", 30, 5, 0.0) + _clique_shares("b", 30, 5, 100_000.0)
+    for u in range(3):
+        for i, account in enumerate(("a00", "a01", "b00", "b01")):
+            shares.append(Share(f"bridge{u}", 500_000.0 + 3600 * u + i, Account(account), f"br{u}{i}", "x"))
+    network = co_share_edges(shares, 60.0)
+    with CommunityWorker() as worker:
+        remote = groups_of(network, min_repeat=3, worker=worker)
+    local = groups_of(network, min_repeat=3)
+    assert [g.to_dict() for g in remote] == [g.to_dict() for g in local]
+    assert sorted(len(g.accounts) for g in remote) == [30, 30]

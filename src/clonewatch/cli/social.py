@@ -25,6 +25,7 @@ from clonewatch.social import (
     share_table,
     shares_of,
 )
+from clonewatch.social.community import CommunityWorker
 from clonewatch.social.graph import account_graph, write_graph
 
 if TYPE_CHECKING:
@@ -147,26 +148,27 @@ def coordinate_command(
         redirects = _redirects(resolve, resolver, allow_private)
     except ClonewatchError as exc:
         fail(exc)
-    matcher = _matcher(brands, level, only_lookalikes)
-    report = ReadReport()
-    try:
-        shares = share_table(
-            files, matcher, report, level=level, only_lookalikes=only_lookalikes, redirects=redirects
-        )
-    except ClonewatchError as exc:
-        fail(exc)
-    if seconds is None:
+    with CommunityWorker() as worker:  # loads the graph library in its own process meanwhile
+        matcher = _matcher(brands, level, only_lookalikes)
+        report = ReadReport()
         try:
-            seconds = estimate_window(shares)
+            shares = share_table(
+                files, matcher, report, level=level, only_lookalikes=only_lookalikes, redirects=redirects
+            )
         except ClonewatchError as exc:
             fail(exc)
-        print(f"clonewatch: window estimated from the data: {seconds:g} s", file=sys.stderr)
-    network = co_share_edges(shares, seconds)
-    with ThreadPoolExecutor(max_workers=1) as background:  # the edges file is written while groups form
-        writing = background.submit(_write_edges, edges_out, network) if edges_out is not None else None
-        groups = groups_of(network, min_repeat=min_repeat)
-        if writing is not None:
-            writing.result()
+        if seconds is None:
+            try:
+                seconds = estimate_window(shares)
+            except ClonewatchError as exc:
+                fail(exc)
+            print(f"clonewatch: window estimated from the data: {seconds:g} s", file=sys.stderr)
+        network = co_share_edges(shares, seconds)
+        with ThreadPoolExecutor(max_workers=1) as background:  # the edges file is written while groups form
+            writing = background.submit(_write_edges, edges_out, network) if edges_out is not None else None
+            groups = groups_of(network, min_repeat=min_repeat, worker=worker)
+            if writing is not None:
+                writing.result()
     writer = RecordWriter(
         choose_format(output_format, sys.stdout), GROUP_COLUMNS, sort_key="size", title="groups"
     )

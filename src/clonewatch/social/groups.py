@@ -1,5 +1,5 @@
-"""Groups of accounts from the co-sharing network: connected components of the repeated edges,
-big components split into Louvain communities, each group with what it pushed and its proof."""
+"""Groups of accounts from the co-sharing network (community.py finds them), each with what it
+pushed, when, and its proof."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from clonewatch.social.community import CommunityWorker, account_groups
 from clonewatch.social.coordinate import TIGHTEST_KEPT, Group
 from clonewatch.social.network import CoShareNetwork
 from clonewatch.social.table import distinct
@@ -17,17 +18,19 @@ if TYPE_CHECKING:
 
     Ints = npt.NDArray[np.int64]
 
-LOUVAIN_ABOVE = 50
-LOUVAIN_SEED = 7
 
 
-def groups_of(network: CoShareNetwork, *, min_repeat: int) -> list[Group]:
+def groups_of(
+    network: CoShareNetwork, *, min_repeat: int, worker: CommunityWorker | None = None
+) -> list[Group]:
     """Connected components of the edges repeated at least ``min_repeat`` times, largest first;
-    a component of more than LOUVAIN_ABOVE accounts is split into its Louvain communities."""
+    a component of more than LOUVAIN_ABOVE accounts is split into its Louvain communities (in
+    ``worker``'s process when one is given)."""
     strong = np.flatnonzero(network.weight >= min_repeat)
     if not len(strong):
         return []
-    group = _group_of_accounts(network, strong)
+    arrays = (len(network.table.accounts), network.lo[strong], network.hi[strong], network.weight[strong])
+    group = worker.account_groups(*arrays) if worker is not None else account_groups(*arrays)
     table = network.table
     n_keys = max(len(table.keys), 1)
     lo, hi = network.lo[strong], network.hi[strong]
@@ -84,54 +87,3 @@ def _sorted_by(labels: Ints, count: int) -> tuple[Ints, Ints]:
 def _apply(items: Ints, sorted_by: tuple[Ints, Ints]) -> tuple[Ints, Ints]:
     order, bounds = sorted_by
     return items[order], bounds
-
-
-def _group_of_accounts(network: CoShareNetwork, strong: Ints) -> Ints:
-    """A group number per account (-1 for none): components, big ones split by Louvain."""
-    import networkit as nk
-
-    size = len(network.table.accounts)
-    lo, hi = network.lo[strong], network.hi[strong]
-    coo = (np.ones(len(strong)), (lo.astype(np.uint64), hi.astype(np.uint64)))
-    graph = nk.GraphFromCoo(coo, n=size, weighted=True, directed=False)  # the C++ side refers to it
-    found = nk.components.ConnectedComponents(graph)
-    found.run()
-    component = np.asarray(found.getPartition().getVector(), dtype=np.int64)
-    involved = np.zeros(size, dtype=bool)
-    involved[lo] = involved[hi] = True
-    component = np.where(involved, component, -1).astype(np.int64)
-    sizes = np.bincount(component[involved], minlength=int(component.max()) + 1)
-    small = (sizes >= 2) & (sizes <= LOUVAIN_ABOVE)
-    numbers = np.cumsum(small) - 1
-    group = np.where(involved & small[np.maximum(component, 0)], numbers[np.maximum(component, 0)], -1)
-    next_group = int(small.sum())
-    for c in np.flatnonzero(sizes > LOUVAIN_ABOVE).tolist():
-        nodes = np.flatnonzero(component == c)
-        inside = strong[component[lo] == c]
-        for community in _communities(nodes, network.lo[inside], network.hi[inside], network.weight[inside]):
-            group[community] = next_group
-            next_group += 1
-    return group.astype(np.int64)
-
-
-def _communities(nodes: Ints, lo: Ints, hi: Ints, weight: Ints) -> list[Ints]:
-    """Louvain communities (weighted, fixed seed, one thread for a stable answer) of one
-    component, singletons dropped; NetworKit's PLM does the work in C++."""
-    import networkit as nk
-
-    local = np.full(int(nodes.max()) + 1, -1, dtype=np.int64)
-    local[nodes] = np.arange(len(nodes), dtype=np.int64)
-    coo = (weight.astype(np.float64), (local[lo].astype(np.uint64), local[hi].astype(np.uint64)))
-    graph = nk.GraphFromCoo(coo, n=len(nodes), weighted=True, directed=False)
-    threads = nk.getMaxNumberOfThreads()
-    nk.setNumberOfThreads(1)
-    nk.setSeed(LOUVAIN_SEED, False)
-    try:
-        louvain = nk.community.PLM(graph, refine=False)
-        louvain.run()
-        membership = np.asarray(louvain.getPartition().getVector(), dtype=np.int64)
-    finally:
-        nk.setNumberOfThreads(threads)
-    order = np.argsort(membership, kind="stable")
-    bounds = np.flatnonzero(np.diff(membership[order])) + 1
-    return [nodes[part] for part in np.split(order, bounds) if len(part) > 1]

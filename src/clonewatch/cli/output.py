@@ -38,6 +38,9 @@ def csv_cell(value: Any) -> str:
         text = ""
     else:
         text = str(value)
+    if "\r" in text or "\n" in text:  # each line of a multi-line cell is a row to some spreadsheets
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        return "\n".join("'" + line if line.startswith(_FORMULA_START) else line for line in lines)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -102,8 +105,8 @@ def _plain(value: Any) -> str:
 
 def write_columns(table: Any, fmt: OutputFormat, stream: TextIO) -> None:
     """A pyarrow table as CSV (list cells space-joined, formulas neutralised, as csv_cell does) or
-    as JSON lines, a batch at a time."""
-    if fmt is not OutputFormat.CSV:
+    as JSON lines, a batch at a time. Cells with line breaks go through csv_cell row by row."""
+    if fmt is not OutputFormat.CSV or _has_characters(table, (b"\r", b"\n")):
         writer = RecordWriter(fmt, table.column_names, stream=stream)
         for batch in table.to_batches(max_chunksize=65_536):
             writer.write_all(batch.to_pylist())
@@ -120,7 +123,7 @@ def write_columns(table: Any, fmt: OutputFormat, stream: TextIO) -> None:
         column = pc.cast(column, pa.string())
         risky = pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=pa.array(_FORMULA_START))
         column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
-        if _has_special(column):
+        if _has_special(column, (b",", b'"')):
             special = [pc.match_substring(column, char) for char in (",", '"', "\r", "\n")]
             needs_quotes = pc.or_(pc.or_(special[0], special[1]), pc.or_(special[2], special[3]))
             quoted = pc.binary_join_element_wise('"', pc.replace_substring(column, '"', '""'), '"', "")
@@ -137,15 +140,27 @@ def write_columns(table: Any, fmt: OutputFormat, stream: TextIO) -> None:
     stream.flush()
 
 
-def _has_special(column: Any) -> bool:
-    """Whether any cell of a pyarrow string column holds a character CSV must quote (one scan of
-    the column's character buffer, not a search per cell)."""
+def _has_characters(table: Any, characters: tuple[bytes, ...]) -> bool:
+    """Whether any string cell of the table (lists included) holds one of ``characters``."""
+    import pyarrow as pa
+
+    for column in table.columns:
+        if pa.types.is_list(column.type):
+            column = column.combine_chunks().flatten() if column.num_chunks else column
+        if pa.types.is_string(column.type) and _has_special(column, characters):
+            return True
+    return False
+
+
+def _has_special(column: Any, characters: tuple[bytes, ...]) -> bool:
+    """Whether any cell of a pyarrow string column holds one of ``characters`` (one scan of the
+    column's character buffer, not a search per cell)."""
     chunks = column.chunks if hasattr(column, "chunks") else [column]
     for chunk in chunks:
         data = chunk.buffers()[2]
         if data is None:
             continue
         text = data.to_pybytes()
-        if any(text.find(char) >= 0 for char in (b",", b'"', b"\r", b"\n")):
+        if any(text.find(char) >= 0 for char in characters):
             return True
     return False

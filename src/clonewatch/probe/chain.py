@@ -120,11 +120,16 @@ def follow(
         location = page.header("location")
         if page.status in REDIRECT_STATUSES and location:
             hops.append(Hop(current, page.status, page.address, "http"))
-            current = urljoin(current, location.strip())
+            target = _join(current, location)
+            if target is None:
+                return HttpEvidence(
+                    str(visitor), tuple(hops), current, error=f"malformed Location {location[:200]!r}"
+                )
+            current = target
             continue
         prints = _fingerprint(page, genuine_domains)
         onward, mechanism = _onward(prints)
-        if onward is not None and urlsplit(onward).scheme in ("http", "https"):
+        if onward is not None and onward != current and _web(onward):
             hops.append(Hop(current, page.status, page.address, mechanism))
             current = onward
             continue
@@ -147,6 +152,23 @@ def follow(
     )
 
 
+def _join(base: str, location: str) -> str | None:
+    """The absolute URL a Location header points at, or None when it is malformed."""
+    try:
+        target = urljoin(base, location.strip())
+        urlsplit(target).port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        return None
+    return target
+
+
+def _web(url: str) -> bool:
+    try:
+        return urlsplit(url).scheme in ("http", "https")
+    except ValueError:
+        return False
+
+
 def _fingerprint(page: Page, genuine_domains: Collection[str]) -> PageFingerprint:
     return fingerprint(
         page.body, url=page.url, content_type=page.header("content-type"), genuine_domains=genuine_domains
@@ -165,7 +187,7 @@ def _favicon(
     fetcher: PageFetcher, page: Page, prints: PageFingerprint, headers: dict[str, str], deadline: float
 ) -> int | None:
     """The Shodan-style hash of the page's icon (declared, else /favicon.ico), if it has one."""
-    candidates = [*prints.favicon_urls, urljoin(page.url, "/favicon.ico")]
+    candidates = [*prints.favicon_urls, _join(page.url, "/favicon.ico") or page.url]
     for candidate in candidates[:2]:
         if time.monotonic() >= deadline:
             return None

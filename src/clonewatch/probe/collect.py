@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from clonewatch.probe.tls import TlsEvidence
 
 
+GENUINE_TTL = 6 * 3600.0
+
+
 @dataclass(frozen=True, slots=True)
 class ProbeSettings:
     http: HttpSettings = field(default_factory=HttpSettings)
@@ -54,7 +57,7 @@ class Prober:
     lookup: Callable[[str], list[str]] | None = None
     fetcher: PageFetcher = field(init=False)
     matcher: Matcher = field(init=False)
-    _genuine: dict[str, Future[SiteView]] = field(default_factory=dict)
+    _genuine: dict[str, tuple[Future[SiteView], float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -103,7 +106,6 @@ class Prober:
         return replace(evidence, verdict=judge(evidence, genuine_domains))
 
     def _collect(self, name: DomainName, hit: Match | None, when: str, started: float) -> Evidence:
-        deadline = started + self.settings.http.budget
         dns = dns_evidence(name.ascii, self.settings.resolver, timeout=self.settings.http.timeout)
         rdap = self.rdap.lookup(name.registrable) if self.rdap is not None else None
         if dns.exists is False:
@@ -111,9 +113,9 @@ class Prober:
                 name.ascii, name.unicode, hit, when, time.monotonic() - started, dns=dns, rdap=rdap
             )
         genuine_domains = self._genuine_domains(hit)
-        site = self._view(name.ascii, deadline, genuine_domains)
+        site = self._view(name.ascii, genuine_domains)
         tls = None
-        if self.settings.tls and dns.addresses and time.monotonic() < deadline:
+        if self.settings.tls and dns.addresses:
             tls = self._tls(name.ascii, dns.addresses[0])
         genuine = self._genuine_view(hit.genuine) if hit is not None else None
         comparison = _compare(site, genuine)
@@ -131,9 +133,12 @@ class Prober:
             comparison=comparison,
         )
 
-    def _view(self, host: str, deadline: float, genuine_domains: tuple[str, ...]) -> SiteView:
+    def _view(self, host: str, genuine_domains: tuple[str, ...]) -> SiteView:
+        """Each visitor has its own half of the HTTP budget, so a page that stalls one visitor
+        cannot keep the other (the one victims are) from being seen."""
         visits: dict[str, HttpEvidence] = {}
-        for visitor in (Visitor.PLAIN, Visitor.SOCIAL):
+        for visitor in (Visitor.SOCIAL, Visitor.PLAIN):
+            deadline = time.monotonic() + self.settings.http.budget / 2
             visits[str(visitor)] = self._visit(host, visitor, deadline, genuine_domains)
         capture = None
         shot = None
@@ -180,13 +185,11 @@ class Prober:
         return seen
 
     def _tls(self, host: str, address: str) -> TlsEvidence | None:
+        from clonewatch.probe.fetch import is_forbidden, is_metadata
         from clonewatch.probe.tls import certificate_of
 
-        if not self.settings.http.allow_private:
-            from clonewatch.probe.fetch import is_forbidden
-
-            if is_forbidden(address):
-                return None
+        if is_metadata(address) or (not self.settings.http.allow_private and is_forbidden(address)):
+            return None
         return certificate_of(
             host, address, timeout=self.settings.http.timeout, ca_file=self.settings.http.ca_file
         )
@@ -197,20 +200,26 @@ class Prober:
         return tuple(brand_for(hit.genuine, self.brands).domains)
 
     def _genuine_view(self, genuine: str) -> SiteView:
-        """The genuine site's own view, collected once per run and shared by every look-alike."""
+        """The genuine site's own view, collected once and shared by every look-alike; kept for
+        GENUINE_TTL seconds (a long-running monitor sees redesigns), and not kept at all when it
+        failed (the next look-alike tries again)."""
         with self._lock:
-            future = self._genuine.get(genuine)
-            owner = future is None
-            if future is None:
-                future = self._genuine[genuine] = Future()
+            cached = self._genuine.get(genuine)
+            owner = cached is None or time.monotonic() - cached[1] > GENUINE_TTL
+            if owner:
+                cached = self._genuine[genuine] = (Future(), time.monotonic())
+        assert cached is not None
+        future = cached[0]
         if owner:
             try:
-                deadline = time.monotonic() + self.settings.http.budget
-                view = self._view(genuine, deadline, (genuine,))
+                view = self._view(genuine, (genuine,))
                 dns = dns_evidence(genuine, self.settings.resolver, timeout=self.settings.http.timeout)
                 future.set_result(replace(view, dns=dns))
-            except Exception as exc:
+            except Exception as exc:  # every look-alike waiting on it gets the failure as its error
                 future.set_exception(exc)
+            if future.exception() is not None or _best_page(future.result()) is None:
+                with self._lock:
+                    self._genuine.pop(genuine, None)
         return future.result()
 
 

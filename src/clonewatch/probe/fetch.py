@@ -26,7 +26,9 @@ TIMEOUT = 5.0
 MAX_HEADER_BYTES = 64 * 1024
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) clonewatch"
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-METADATA_ADDRESSES = frozenset({"169.254.169.254", "fd00:ec2::254", "100.100.100.200"})
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200", "169.254.170.2")
+)
 
 
 class FetchRefused(ClonewatchError):
@@ -123,7 +125,7 @@ class RedirectResolver:
         if not addresses:
             raise OSError(f"{host} has no address")
         for address in addresses:
-            if address in METADATA_ADDRESSES or (not self.allow_private and is_forbidden(address)):
+            if is_metadata(address) or (not self.allow_private and is_forbidden(address)):
                 raise FetchRefused(f"{host} resolves to {address}")
         return addresses[0]
 
@@ -150,15 +152,21 @@ class RedirectResolver:
         return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})
 
 
-def is_forbidden(address: str) -> bool:
-    """Private, loopback, link-local, multicast, reserved, unspecified or a cloud metadata address."""
+def _plain_ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The address, with an IPv4 address mapped into IPv6 (``::ffff:a.b.c.d``) unwrapped."""
     ip = ipaddress.ip_address(address)
-    return (
-        address in METADATA_ADDRESSES
-        or ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def is_metadata(address: str) -> bool:
+    """A cloud metadata service address: refused even when private addresses are allowed."""
+    return _plain_ip(address) in METADATA_ADDRESSES
+
+
+def is_forbidden(address: str) -> bool:
+    """Anything not on the public Internet: private, loopback, link-local, shared (CGNAT),
+    multicast, reserved, unspecified, or a cloud metadata address."""
+    ip = _plain_ip(address)
+    return ip in METADATA_ADDRESSES or not ip.is_global or ip.is_multicast

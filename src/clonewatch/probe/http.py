@@ -4,15 +4,17 @@ checked address, and time, header, body and decompressed sizes are capped."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from clonewatch.errors import ClonewatchError
 from clonewatch.probe.fetch import FetchRefused, RedirectResolver
@@ -79,32 +81,38 @@ class PageFetcher:
         )
 
     def get(self, url: str, *, headers: Mapping[str, str], deadline: float) -> Page:
-        """FetchRefused when the address is forbidden, FetchFailed when the request fails."""
+        """FetchRefused when the URL or its address is forbidden or malformed, FetchFailed when
+        the request fails or outlives ``deadline``."""
         import dns.exception
 
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError as exc:
+            raise FetchRefused(f"malformed URL {url[:80]!r}: {exc}") from exc
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchRefused(f"not a web URL: {url[:80]}")
         try:
             address = self._addresses.address_for(parts.hostname)
-            return self._request(url, parts.hostname, address, headers, deadline)
+        except UnicodeError as exc:
+            raise FetchRefused(f"malformed host name {parts.hostname[:80]!r}") from exc
         except FetchRefused:
             raise
-        except (
-            OSError,
-            http.client.HTTPException,
-            ssl.SSLError,
-            dns.exception.DNSException,
-            zlib.error,
-        ) as exc:
+        except (OSError, dns.exception.DNSException) as exc:
+            raise FetchFailed(_describe(exc)) from exc
+        try:
+            return self._request(parts, port, address, headers, deadline)
+        except (OSError, http.client.HTTPException, ssl.SSLError, zlib.error, ValueError) as exc:
             raise FetchFailed(_describe(exc)) from exc
 
     def _request(
-        self, url: str, host: str, address: str, headers: Mapping[str, str], deadline: float
+        self, parts: SplitResult, port: int, address: str, headers: Mapping[str, str], deadline: float
     ) -> Page:
-        parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        host = parts.hostname or ""
         sock = socket.create_connection((address, port), timeout=_left(deadline, self.settings.timeout))
+        # The deadline also bounds the status line and headers, which a server can trickle forever.
+        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _cut, (sock,))
+        watchdog.start()
         try:
             if parts.scheme == "https":
                 context = ssl.create_default_context(cafile=self.settings.ca_file)
@@ -114,13 +122,15 @@ class PageFetcher:
             connection = http.client.HTTPConnection(host, port, timeout=self.settings.timeout)
             connection.sock = sock
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            sent = {"Host": parts.netloc, "Accept-Encoding": "gzip, deflate", "Accept": "*/*", **headers}
+            netloc = host if parts.port is None else f"{host}:{port}"
+            sent = {"Host": netloc, "Accept-Encoding": "gzip, deflate", "Accept": "*/*", **headers}
             connection.request("GET", path, headers=sent)
             response = connection.getresponse()
             body, truncated = self._body(response, sock, deadline)
             received = tuple((key.lower(), value) for key, value in response.getheaders())
-            return Page(url, response.status, received, body, address, truncated)
+            return Page(parts.geturl(), response.status, received, body, address, truncated)
         finally:
+            watchdog.cancel()
             sock.close()
 
     def _body(
@@ -130,6 +140,7 @@ class PageFetcher:
         and at the deadline (a trickling body stops there and is kept as far as it came)."""
         encoding = (response.getheader("Content-Encoding") or "").strip().lower()
         inflate = zlib.decompressobj(47) if encoding in ("gzip", "x-gzip", "deflate") else None
+        raw_deflate = encoding == "deflate"
         chunks: list[bytes] = []
         produced = read = 0
         while True:
@@ -144,13 +155,26 @@ class PageFetcher:
                 return b"".join(chunks), False
             read += len(chunk)
             if inflate is not None:
-                chunk = inflate.decompress(chunk, self.settings.max_decompressed - produced + 1)
+                try:
+                    chunk = inflate.decompress(chunk, self.settings.max_decompressed - produced + 1)
+                except zlib.error:
+                    if not raw_deflate or produced:
+                        raise
+                    inflate = zlib.decompressobj(-15)  # "deflate" sent without its zlib header
+                    raw_deflate = False
+                    chunk = inflate.decompress(chunk, self.settings.max_decompressed - produced + 1)
             produced += len(chunk)
             if produced > self.settings.max_decompressed or read > self.settings.max_body:
                 limit = self.settings.max_decompressed if inflate is not None else self.settings.max_body
                 chunks.append(chunk[: max(0, limit - (produced - len(chunk)))])
                 return b"".join(chunks), True
             chunks.append(chunk)
+
+
+def _cut(sock: socket.socket) -> None:
+    """Ends a request that outlived its deadline: the blocked read returns at once."""
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _left(deadline: float, cap: float) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,11 +46,20 @@ def dns_evidence(domain: str, settings: ResolverSettings | None, *, timeout: flo
     records: dict[str, tuple[str, ...]] = {}
     exists: bool | None = True
     errors: list[str] = []
+    started = time.monotonic()
     for kind in RECORD_TYPES:
+        if time.monotonic() - started > timeout * 2:
+            errors.append(f"{kind}: not asked, the DNS time budget is spent")
+            continue
         try:
             answer = resolver.resolve(domain, kind, raise_on_no_answer=False)
-        except dns.resolver.NXDOMAIN:
-            return DnsEvidence(domain, False, {})
+        except dns.resolver.NXDOMAIN as exc:
+            target = _dangling_cname(exc, domain)
+            if target is None:
+                return DnsEvidence(domain, False, {})
+            records["CNAME"] = (target,)
+            errors.append(f"{kind}: the CNAME target {target} does not exist")
+            continue
         except (dns.exception.Timeout, dns.resolver.NoNameservers, dns.resolver.YXDOMAIN) as exc:
             errors.append(f"{kind}: {type(exc).__name__}")
             continue
@@ -60,6 +70,15 @@ def dns_evidence(domain: str, settings: ResolverSettings | None, *, timeout: flo
     if errors and not records:
         exists = None
     return DnsEvidence(domain, exists, records, "; ".join(errors) or None)
+
+
+def _dangling_cname(error: Any, domain: str) -> str | None:
+    """The name a CNAME of ``domain`` points at when that target, not ``domain``, does not exist."""
+    try:
+        canonical = str(error.canonical_name).rstrip(".").lower()
+    except TypeError:  # an NXDOMAIN raised without its query and responses
+        return None
+    return canonical if canonical and canonical != domain.rstrip(".").lower() else None
 
 
 def _text(kind: str, item: Any) -> str:

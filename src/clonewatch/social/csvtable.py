@@ -13,7 +13,7 @@ import numpy as np
 
 from clonewatch.errors import InputError
 from clonewatch.social.linkcolumns import keys_of_links
-from clonewatch.social.posts import Account, ReadReport, parse_time
+from clonewatch.social.posts import LAST_SECOND, Account, ReadReport, parse_time
 from clonewatch.social.table import ShareTable
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ def _times(column: pa.Array) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bo
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     else:
-        bad = (epochs < 0) | (epochs >= 1e12)
+        bad = (epochs < 0) | (epochs > LAST_SECOND)
         return np.where(bad, np.nan, epochs), bad
     digits = pc.match_substring_regex(text, r"^\d{1,12}$").to_numpy(zero_copy_only=False)
     time = np.full(len(text), np.nan)
@@ -184,6 +184,7 @@ def _times(column: pa.Array) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bo
                 parsed = parse_time(value)
                 if parsed is not None:
                     time[row] = parsed.timestamp()
+    time[(time < 0) | (time > LAST_SECOND)] = np.nan
     return time, np.isnan(time)
 
 

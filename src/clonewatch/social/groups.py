@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     Ints = npt.NDArray[np.int64]
 
 
-
 def groups_of(
     network: CoShareNetwork, *, min_repeat: int, worker: CommunityWorker | None = None
 ) -> list[Group]:

@@ -41,8 +41,11 @@ def keys_of_links(raw: Any, links: LinkKeys) -> tuple[Ints, Ints, list[str], lis
         parts = pc.extract_regex(raw, PLAIN)
         matched = pc.is_valid(parts)
         hosts = pc.dictionary_encode(pc.struct_field(parts, "host"))
-        host_key, host_ok = _host_keys(hosts.dictionary.to_pylist(), links)
-        host_index = np.asarray(hosts.indices.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        names = hosts.dictionary.to_pylist()
+        host_key, host_ok = _host_keys([*names, None], links)  # the last entry stands for "no host"
+        host_index = np.asarray(
+            hosts.indices.fill_null(len(names)).to_numpy(zero_copy_only=False), dtype=np.int64
+        )
         plain = np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool) & host_ok[host_index]
         path = pc.struct_field(parts, "path")
         url = pc.if_else(pc.equal(pc.fill_null(path, ""), ""), pc.binary_join_element_wise(raw, "/", ""), raw)

@@ -104,15 +104,10 @@ def co_share_edges(shares: ShareTable | Iterable[Share], window: float) -> CoSha
     weighted by how many such post pairs there were; each post pairs only with the earlier posts
     of its key inside the window."""
     table = as_table(shares)
-    window_ms = round(window * 1000)
-    millis = np.round((table.time - (table.time.min() if len(table) else 0.0)) * 1000).astype(np.int64)
-    span = (int(millis.max()) if len(table) else 0) + window_ms + 1
-    position = table.key * span + millis
-    order = np.argsort(position, kind="stable")
-    position = position[order]
+    order = np.lexsort((table.time, table.key))
     key = table.key[order]
     account = table.account[order]
-    start = np.searchsorted(position, position - window_ms, side="left")
+    start = _window_starts(key, table.time[order], window)
     earlier = np.arange(len(table), dtype=np.int64) - start
     rank = ranks([a.id for a in table.accounts])
     parts: list[tuple[Ints, Ints]] = []
@@ -163,6 +158,46 @@ def _distinct_keys(pair_edge: Ints, pair_key: Ints, keys: Sequence[str]) -> tupl
     by_rank = np.empty_like(key_rank)
     by_rank[key_rank] = np.arange(len(key_rank), dtype=np.int64)
     return edges, by_rank[ranked]
+
+
+def _window_starts(key: Ints, time: Floats, window: float) -> Ints:
+    """For rows sorted by key then time: the first row of the same key at most ``window``
+    seconds earlier. Times are compared in whole microseconds; each key gets its own stretch of
+    one increasing number line, so a single search serves every key."""
+    count = len(key)
+    if not count:
+        return np.zeros(0, dtype=np.int64)
+    window_us = round(window * 1_000_000)
+    micros = np.round((time - time.min()) * 1_000_000).astype(np.int64)
+    first = np.ones(count, dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    rows = np.arange(count, dtype=np.int64)
+    key_first = np.maximum.accumulate(np.where(first, rows, 0))
+    relative = micros - micros[key_first]
+    last = np.ones(count, dtype=bool)
+    last[:-1] = first[1:]
+    spans = relative[last] + window_us + 1
+    start = np.empty(count, dtype=np.int64)
+    key_of_row = np.cumsum(first) - 1
+    key_rows = np.append(np.flatnonzero(first), count)
+    for lo_key, hi_key in _key_batches(spans):
+        lo_row, hi_row = int(key_rows[lo_key]), int(key_rows[hi_key])
+        offsets = np.cumsum(spans[lo_key:hi_key]) - spans[lo_key:hi_key]
+        position = offsets[key_of_row[lo_row:hi_row] - lo_key] + relative[lo_row:hi_row]
+        start[lo_row:hi_row] = lo_row + np.searchsorted(position, position - window_us, side="left")
+    return start
+
+
+def _key_batches(spans: Ints) -> Iterator[tuple[int, int]]:
+    """Runs of keys whose stretches fit one int64 number line together (almost always one run)."""
+    limit = float(1 << 62)
+    total = np.cumsum(spans.astype(np.float64))
+    first = 0
+    while first < len(spans):
+        base = total[first - 1] if first else 0.0
+        last = max(first + 1, int(np.searchsorted(total, base + limit, side="right")))
+        yield first, min(last, len(spans))
+        first = last
 
 
 def _chunks(earlier: Ints) -> Iterator[tuple[int, int]]:

@@ -212,16 +212,26 @@ def _read_csv(rest: TextIO, path: Path, report: ReadReport) -> Iterator[Post]:
         )
 
 
+LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z: later times are junk
+
+
 def parse_time(value: Any) -> datetime | None:
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, tz=UTC)
+    """Epoch seconds or ISO 8601, as UTC; None for anything else or outside years 1970 to 9999."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _epoch(float(value))
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
-        return datetime.fromtimestamp(int(text), tz=UTC)
+    if text.isascii() and text.isdigit():
+        return _epoch(float(text))
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _epoch(seconds: float) -> datetime | None:
+    if not 0 <= seconds <= LAST_SECOND:
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC)

@@ -104,7 +104,7 @@ def co_share_edges(shares: ShareTable | Iterable[Share], window: float) -> CoSha
     weighted by how many such post pairs there were; each post pairs only with the earlier posts
     of its key inside the window."""
     table = as_table(shares)
-    order = np.lexsort((table.time, table.key))
+    order = _key_time_order(table)
     key = table.key[order]
     account = table.account[order]
     start = _window_starts(key, table.time[order], window)
@@ -158,6 +158,18 @@ def _distinct_keys(pair_edge: Ints, pair_key: Ints, keys: Sequence[str]) -> tupl
     by_rank = np.empty_like(key_rank)
     by_rank[key_rank] = np.arange(len(key_rank), dtype=np.int64)
     return edges, by_rank[ranked]
+
+
+def _key_time_order(table: ShareTable) -> Ints:
+    """Rows sorted by key, then time: one integer sort when key and microsecond fit one int64,
+    else a two-key sort."""
+    if not len(table):
+        return np.zeros(0, dtype=np.int64)
+    micros = np.round((table.time - table.time.min()) * 1_000_000).astype(np.int64)
+    span = int(micros.max()) + 1
+    if len(table.keys) * span < 1 << 62:
+        return np.argsort(table.key * span + micros, kind="stable")
+    return np.lexsort((table.time, table.key))
 
 
 def _window_starts(key: Ints, time: Floats, window: float) -> Ints:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,52 +22,51 @@ LOUVAIN_SEED = 7
 
 
 def account_groups(size: int, lo: Ints, hi: Ints, weight: Ints) -> Ints:
-    """A group number for each of ``size`` accounts (-1 for none), from the edges ``lo``-``hi``:
-    components of 2 to LOUVAIN_ABOVE accounts as they are, bigger ones by Louvain community."""
+    """A group number for each of ``size`` accounts (-1 for none), from the weighted edges
+    ``lo``-``hi``: components of 2 to LOUVAIN_ABOVE accounts as they are; bigger ones split into
+    their Louvain communities (found on the one graph: a community never spans two components),
+    communities of one account dropped."""
     import networkit as nk
 
-    coo = (np.ones(len(lo)), (lo.astype(np.uint64), hi.astype(np.uint64)))
+    coo = (weight.astype(np.float64), (lo.astype(np.uint64), hi.astype(np.uint64)))
     graph = nk.GraphFromCoo(coo, n=size, weighted=True, directed=False)  # the C++ side refers to it
     found = nk.components.ConnectedComponents(graph)
     found.run()
-    component = np.asarray(found.getPartition().getVector(), dtype=np.int64)
     involved = np.zeros(size, dtype=bool)
     involved[lo] = involved[hi] = True
-    component = np.where(involved, component, -1).astype(np.int64)
+    component = np.where(involved, np.asarray(found.getPartition().getVector(), dtype=np.int64), -1)
     sizes = np.bincount(component[involved], minlength=int(component.max()) + 1)
-    small = (sizes >= 2) & (sizes <= LOUVAIN_ABOVE)
-    numbers = np.cumsum(small) - 1
-    group = np.where(involved & small[np.maximum(component, 0)], numbers[np.maximum(component, 0)], -1)
-    next_group = int(small.sum())
-    for c in np.flatnonzero(sizes > LOUVAIN_ABOVE).tolist():
-        inside = component[lo] == c
-        for community in _communities(np.flatnonzero(component == c), lo[inside], hi[inside], weight[inside]):
-            group[community] = next_group
-            next_group += 1
+    group = _numbered(component, (sizes >= 2) & (sizes <= LOUVAIN_ABOVE), start=0)
+    big = involved & (sizes > LOUVAIN_ABOVE)[np.maximum(component, 0)]
+    if big.any():
+        community = np.where(big, _louvain(graph), -1)
+        members = np.bincount(community[big], minlength=int(community.max()) + 1)
+        first = int(group.max()) + 1
+        group = np.where(big, _numbered(community, members > 1, start=first), group)
     return group.astype(np.int64)
 
 
-def _communities(nodes: Ints, lo: Ints, hi: Ints, weight: Ints) -> list[Ints]:
-    """Louvain communities (weighted, fixed seed, one thread for a stable answer) of one
-    component, singletons dropped; NetworKit's PLM does the work in C++."""
+def _numbered(label: Ints, kept: npt.NDArray[np.bool_], *, start: int) -> Ints:
+    """Consecutive numbers from ``start`` for the labels that are kept; -1 for the rest."""
+    numbers = start + np.cumsum(kept) - 1
+    safe = np.maximum(label, 0)
+    return np.where((label >= 0) & kept[safe], numbers[safe], -1)
+
+
+def _louvain(graph: Any) -> Ints:
+    """Louvain communities of a NetworKit graph (PLM; one thread and a fixed seed, so the same
+    input gives the same answer)."""
     import networkit as nk
 
-    local = np.full(int(nodes.max()) + 1, -1, dtype=np.int64)
-    local[nodes] = np.arange(len(nodes), dtype=np.int64)
-    coo = (weight.astype(np.float64), (local[lo].astype(np.uint64), local[hi].astype(np.uint64)))
-    graph = nk.GraphFromCoo(coo, n=len(nodes), weighted=True, directed=False)
     threads = nk.getMaxNumberOfThreads()
     nk.setNumberOfThreads(1)
     nk.setSeed(LOUVAIN_SEED, False)
     try:
         louvain = nk.community.PLM(graph, refine=False)
         louvain.run()
-        membership = np.asarray(louvain.getPartition().getVector(), dtype=np.int64)
+        return np.asarray(louvain.getPartition().getVector(), dtype=np.int64)
     finally:
         nk.setNumberOfThreads(threads)
-    order = np.argsort(membership, kind="stable")
-    bounds = np.flatnonzero(np.diff(membership[order])) + 1
-    return [nodes[part] for part in np.split(order, bounds) if len(part) > 1]
 
 
 class CommunityWorker:

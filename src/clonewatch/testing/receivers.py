@@ -15,7 +15,7 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 RECEIVER_ADDRESS = "127.0.3.2"
 
@@ -46,7 +46,22 @@ class _Server:
         self._server.server_close()
 
 
-class WebhookReceiver:
+class _Running:
+    """Started on entering a with block, stopped on leaving it."""
+
+    _server: _Server
+
+    def __enter__(self) -> Self:
+        self._server.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._server.stop()
+
+
+class WebhookReceiver(_Running):
     """Collects webhook POSTs at ``url``; use as a context manager."""
 
     def __init__(self, address: str = RECEIVER_ADDRESS) -> None:
@@ -96,17 +111,8 @@ class WebhookReceiver:
 
         return Handler
 
-    def __enter__(self) -> WebhookReceiver:
-        self._server.start()
-        return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._server.stop()
-
-
-class FileServer:
+class FileServer(_Running):
     """Serves the files of ``directory`` at ``url(name)``, with ETags; counts full responses."""
 
     def __init__(self, directory: Path, address: str = RECEIVER_ADDRESS) -> None:
@@ -146,12 +152,3 @@ class FileServer:
                 return
 
         return Handler
-
-    def __enter__(self) -> FileServer:
-        self._server.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._server.stop()

@@ -86,8 +86,8 @@ def _site_verdict(evidence: Evidence, genuine_domains: Collection[str]) -> Verdi
         return Verdict(VerdictKind.NO_WEBSITE, 0.8, tuple(reasons) or ("nothing answered",))
     own = _registrable(evidence.domain)
     finals = {v.visitor: _registrable(v.final_host) for v in visits}
-    if browser is not None and browser.error is None and browser.final_url:
-        finals["browser"] = _registrable(_host(browser.final_url))
+    if browser is not None and browser.error is None and _host(browser.final_url):
+        finals["browser"] = _registrable(_host(browser.final_url))  # about: and error pages have no host
     if len(set(finals.values())) > 1:
         seen = ", ".join(f"{who} -> {where}" for who, where in sorted(finals.items()))
         return Verdict(VerdictKind.CLOAKED, 0.85, (f"visitors end on different sites: {seen}",))
@@ -163,7 +163,10 @@ def _registrable(host: str) -> str:
     return getattr(name, "registrable", host) or host
 
 
-def _host(url: str) -> str:
+def _host(url: str | None) -> str:
     from urllib.parse import urlsplit
 
-    return (urlsplit(url).hostname or "").lower()
+    try:
+        return (urlsplit(url or "").hostname or "").lower()
+    except ValueError:
+        return ""

@@ -130,3 +130,16 @@ def test_not_toml_names_the_file(tmp_path: Path) -> None:
     path.write_text("feeds = [")
     with pytest.raises(ConfigError, match=r"bad\.toml: not valid TOML"):
         load_config(path)
+
+
+def test_probe_resolver_screenshots_and_blobs(tmp_path: Path) -> None:
+    feed = tmp_path / "names.txt"
+    feed.write_text("spiegel.ltd\n")
+    feeds = {"file": [{"source": str(feed)}]}
+    probe = {"resolver": "127.0.0.1:5300", "screenshots": True, "blobs": "blobs"}
+    good = parse_config({"feeds": feeds, "probe": probe}, base_dir=tmp_path)
+    assert (good.probe.resolver, good.probe.screenshots, good.probe.blobs) == (
+        "127.0.0.1:5300", True, tmp_path / "blobs",
+    )  # fmt: skip
+    with pytest.raises(ConfigError, match=r"probe\.resolver: bad resolver"):
+        parse_config({"feeds": feeds, "probe": {"resolver": "127.0.0.1:notaport"}}, base_dir=tmp_path)

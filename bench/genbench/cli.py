@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from benchkit.cli import add_out_dir
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SEED = 20250130
 _REEXEC_GUARD = "BENCH_GENERATE_REEXEC"
@@ -41,9 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=PROJECT_ROOT.parent / "shared" / "data",
         help="directory with dev_brands.txt and doppelganger_dev.csv",
     )
-    p.add_argument(
-        "--out-dir", type=Path, default=PROJECT_ROOT / "bench" / "out", help="work and result directory"
-    )
+    add_out_dir(p)
     args = p.parse_args(argv)
     if args.limit < 1:
         p.error("--limit must be positive")

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchkit.log import progress
 from clonewatch.brands import Brand
 from clonewatch.generate import generate
-from genbench.log import progress
 from genbench.results import BrandRun, GenRun, positions_of
 
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchkit.numbers import fmt_int
 from genbench.dnsrun import NOT_REGISTERED_CLASSES, DnsRun
 from genbench.results import CUTOFFS, GenRun, Recall
 
 MISS_LIMIT = 80
-
-
-def fmt_int(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
 
 
 def fmt_s(value: float | None, digits: int = 2) -> str:
@@ -26,10 +23,6 @@ def fmt_share(hits: int, recall: Recall | None) -> str:
 
 def cutoff_label(n: int) -> str:
     return f"{n // 1000}k" if n % 1000 == 0 else f"{n:,}"
-
-
-def ratio(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None or b == 0 else a / b
 
 
 def generation_lines(run: GenRun, focus: str) -> list[str]:

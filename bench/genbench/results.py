@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchkit.numbers import round_or_none
 from genbench.inputs import LookalikeRow, to_ascii
 
 CUTOFFS = (1_000, 10_000, 100_000)
@@ -101,9 +102,9 @@ class Recall:
         return {
             "rows": self.rows,
             "hits": self.hits,
-            "recall": _round(self.share(self.hits)),
+            "recall": round_or_none(self.share(self.hits), 4),
             "hits_at": {str(k): v for k, v in self.hits_at.items()},
-            "recall_at": {str(k): _round(self.share(v)) for k, v in self.hits_at.items()},
+            "recall_at": {str(k): round_or_none(self.share(v), 4) for k, v in self.hits_at.items()},
             "misses": self.misses,
             "positions": self.positions,
         }
@@ -137,7 +138,3 @@ def recall(run: GenRun, looks: list[LookalikeRow]) -> Recall:
             if position < cutoff:
                 hits_at[cutoff] += 1
     return Recall(len(looks), hits_at, hits, positions, misses)
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)

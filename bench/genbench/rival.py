@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchkit.log import progress
 from benchkit.venv import pip_install
 from genbench.inputs import to_ascii, write_lines
-from genbench.log import progress
 from genbench.results import BrandRun, GenRun, positions_of
 
 RIVAL_VERSION = "20250130"

@@ -4,16 +4,15 @@ on stdout and ``generate.json``."""
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
-import platform
 import sys
-import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from benchkit.cli import machine_line, run_info, write_result
+from benchkit.log import progress
+from benchkit.numbers import ratio, round_or_none
 from clonewatch.brands import Brand, load_brands_file
 from clonewatch.names import default_psl
 from genbench import cwgen, dnsrun, report
@@ -21,7 +20,6 @@ from genbench.cli import PROJECT_ROOT
 from genbench.dnsrun import DnsRun
 from genbench.inputs import DataPaths, SuffixRules, read_lookalikes, read_public_suffixes
 from genbench.load import LoadMeter
-from genbench.log import progress
 from genbench.results import GenRun, Recall, recall, targets_by_brand
 from genbench.rival import RIVAL_VERSION, Rival, RivalError
 from genbench.zones import NSD_NO_RATE_LIMIT, DnsPlan, build_plan
@@ -132,8 +130,8 @@ def print_dns(
             print(line)
     by_key = {run.key: run for run in runs}
     cw, tw = by_key.get("clonewatch"), by_key.get("dnstwist")
-    names_ratio = report.ratio(cw.names_per_s if cw else None, tw.names_per_s if tw else None)
-    queries_ratio = report.ratio(cw.queries_per_s if cw else None, tw.queries_per_s if tw else None)
+    names_ratio = ratio(cw.names_per_s if cw else None, tw.names_per_s if tw else None)
+    queries_ratio = ratio(cw.queries_per_s if cw else None, tw.queries_per_s if tw else None)
     if tw is not None:
         by_class = tw.notes["thread_seconds_by_class"]
         print(
@@ -190,10 +188,7 @@ def run(args: argparse.Namespace) -> int:
         dns_runs, matrices, checks = dns_part(plan, rival, args.dnstwist_threads or None, out_dir)
 
     print(f"\n# bench/generate: clonewatch vs dnstwist {RIVAL_VERSION}\n")
-    print(
-        f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}; clonewatch limit {args.limit:,} per brand"
-    )
+    print(f"{machine_line()}; clonewatch limit {args.limit:,} per brand")
     if rival is not None:
         data = ", ".join(wheel["data"]) or "none (the wheel holds only dnstwist.py): dictionary=[]"
         print(
@@ -211,12 +206,7 @@ def run(args: argparse.Namespace) -> int:
     print(markdown)
 
     result: dict[str, Any] = {
-        "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-        },
+        **run_info(),
         "inputs": {
             "brands": domains,
             "brands_file": str(paths.dev_brands),
@@ -242,13 +232,12 @@ def run(args: argparse.Namespace) -> int:
             "runs": [_dns_json(run) for run in dns_runs],
             "verdicts_by_planted_kind": matrices,
             "correctness": checks,
-            "ratio_names_per_s_clonewatch_over_dnstwist": _round(names_ratio, 3),
-            "ratio_queries_per_s_clonewatch_over_dnstwist": _round(queries_ratio, 3),
+            "ratio_names_per_s_clonewatch_over_dnstwist": round_or_none(names_ratio, 3),
+            "ratio_queries_per_s_clonewatch_over_dnstwist": round_or_none(queries_ratio, 3),
         },
         "markdown": markdown,
     }
-    (out_dir / "generate.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    progress(f"wrote {out_dir / 'generate.json'}")
+    write_result(out_dir / "generate.json", result)
     cw_check = checks.get("clonewatch")
     failed = any(run.error for run in gen_runs) or (
         cw_check is not None and any(cw_check["called_registered"].values())
@@ -264,10 +253,10 @@ def _gen_json(run: GenRun) -> dict[str, Any]:
         "candidates": run.total,
         "median_per_brand": run.median_count,
         "seconds_total": round(run.total_seconds, 3),
-        "seconds_median": _round(run.median_seconds, 3),
-        "seconds_max": _round(run.max_run.seconds if run.max_run else None, 3),
+        "seconds_median": round_or_none(run.median_seconds, 3),
+        "seconds_max": round_or_none(run.max_run.seconds if run.max_run else None, 3),
         "slowest_brand": run.max_run.brand if run.max_run else None,
-        f"seconds_{FOCUS_BRAND}": _round(run.seconds_for(FOCUS_BRAND), 3),
+        f"seconds_{FOCUS_BRAND}": round_or_none(run.seconds_for(FOCUS_BRAND), 3),
         "per_brand": [
             {"brand": b.brand, "candidates": b.count, "seconds": round(b.seconds, 3)} for b in run.brands
         ],
@@ -281,14 +270,10 @@ def _dns_json(run: DnsRun) -> dict[str, Any]:
         "tool": run.tool,
         "names": run.names,
         "wall_s": round(run.wall_s, 3),
-        "names_per_s": _round(run.names_per_s, 1),
+        "names_per_s": round_or_none(run.names_per_s, 1),
         "queries": run.queries,
-        "queries_per_s": _round(run.queries_per_s, 1),
+        "queries_per_s": round_or_none(run.queries_per_s, 1),
         "resolver": run.resolver,
         "load": run.load,
         "notes": run.notes,
     }
-
-
-def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from benchkit.cli import PROJECT_ROOT, add_clonewatch_args, add_out_dir, machine_line, run_info, write_result
+from benchkit.clonewatch import ClonewatchError, resolve_command
+from benchkit.log import progress
+from benchkit.numbers import fmt_int
 from benchkit.sandbox import RivalError
 from matchbench import cwrun, report
 from matchbench.inputs import (
@@ -25,11 +25,9 @@ from matchbench.inputs import (
     write_keywords,
     write_lines,
 )
-from matchbench.log import progress
 from matchbench.report import Quality, ThroughputRow
 from matchbench.rival import CONFIDENCE, RIVAL_VERSION, Rival, RivalResult
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MISS_LIMIT = 100
 BUSY_WARN = 0.25  # average cores used by other processes during a run
 
@@ -51,23 +49,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="also run clonewatch alone with its bundled watch list (no --brands)",
     )
     p.add_argument("--rival-timeout", type=float, default=1800.0, help="seconds before openSquat is killed")
-    p.add_argument(
-        "--clonewatch-timeout", type=float, default=1800.0, help="seconds before clonewatch is killed"
-    )
-    p.add_argument(
-        "--clonewatch",
-        metavar="PATH",
-        help="clonewatch executable or command line (default: .venv/bin/clonewatch)",
-    )
+    add_clonewatch_args(p)
     p.add_argument(
         "--data-dir",
         type=Path,
         default=PROJECT_ROOT.parent / "shared" / "data",
         help="directory with benign_dev.txt.gz, doppelganger_dev.csv, dev_brands.txt",
     )
-    p.add_argument(
-        "--out-dir", type=Path, default=PROJECT_ROOT / "bench" / "out", help="work and result directory"
-    )
+    add_out_dir(p)
     args = p.parse_args(argv)
     if args.size < 1:
         p.error("--size must be positive")
@@ -143,10 +132,10 @@ def print_run(row: ThroughputRow) -> None:
     nps = row.names_per_s
     print(
         f"{row.tool}: {row.status()}; wall {s.wall_s:.2f} s; "
-        f"{report.fmt_int(nps) if nps is not None else '—'} names/s; "
+        f"{fmt_int(nps) if nps is not None else '—'} names/s; "
         f"peak memory {report.fmt_mb(row.peak_mb)} MB (sampled tree RSS {s.peak_tree_rss_kb / 1024:,.0f} MB, "
         f"largest single process {s.max_single_rss_kb / 1024:,.0f} MB, up to {s.peak_procs} processes); "
-        f"flagged {report.fmt_int(row.flagged) if row.ok else '—'}; CPU {s.cpu_s:.1f} s"
+        f"flagged {fmt_int(row.flagged) if row.ok else '—'}; CPU {s.cpu_s:.1f} s"
     )
     if s.other_cpu_cores > BUSY_WARN:
         print(
@@ -180,9 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     cw_cmd: list[str] = []
     if not args.skip_clonewatch:
         try:
-            cw_cmd = cwrun.resolve_command(PROJECT_ROOT, args.clonewatch)
+            cw_cmd = resolve_command(PROJECT_ROOT, args.clonewatch)
             cwrun.check_usable(cw_cmd)
-        except cwrun.ClonewatchError as exc:
+        except ClonewatchError as exc:
             print(f"bench/match: {exc}", file=sys.stderr)
             return 2
     rival = Rival(out_dir)
@@ -287,8 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     table = report.markdown_table(ordered, quality, args.size)
 
     print(f"\n## Matcher benchmark: {args.size:,}-name feed, {len(keyword_of)} brands (dev_brands.txt)\n")
-    system = f"{platform.system()} {platform.release()}"
-    print(f"machine: {os.cpu_count()} CPUs, {system}, Python {platform.python_version()}")
+    print(machine_line())
     print(f"feed: {feed}")
     if probe is not None:
         check = probe.get("opensquat_version_check")
@@ -317,12 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     result: dict[str, Any] = {
-        "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-        },
+        **run_info(),
         "feed": {"path": str(feed), "size": args.size, "seed": args.seed},
         "brands": {"file": str(paths.dev_brands), "opensquat_keywords": keyword_of},
         "opensquat": {"version": RIVAL_VERSION, "confidence": CONFIDENCE, "network_probe": probe},
@@ -331,8 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         "ratios": {k: None if v is None else round(v, 3) for k, v in ratios.items()},
         "markdown": table + "\n\n" + report.ratio_lines(ratios),
     }
-    (out_dir / "match.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    progress(f"wrote {out_dir / 'match.json'}")
+    write_result(out_dir / "match.json", result)
     # A rival that hits --rival-timeout is a result, not a failure; anything else that did not finish is.
     failed = [r for r in ordered if not r.ok and not (r.key == "rival" and r.stats and r.stats.timed_out)]
     return 1 if failed else 0

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shlex
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matchbench.log import progress
-from matchbench.procmon import RunStats, run_monitored
-
-
-class ClonewatchError(RuntimeError):
-    pass
+from benchkit.clonewatch import help_text
+from benchkit.log import progress
+from benchkit.procmon import RunStats, run_monitored
 
 
 @dataclass
@@ -37,44 +31,9 @@ class ClonewatchResult:
     output: Path | None = None
 
 
-def resolve_command(project_root: Path, override: str | None) -> list[str]:
-    """The clonewatch command: ``--clonewatch`` (a path or a command line), else .venv's console script."""
-    if override:
-        parts = shlex.split(override)
-        if len(parts) == 1 and os.sep not in parts[0]:
-            found = shutil.which(parts[0])
-            if found:
-                return [found]
-        return parts
-    console = project_root / ".venv" / "bin" / "clonewatch"
-    if console.exists():
-        return [str(console)]
-    venv_python = project_root / ".venv" / "bin" / "python"
-    if venv_python.exists():
-        return [str(venv_python), "-m", "clonewatch"]
-    raise ClonewatchError(
-        f"no clonewatch at {console}: run ./run test first (it creates .venv) or pass --clonewatch PATH"
-    )
-
-
 def check_usable(cmd: list[str]) -> str:
     """``clonewatch match --help`` must work; returns the help text."""
-    try:
-        proc = subprocess.run(
-            [*cmd, "match", "--help"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ClonewatchError(f"{shlex.join(cmd)} match --help failed: {exc}") from exc
-    if proc.returncode != 0:
-        raise ClonewatchError(
-            f"{shlex.join(cmd)} match --help exited {proc.returncode}: {proc.stderr[-2000:]}"
-        )
-    return proc.stdout
+    return help_text(cmd, ["match"])
 
 
 def run(

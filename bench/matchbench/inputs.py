@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from matchbench.log import progress
+from benchkit.log import progress
 
 GENERATOR_VERSION = 1
 DEFAULT_SEED = 20240611

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from matchbench.procmon import RunStats
+from benchkit.numbers import fmt_int, fmt_ratio, ratio, round_or_none
+from benchkit.procmon import RunStats
 
 
 @dataclass
@@ -61,9 +62,9 @@ class ThroughputRow:
             "names": self.names,
             "command": s.cmd if s else None,
             "wall_s": round(s.wall_s, 3) if s else None,
-            "names_per_s": _round(self.names_per_s, 1),
-            "names_per_s_upper_bound": _round(self.names_per_s_upper_bound, 1),
-            "peak_mb": _round(self.peak_mb, 1),
+            "names_per_s": round_or_none(self.names_per_s, 1),
+            "names_per_s_upper_bound": round_or_none(self.names_per_s_upper_bound, 1),
+            "peak_mb": round_or_none(self.peak_mb, 1),
             "peak_tree_rss_sampled_mb": round(s.peak_tree_rss_kb / 1024, 1) if s else None,
             "max_single_process_hwm_mb": round(s.max_single_rss_kb / 1024, 1) if s else None,
             "max_processes": s.peak_procs if s else None,
@@ -103,30 +104,16 @@ class Quality:
             "tool": self.tool,
             "rule": self.rule,
             "error": self.error,
-            "recall": _round(self.recall, 4),
+            "recall": round_or_none(self.recall, 4),
             "hits": self.hits,
             "rows": self.total,
             "flagged_any_brand": self.flagged_any,
             "misses": self.misses,
             "benign_flags": self.benign_flags,
             "benign_lines": self.benign_lines,
-            "benign_flags_per_100k": _round(self.benign_per_100k, 1),
+            "benign_flags_per_100k": round_or_none(self.benign_per_100k, 1),
             "benign_flag_examples": self.benign_examples,
         }
-
-
-def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
-
-
-def ratio(a: float | None, b: float | None) -> float | None:
-    if a is None or b is None or b == 0:
-        return None
-    return a / b
-
-
-def fmt_int(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
 
 
 def fmt_mb(value: float | None) -> str:
@@ -143,10 +130,6 @@ def fmt_per100k(q: Quality | None) -> str:
     if q is None or q.benign_per_100k is None:
         return "—"
     return f"{q.benign_per_100k:,.0f}"
-
-
-def fmt_ratio(value: float | None, prefix: str = "") -> str:
-    return "—" if value is None else f"{prefix}{value:.2f}x"
 
 
 def size_label(n: int) -> str:

@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchkit.log import progress
+from benchkit.procmon import RunStats, run_monitored
 from benchkit.sandbox import SandboxedVenv
-from matchbench.log import progress
-from matchbench.procmon import RunStats, run_monitored
 
 RIVAL_VERSION = "2.3.1"
 CONFIDENCE = 2  # openSquat's -c: Levenshtein distance allowed between keyword and first label ("medium")

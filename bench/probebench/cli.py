@@ -5,21 +5,18 @@ minute, peak memory, and the share of correct verdicts. No rival tool: none give
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import shlex
 import shutil
 import time
 from pathlib import Path
 from typing import Any
 
+from benchkit.cli import PROJECT_ROOT, add_out_dir, machine_line, run_info, write_result
+from benchkit.log import progress
 from probebench.lab import LAB_ADDRESS, LabError, per_kind_for, running_lab
-from probebench.log import progress
 from probebench.monitor import ProbeStats, run_probe
 from probebench.score import Accuracy, score
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TARGETS = {"plain": 300.0, "screenshots": 60.0}  # domains per minute on the 2-core project machine
 DEFAULT_CONCURRENCY = 8  # `clonewatch probe --concurrency` default
 
@@ -55,9 +52,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=str(PROJECT_ROOT / ".venv" / "bin" / "clonewatch"),
         help="clonewatch executable (default: .venv/bin/clonewatch)",
     )
-    p.add_argument(
-        "--out-dir", type=Path, default=PROJECT_ROOT / "bench" / "out", help="work and result directory"
-    )
+    add_out_dir(p)
     args = p.parse_args(argv)
     if args.size < 1:
         p.error("--size must be positive")
@@ -194,10 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     bench_wall = time.perf_counter() - bench_start
 
     print(f"\n## clonewatch probe benchmark: {len(suspects):,} local test hosts, {per_kind} per kind\n")
-    print(
-        f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
-    )
+    print(machine_line())
     conc = args.concurrency or f"{DEFAULT_CONCURRENCY} (CLI default)"
     print(
         f"lab: {len(lab.world.hosts)} hosts on {args.address}:80/443 (LocalWeb, threaded, in this process), "
@@ -259,12 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     result: dict[str, Any] = {
-        "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-        },
+        **run_info(),
         "lab": {
             "address": args.address,
             "per_kind": per_kind,
@@ -279,6 +266,5 @@ def main(argv: list[str] | None = None) -> int:
         "runs": [{**r, "accuracy": r["accuracy"].as_json(args.examples)} for r in rows],
         "markdown": table,
     }
-    (out_dir / "probe.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    progress(f"wrote {out_dir / 'probe.json'}")
+    write_result(out_dir / "probe.json", result)
     return 0 if all(r["ok"] for r in rows) else 1

@@ -4,9 +4,7 @@ processes included) as summed RSS and as summed PSS (shared pages split between 
 
 from __future__ import annotations
 
-import contextlib
 import os
-import resource
 import subprocess
 import threading
 import time
@@ -15,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from matchbench.procmon import cpu_ticks, process_tree, rss_kb
+from benchkit.procmon import cpu_ticks, kill_group, machine_busy_s, process_tree, rss_kb, self_cpu_s
 
 PSS_EVERY = 0.5  # seconds between PSS samples (smaps_rollup costs the kernel more than status)
 
@@ -73,18 +71,6 @@ def pss_kb(pid: int) -> int:
     return 0
 
 
-def _machine_busy_s() -> float:
-    with open("/proc/stat", encoding="ascii") as fh:
-        fields = [int(x) for x in fh.readline().split()[1:]]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def _self_cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _count_lines(path: Path) -> int:
     try:
         with path.open("rb") as fh:
@@ -107,7 +93,7 @@ def run_probe(
     result: dict[str, Any] = {}
     ticks = os.sysconf("SC_CLK_TCK")
     with stdin.open("rb") as inp, stdout.open("wb") as out, stderr.open("wb") as err:
-        busy0, self0 = _machine_busy_s(), _self_cpu_s()
+        busy0, self0 = machine_busy_s(), self_cpu_s()
         dns0 = sum(cpu_ticks(pid) for pid in dns_pids)
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), stdin=inp, stdout=out, stderr=err, start_new_session=True)
@@ -160,10 +146,10 @@ def run_probe(
             peak_procs = max(peak_procs, len(tree))
             if deadline is not None and now > deadline and not timed_out:
                 timed_out = True
-                _kill_group(proc.pid, waiter)
+                kill_group(proc.pid, waiter)
             waiter.join(interval)
         waiter.join()
-        busy1, self1 = _machine_busy_s(), _self_cpu_s()
+        busy1, self1 = machine_busy_s(), self_cpu_s()
         dns1 = sum(cpu_ticks(pid) for pid in dns_pids)
     status = result.get("status")
     returncode = os.waitstatus_to_exitcode(status) if isinstance(status, int) else None
@@ -194,18 +180,3 @@ def run_probe(
         first_result_s=first,
         timeline=timeline,
     )
-
-
-def _kill_group(pgid: int, waiter: threading.Thread) -> None:
-    import signal
-
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(pgid, sig)
-        except ProcessLookupError:
-            return
-        waiter.join(5.0)
-        if not waiter.is_alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pgid, signal.SIGKILL)
-            return

@@ -4,22 +4,19 @@ speed, memory, the edges each finds, and whether clonewatch's groups recover the
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import time
 from pathlib import Path
 from typing import Any
 
+from benchkit.cli import PROJECT_ROOT, add_clonewatch_args, add_out_dir, machine_line, run_info, write_result
+from benchkit.clonewatch import ClonewatchError, resolve_command
+from benchkit.log import progress
 from benchkit.sandbox import RivalError
 from socialbench import cwrun, dataset, reference, report
 from socialbench.compare import CntEdges, CwEdges, compare, read_cnt_edges, read_cw_edges
-from socialbench.log import progress
 from socialbench.recovery import recovery
 from socialbench.report import ToolRow
 from socialbench.rival import RIVAL_VERSION, Rival
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -52,18 +49,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=1800.0,
         help="seconds before the toolkit is killed (all its stages together; default 1800)",
     )
-    p.add_argument(
-        "--clonewatch-timeout", type=float, default=1800.0, help="seconds before clonewatch is killed"
-    )
-    p.add_argument(
-        "--clonewatch",
-        metavar="PATH",
-        help="clonewatch executable or command line (default: .venv/bin/clonewatch)",
-    )
+    add_clonewatch_args(p)
     p.add_argument("--examples", type=int, default=5, help="example pairs shown per kind of difference")
-    p.add_argument(
-        "--out-dir", type=Path, default=PROJECT_ROOT / "bench" / "out", help="work and result directory"
-    )
+    add_out_dir(p)
     args = p.parse_args(argv)
     if args.size < 1:
         p.error("--size must be positive")
@@ -86,9 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     cw_cmd: list[str] = []
     if not args.skip_clonewatch:
         try:
-            cw_cmd = cwrun.resolve_command(PROJECT_ROOT, args.clonewatch)
+            cw_cmd = resolve_command(PROJECT_ROOT, args.clonewatch)
             cwrun.check_usable(cw_cmd)
-        except cwrun.ClonewatchError as exc:
+        except ClonewatchError as exc:
             progress(f"bench/social: {exc}")
             return 2
     rival = Rival(out_dir)
@@ -201,10 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     ratios = report.ratios(cw_row, rival_row)
     table = report.markdown_table(rows)
     print(f"\n## Co-link coordination benchmark: {args.size:,} posts, window {args.window} s\n")
-    print(
-        f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}"
-    )
+    print(machine_line())
     print(
         f"data: {data.size:,} posts by {data.accounts:,} accounts, {data.distinct_urls:,} distinct URLs, "
         f"{data.planted_posts:,} posts in {len(data.planted)} planted networks "
@@ -241,12 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     result: dict[str, Any] = {
-        "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-        },
+        **run_info(),
         "data": data.as_json(),
         "window_s": args.window,
         "cnt": {"version": RIVAL_VERSION, "n_cpus": args.cnt_cpus, "network_probe": probe},
@@ -256,8 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         "ratios": {k: None if v is None else round(v, 3) for k, v in ratios.items()},
         "markdown": table + "\n\n" + report.ratio_lines(ratios),
     }
-    (out_dir / "social.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    progress(f"wrote {out_dir / 'social.json'}")
+    write_result(out_dir / "social.json", result)
     # A toolkit run killed at --rival-timeout is a result; any other run that did not finish is a failure.
     failed = [r for r in [*rows, *extra_runs] if not r.ok and not (r.key == "cnt" and r.timed_out)]
     return 1 if failed else 0

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from socialbench.log import progress
+from benchkit.log import progress
 from socialbench.reference import Pair, RefEdge
 
 CW_EDGE_HEADER = ["account_a", "account_b", "weight", "keys"]

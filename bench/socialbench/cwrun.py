@@ -6,18 +6,13 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from matchbench.procmon import RunStats, run_monitored
-from socialbench.log import progress
-
-
-class ClonewatchError(RuntimeError):
-    pass
+from benchkit.clonewatch import ClonewatchError, help_text
+from benchkit.log import progress
+from benchkit.procmon import RunStats, run_monitored
 
 
 @dataclass
@@ -34,45 +29,10 @@ class ClonewatchRun:
         return self.stats.returncode == 0 and not self.stats.timed_out
 
 
-def resolve_command(project_root: Path, override: str | None) -> list[str]:
-    """The clonewatch command: ``--clonewatch`` (a path or a command line), else .venv's console script."""
-    if override:
-        parts = shlex.split(override)
-        if len(parts) == 1 and os.sep not in parts[0]:
-            found = shutil.which(parts[0])
-            if found:
-                return [found]
-        return parts
-    console = project_root / ".venv" / "bin" / "clonewatch"
-    if console.exists():
-        return [str(console)]
-    venv_python = project_root / ".venv" / "bin" / "python"
-    if venv_python.exists():
-        return [str(venv_python), "-m", "clonewatch"]
-    raise ClonewatchError(
-        f"no clonewatch at {console}: run ./run test first (it creates .venv) or pass --clonewatch PATH"
-    )
-
-
 def check_usable(cmd: list[str]) -> None:
     """``clonewatch social coordinate --help`` must work and offer ``--edges``."""
-    try:
-        proc = subprocess.run(
-            [*cmd, "social", "coordinate", "--help"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, "COLUMNS": "200"},
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ClonewatchError(f"{shlex.join(cmd)} social coordinate --help failed: {exc}") from exc
-    if proc.returncode != 0:
-        raise ClonewatchError(
-            f"{shlex.join(cmd)} social coordinate --help exited {proc.returncode}: {proc.stderr[-2000:]}"
-        )
-    if "--edges" not in proc.stdout:
+    text = help_text(cmd, ["social", "coordinate"], env={**os.environ, "COLUMNS": "200"})
+    if "--edges" not in text:
         raise ClonewatchError(f"{shlex.join(cmd)} social coordinate has no --edges option yet")
 
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from socialbench.log import progress
+from benchkit.log import progress
 
 GENERATOR_VERSION = 1
 DEFAULT_SEED = 20240612

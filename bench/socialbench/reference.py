@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from socialbench.log import progress
+from benchkit.log import progress
 
 Pair = tuple[str, str]
 

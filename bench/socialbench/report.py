@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from matchbench.procmon import RunStats
+from benchkit.numbers import fmt_int, fmt_ratio, ratio, round_or_none
+from benchkit.procmon import RunStats
 from socialbench.compare import Comparison
 from socialbench.recovery import Recovery
 
@@ -85,9 +86,9 @@ class ToolRow:
             "status": self.status(),
             "posts": self.posts,
             "wall_s": round(self.wall_s, 3),
-            "posts_per_s": _round(self.posts_per_s, 1),
-            "posts_per_s_upper_bound": _round(self.posts_per_s_upper_bound, 1),
-            "peak_mb": _round(self.peak_mb, 1),
+            "posts_per_s": round_or_none(self.posts_per_s, 1),
+            "posts_per_s_upper_bound": round_or_none(self.posts_per_s_upper_bound, 1),
+            "peak_mb": round_or_none(self.peak_mb, 1),
             "cpu_s": round(self.cpu_s, 2),
             "edges": self.edges,
             "skipped_stages": self.skipped_stages,
@@ -110,24 +111,6 @@ class ToolRow:
             ],
             **self.extra,
         }
-
-
-def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
-
-
-def ratio(a: float | None, b: float | None) -> float | None:
-    if a is None or b is None or b == 0:
-        return None
-    return a / b
-
-
-def fmt_int(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
-
-
-def fmt_ratio(value: float | None, prefix: str = "") -> str:
-    return "—" if value is None else f"{prefix}{value:.2f}x"
 
 
 def run_lines(row: ToolRow) -> list[str]:

@@ -16,9 +16,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchkit.log import progress
+from benchkit.procmon import RunStats, run_monitored
 from benchkit.sandbox import SandboxedVenv
-from matchbench.procmon import RunStats, run_monitored
-from socialbench.log import progress
 
 RIVAL = "coordination-network-toolkit"
 RIVAL_VERSION = "1.5.2"

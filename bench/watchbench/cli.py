@@ -17,11 +17,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from benchkit.log import progress
 from clonewatch.store import Store
 from clonewatch.testing.ctlog import LocalCtLog
 from clonewatch.testing.postgres import LocalPostgres
 from watchbench import ctpool, nrdfile
-from watchbench.log import progress
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CT_TARGET = 5000.0  # entries/s

@@ -120,7 +120,7 @@ def cpu_ticks(pid: int) -> int:
         return 0
 
 
-def _machine_busy_s() -> float:
+def machine_busy_s() -> float:
     """CPU seconds the whole machine has spent busy (not idle, not waiting for I/O) since boot."""
     with open("/proc/stat", encoding="ascii") as fh:
         fields = [int(x) for x in fh.readline().split()[1:]]
@@ -128,7 +128,7 @@ def _machine_busy_s() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def _self_cpu_s() -> float:
+def self_cpu_s() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
@@ -146,7 +146,7 @@ def run_monitored(
     """Run ``cmd`` in its own session, sampling tree RSS every ``interval`` s; kill the group on timeout."""
     result: dict[str, object] = {}
     with stdout.open("wb") as out, stderr.open("wb") as err:
-        busy0, self0 = _machine_busy_s(), _self_cpu_s()
+        busy0, self0 = machine_busy_s(), self_cpu_s()
         start = time.perf_counter()
         proc = subprocess.Popen(
             list(cmd),
@@ -188,10 +188,10 @@ def run_monitored(
             peak_procs = max(peak_procs, len(tree))
             if deadline is not None and time.perf_counter() > deadline and not timed_out:
                 timed_out = True
-                _kill_group(proc.pid, waiter)
+                kill_group(proc.pid, waiter)
             waiter.join(interval)
         waiter.join()
-        busy1, self1 = _machine_busy_s(), _self_cpu_s()
+        busy1, self1 = machine_busy_s(), self_cpu_s()
     status = result.get("status")
     returncode = os.waitstatus_to_exitcode(status) if isinstance(status, int) else None
     proc.returncode = returncode  # we reaped it ourselves; keep Popen from trying again
@@ -216,7 +216,7 @@ def run_monitored(
     )
 
 
-def _kill_group(pgid: int, waiter: threading.Thread) -> None:
+def kill_group(pgid: int, waiter: threading.Thread) -> None:
     """SIGTERM the process group we created, then SIGKILL it if it is still there after 5 s."""
     for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
         try:

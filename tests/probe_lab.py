@@ -13,7 +13,7 @@ import pytest
 from clonewatch.testing.dns import LocalDns
 from clonewatch.testing.dns import TestZones as Zones
 from clonewatch.testing.probelab import ProbeWorld, probe_world
-from clonewatch.testing.sites import big_body, gzip_bomb, hang, loop, rdap_record, redirect, slow_body
+from clonewatch.testing.sites import big_body, gzip_bomb, hang, loop, page, rdap_record, redirect, slow_body
 from clonewatch.testing.web import LocalWeb
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
@@ -28,6 +28,14 @@ HOSTILE = {
     "to-loopback.lol": redirect("http://127.0.0.1:9/"),
     "to-metadata.lol": redirect("http://169.254.169.254/latest/meta-data/"),
     "via-name.lol": redirect("http://metadata-name.lol/latest/"),
+    "to-mapped.lol": redirect("http://[::ffff:169.254.169.254]/latest/"),
+    "bad-port.lol": redirect("http://bad-port.lol:99999/"),
+    "self-refresh.lol": page(
+        '<html><head><meta http-equiv="refresh" content="5"><title>Live ticker</title></head>'
+        "<body><h1>Scores</h1><p>Scores of every match played today update here every few seconds, with "
+        "the goals, the cards and the substitutions as they happen in the stadiums across the league.</p>"
+        "</body></html>"
+    ),
 }
 
 

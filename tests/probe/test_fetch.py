@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from clonewatch.probe import ResolverSettings
 from clonewatch.probe.fetch import RedirectResolver
 from clonewatch.testing.dns import LocalDns
@@ -43,3 +45,29 @@ def test_unknown_names_and_dead_ports_are_errors(local_dns: LocalDns) -> None:
     assert resolver.resolve("http://nothere.lol/").error is not None
     assert resolver.resolve("http://127.0.0.1:9/").error is not None
     assert resolver.resolve("ftp://short.click/").error is not None
+
+
+def test_addresses_off_the_public_internet_are_forbidden_and_metadata_always() -> None:
+    from clonewatch.probe.fetch import is_forbidden, is_metadata
+
+    for address in ("127.0.0.1", "10.1.2.3", "100.64.0.1", "169.254.1.1", "::1", "fc00::1", "192.0.2.1"):
+        assert is_forbidden(address), address
+    for address in ("169.254.169.254", "::ffff:169.254.169.254", "fd00:ec2:0::254", "100.100.100.200"):
+        assert is_metadata(address) and is_forbidden(address), address
+    for address in ("8.8.8.8", "2001:4860:4860::8888", "::ffff:8.8.8.8"):
+        assert not is_forbidden(address) and not is_metadata(address), address
+
+
+def test_malformed_urls_are_refused_not_raised() -> None:
+    import time
+
+    from clonewatch.probe.fetch import FetchRefused
+    from clonewatch.probe.http import HttpSettings, PageFetcher
+
+    fetcher = PageFetcher(HttpSettings(allow_private=True), lookup=lambda host: ["127.0.0.1"])
+    for url in ("http://x:99999/", "http://[::1/", "http://x:0x50/"):
+        with pytest.raises(FetchRefused):
+            fetcher.get(url, headers={}, deadline=time.monotonic() + 1)
+    system = PageFetcher(HttpSettings(allow_private=True))  # the name fails to encode before any lookup
+    with pytest.raises(FetchRefused, match="malformed host name"):
+        system.get(f"http://{'a' * 64}.lol/", headers={}, deadline=time.monotonic() + 1)

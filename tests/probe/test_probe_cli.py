@@ -53,8 +53,17 @@ def test_hostile_servers_cost_only_their_budget(cli: Cli, lab: Lab) -> None:
     assert found["slow.lol"]["elapsed"] < 30
     assert "redirect loop" in found["loop.lol"]["http"]["plain"]["error"]
     assert found["hang.lol"]["verdict"] == "no-website"
-    for name in ("to-metadata.lol", "via-name.lol"):
+    for name in ("to-metadata.lol", "via-name.lol", "to-mapped.lol", "bad-port.lol"):
         assert found[name]["http"]["plain"]["error"].startswith("refused"), name
+        assert found[name]["dns"]["a"] == [LAB] and found[name]["error"] is None, name
+    assert found["to-mapped.lol"]["verdict"] == "redirector"
+    assert found["bad-port.lol"]["verdict"] == "no-website"
+    ticker = found["self-refresh.lol"]
+    assert (
+        ticker["http"]["social"]["error"] is None
+        and ticker["http"]["social"]["page"]["title"] == "Live ticker"
+    )
+    assert ticker["verdict"] == "unrelated"
 
 
 def test_private_addresses_are_refused_without_allow_private(cli: Cli, lab: Lab) -> None:

@@ -107,6 +107,9 @@ def _site_verdict(evidence: Evidence, genuine_domains: Collection[str]) -> Verdi
         return Verdict(VerdictKind.CLONE, min(0.99, 0.6 + 0.1 * len(clone)), tuple(clone))
     shown = next((v for v in (social, plain) if v is not None and v.page is not None), None)
     page = shown.page if shown is not None else None
+    if page is None and not (browser is not None and browser.html):
+        errors = tuple(f"{v.visitor}: {v.error}" for v in visits if v.error)
+        return Verdict(VerdictKind.NO_WEBSITE, 0.6, errors or ("no page could be read",))
     if shown is not None and shown.status is not None and shown.status >= 400:
         return Verdict(VerdictKind.NO_WEBSITE, 0.6, (f"the site answers HTTP {shown.status}",))
     if page is not None and page.parked_signals:

@@ -122,9 +122,9 @@ def follow(
             hops.append(Hop(current, page.status, page.address, "http"))
             target = _join(current, location)
             if target is None:
-                return HttpEvidence(
-                    str(visitor), tuple(hops), current, error=f"malformed Location {location[:200]!r}"
-                )
+                hops.append(Hop(location.strip()[:500], None, None, "refused"))
+                error = f"refused: malformed Location {location[:200]!r}"
+                return HttpEvidence(str(visitor), tuple(hops), current, error=error)
             current = target
             continue
         prints = _fingerprint(page, genuine_domains)

@@ -115,6 +115,7 @@ LIVE_ZONES = TestZones(
         ("spiegel-news.live", "A", "127.0.0.1"),
         ("loop.click", "A", "127.0.0.1"),
         ("rdap.labnic.lol", "A", "127.0.2.3"),  # the web lab in tests/probe/test_rdap.py
+        ("dangling.lol", "CNAME", "gone.bildd.lol."),  # a CNAME whose target does not exist
     ],
     wildcard_suffixes={"top": "127.0.0.99"},
     only_ns=["washingtonpost.pm"],

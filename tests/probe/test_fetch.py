@@ -71,3 +71,37 @@ def test_malformed_urls_are_refused_not_raised() -> None:
     system = PageFetcher(HttpSettings(allow_private=True))  # the name fails to encode before any lookup
     with pytest.raises(FetchRefused, match="malformed host name"):
         system.get(f"http://{'a' * 64}.lol/", headers={}, deadline=time.monotonic() + 1)
+
+
+def test_a_server_that_never_ends_its_headers_costs_only_the_deadline() -> None:
+    import socket
+    import threading
+    import time
+
+    from clonewatch.probe.http import FetchFailed, HttpSettings, PageFetcher
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(4096)
+            while not stop.is_set():  # "100 Continue" forever: a final status line never comes
+                try:
+                    connection.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+                except OSError:
+                    return
+                time.sleep(0.2)
+
+    threading.Thread(target=serve, daemon=True).start()
+    port = listener.getsockname()[1]
+    fetcher = PageFetcher(HttpSettings(allow_private=True, timeout=1.0), lookup=lambda host: ["127.0.0.1"])
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchFailed):
+            fetcher.get(f"http://trickle.lol:{port}/", headers={}, deadline=started + 1.5)
+        assert time.monotonic() - started < 4.0
+    finally:
+        stop.set()
+        listener.close()

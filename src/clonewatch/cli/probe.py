@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,6 +15,10 @@ from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.errors import ClonewatchError, InputError
 from clonewatch.names import DomainName, default_psl, parse_host
+
+if TYPE_CHECKING:
+    from clonewatch.probe.http import HttpSettings
+    from clonewatch.probe.rdap import RdapClient
 
 PROBE_COLUMNS = ("domain", "verdict", "confidence", "brand", "genuine", "final_url", "facts", "error")
 
@@ -82,7 +86,7 @@ def probe_command(
             ca_file=str(ca_file) if ca_file else None,
             dns=dns,
         )
-        rdap_client = _rdap(rdap, rdap_server, http) if rdap else None
+        rdap_client = _rdap(rdap_server, http) if rdap else None
     except ClonewatchError as exc:
         fail(exc)
     if screenshots is not None:
@@ -130,22 +134,16 @@ def _names(arguments: list[str]) -> Iterator[str]:
                 yield name.ascii
 
 
-def _rdap(enabled: bool, servers: list[str] | None, http: Any) -> Any:
-    from clonewatch.probe.rdap import Bootstrap, JsonFetcher, RdapClient
+def _rdap(servers: list[str] | None, http: HttpSettings) -> RdapClient:
+    from clonewatch.probe.rdap import rdap_client
 
-    bootstrap = Bootstrap.load()
     overrides: dict[str, str] = {}
     for item in servers or []:
         suffix, sep, url = item.partition("=")
         if not sep or not suffix or not url.startswith(("http://", "https://")):
             raise InputError(f"bad --rdap-server {item!r}: expected SUFFIX=https://server/rdap/")
         overrides[suffix.strip(".").lower()] = url
-    if overrides:
-        bootstrap = bootstrap.with_overrides(overrides)
-    fetch = JsonFetcher(
-        allow_private=http.allow_private, timeout=http.timeout, ca_file=http.ca_file, dns=http.dns
-    )
-    return RdapClient(bootstrap, fetch)
+    return rdap_client(http, overrides)
 
 
 class _browser:

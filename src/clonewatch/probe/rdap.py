@@ -28,6 +28,7 @@ from clonewatch.probe.fetch import REDIRECTS, USER_AGENT, FetchRefused, Redirect
 
 if TYPE_CHECKING:
     from clonewatch.probe.dns import ResolverSettings
+    from clonewatch.probe.http import HttpSettings
 
 BOOTSTRAP_URL = "https://data.iana.org/rdap/dns.json"
 BOOTSTRAP_FILE = "rdap_dns.json"
@@ -322,3 +323,18 @@ def _left(deadline: float) -> float:
     if left <= 0:
         raise TimeoutError("timed out")
     return left
+
+
+def rdap_client(settings: HttpSettings, overrides: Mapping[str, str] | None = None) -> RdapClient:
+    """A client over the bundled bootstrap (``overrides``: suffix -> server URL) that fetches by
+    the probe's rules: the same resolver, private-address rule, timeout and trusted CAs."""
+    bootstrap = Bootstrap.load()
+    if overrides:
+        bootstrap = bootstrap.with_overrides(overrides)
+    fetch = JsonFetcher(
+        allow_private=settings.allow_private,
+        timeout=settings.timeout,
+        ca_file=settings.ca_file,
+        dns=settings.dns,
+    )
+    return RdapClient(bootstrap, fetch)

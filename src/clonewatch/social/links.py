@@ -55,7 +55,7 @@ def normalise_url(raw: str) -> tuple[str, str] | None:
 def _normalise(raw: str) -> tuple[str, DomainName] | None:
     plain = _PLAIN.match(raw)
     if plain is not None:
-        name = _host(plain[2])
+        name = host_name(plain[2])
         if name is not None and name.ascii == plain[2]:
             return f"{plain[1]}://{plain[2]}{plain[3] or '/'}", name
     text = defang(raw.strip())
@@ -69,7 +69,7 @@ def _normalise(raw: str) -> tuple[str, DomainName] | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    name = _host(parts.hostname)
+    name = host_name(parts.hostname)
     if name is None:
         return None
     port = parts.port if parts.port not in (None, 80, 443) else None
@@ -81,13 +81,8 @@ def _normalise(raw: str) -> tuple[str, DomainName] | None:
     return urlunsplit((parts.scheme.lower(), netloc, path, query, "")), name
 
 
-def host_name(hostname: str) -> DomainName | None:
-    """The parsed host name (cached), or None when it is not a domain name."""
-    return _host(hostname)
-
-
 @lru_cache(maxsize=1 << 16)
-def _host(hostname: str) -> DomainName | None:
+def host_name(hostname: str) -> DomainName | None:
     """Parsed once per host: a feed of links repeats few hosts many times."""
     name = parse_host(hostname, default_psl())
     return name if isinstance(name, DomainName) else None

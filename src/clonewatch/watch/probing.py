@@ -70,12 +70,12 @@ def _prober(brands: Sequence[Brand], options: ProbeOptions) -> Prober:
     from clonewatch.probe.collect import Prober, ProbeSettings
     from clonewatch.probe.dns import ResolverSettings
     from clonewatch.probe.http import HttpSettings
-    from clonewatch.probe.rdap import Bootstrap, JsonFetcher, RdapClient
+    from clonewatch.probe.rdap import rdap_client
     from clonewatch.store import BlobStore, default_blob_dir
 
     dns = ResolverSettings.parse(options.resolver) if options.resolver else None
     http = HttpSettings(allow_private=options.allow_private, dns=dns)
-    rdap = RdapClient(Bootstrap.load(), JsonFetcher(allow_private=options.allow_private, dns=dns))
+    rdap = rdap_client(http)
     blobs = BlobStore(options.blobs or default_blob_dir())
     settings = ProbeSettings(http=http, resolver=dns, concurrency=options.concurrency, keep=blobs.put)
     prober = Prober(settings, list(brands), rdap=rdap)

@@ -10,7 +10,6 @@ from typing import Any
 
 from benchkit.cli import PROJECT_ROOT, add_clonewatch_args, add_out_dir, machine_line, run_info, write_result
 from benchkit.clonewatch import ClonewatchError, resolve_command
-from benchkit.log import progress
 from benchkit.numbers import fmt_int
 from benchkit.sandbox import RivalError
 from matchbench import cwrun, report
@@ -178,13 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     probe: dict[str, Any] | None = None
     if not args.skip_rival:
         try:
-            rival.ensure_installed()
-            probe = rival.verify_network_block()
+            probe = rival.prepare()
         except (RivalError, OSError) as exc:
             print(f"bench/match: {exc}", file=sys.stderr)
             return 2
-        kinds = ", ".join(probe.get("workers", {}))
-        progress(f"rival: network block verified in the main process and in workers ({kinds})")
 
     suffixes = SuffixList(paths.psl)
     keywords_file, keyword_of = write_keywords(paths, paths.dev_brands, suffixes)

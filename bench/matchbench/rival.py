@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchkit.log import progress
-from benchkit.procmon import RunStats, run_monitored
+from benchkit.procmon import RunStats
 from benchkit.sandbox import SandboxedVenv
 
 RIVAL_VERSION = "2.3.1"
+VERSION_CHECK = Path(__file__).resolve().parent / "opensquat_check.py"
 CONFIDENCE = 2  # openSquat's -c: Levenshtein distance allowed between keyword and first label ("medium")
 
 
@@ -30,16 +31,14 @@ class Rival(SandboxedVenv):
             package="opensquat",
             version=RIVAL_VERSION,
             executable="opensquat",
-            progress=progress,
+            probe_extras={"opensquat_version_check": VERSION_CHECK},
         )
         self.out_dir = out_dir
 
     def run(self, name: str, feed: Path, keywords: Path, timeout: float | None) -> RivalResult:
-        self.work.mkdir(parents=True, exist_ok=True)
+        netlog = self.fresh_netlog(name)
         out = self.work / f"{name}.json"
         out.unlink(missing_ok=True)
-        netlog = self.work / f"{name}.netblock.log"
-        netlog.unlink(missing_ok=True)
         cmd = [
             str(self.exe),
             "-k",
@@ -54,17 +53,8 @@ class Rival(SandboxedVenv):
             "json",
         ]
         progress(f"rival: {name}: {' '.join(cmd)}")
-        stats = run_monitored(
-            cmd,
-            stdout=self.work / f"{name}.stdout.log",
-            stderr=self.work / f"{name}.stderr.log",
-            env=self.env(netlog),
-            cwd=self.work,
-            timeout=timeout,
-        )
-        result = RivalResult(stats=stats, output=out)
-        if netlog.exists():
-            result.blocked_attempts = netlog.read_text(encoding="utf-8").splitlines()
+        stats = self.run_sandboxed(cmd, logs=name, netlog=netlog, timeout=timeout)
+        result = RivalResult(stats=stats, output=out, blocked_attempts=self.blocked_attempts(netlog))
         if stats.returncode == 0 and out.exists():
             result.by_domain = parse_json_output(out)
         progress(

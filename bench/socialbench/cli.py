@@ -83,13 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     probe: dict[str, Any] | None = None
     if not args.skip_rival:
         try:
-            rival.ensure_installed()
-            probe = rival.verify_network_block()
+            probe = rival.prepare()
         except (RivalError, OSError) as exc:
             progress(f"bench/social: {exc}")
             return 2
-        kinds = ", ".join(probe.get("workers", {}))
-        progress(f"rival: network block verified in the main process and in workers ({kinds})")
 
     try:
         data = dataset.build(out_dir, args.size, args.seed)

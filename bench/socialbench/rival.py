@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchkit.log import progress
-from benchkit.procmon import RunStats, run_monitored
+from benchkit.procmon import RunStats
 from benchkit.sandbox import SandboxedVenv
 
 RIVAL = "coordination-network-toolkit"
@@ -61,19 +61,16 @@ class Rival(SandboxedVenv):
             package=RIVAL,
             version=RIVAL_VERSION,
             executable="compute_networks",
-            progress=progress,
         )
 
     def run(self, name: str, posts: Path, *, window: int, n_cpus: int, timeout: float | None) -> RivalRun:
         """The three stages on a fresh database; ``timeout`` is the budget of all three together."""
-        self.work.mkdir(parents=True, exist_ok=True)
+        netlog = self.fresh_netlog(name)
         db = self.work / f"{name}.db"
         for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
             leftover.unlink(missing_ok=True)
         edges = self.work / f"{name}.edges.csv"
         edges.unlink(missing_ok=True)
-        netlog = self.work / f"{name}.netblock.log"
-        netlog.unlink(missing_ok=True)
         exe = str(self.exe)
         co_link = ["co_link", "--time_window", str(window), "--min_edge_weight", "1", "--n_cpus", str(n_cpus)]
         commands: list[tuple[str, list[str]]] = [
@@ -94,14 +91,7 @@ class Rival(SandboxedVenv):
                 continue
             tag = stage.replace(" ", "-")
             progress(f"rival: {name}: {stage}: {' '.join(cmd)}")
-            stats = run_monitored(
-                cmd,
-                stdout=self.work / f"{name}.{tag}.stdout.log",
-                stderr=self.work / f"{name}.{tag}.stderr.log",
-                env=self.env(netlog),
-                cwd=self.work,
-                timeout=left,
-            )
+            stats = self.run_sandboxed(cmd, logs=f"{name}.{tag}", netlog=netlog, timeout=left)
             used += stats.wall_s
             result.stages.append(Stage(stage, stats))
             state = "timed out" if stats.timed_out else f"rc={stats.returncode}"
@@ -113,8 +103,7 @@ class Rival(SandboxedVenv):
         result.database_bytes = sum(
             p.stat().st_size for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")) if p.exists()
         )
-        if netlog.exists():
-            result.blocked_attempts = netlog.read_text(encoding="utf-8").splitlines()
+        result.blocked_attempts = self.blocked_attempts(netlog)
         if not result.ok:
             result.edges_file = None
         return result

@@ -1,24 +1,30 @@
 """Prove that the network block is active, in the main process and in worker processes.
 
-Run with the rival's interpreter and the same environment as the rival run (PYTHONPATH pointing at
-bench/netblock). Prints one JSON object on stdout. Only stdlib plus (optionally) openSquat itself.
-A refused attempt is refused by the patch before any system call is made, so nothing leaves the machine.
+Run by ``benchkit.sandbox`` with the rival's interpreter and the same environment as the rival's runs
+(PYTHONPATH pointing at bench/netblock). Prints one JSON object on stdout. Standard library only: this
+file imports no benchmark and no rival. A refused attempt is refused by the patch before any system call
+is made, so nothing leaves the machine.
+
+``--extra KEY=FILE`` (repeatable) runs ``FILE``'s ``check()`` in the main process once the block is
+confirmed, and stores what it returns under ``KEY``: a benchmark's own check of its rival (bench/match
+times openSquat's version check this way).
 """
 
 from __future__ import annotations
 
+import argparse
 import concurrent.futures
 import json
 import multiprocessing
 import os
+import runpy
 import socket
 import sys
-import time
 from typing import Any
 
 MARKER = "_bench_netblock"
-# TEST-NET-1 (RFC 5737) address and openSquat's version-check host: only ever tried when the block is
-# confirmed active, so the attempt is refused in Python before reaching the kernel.
+# TEST-NET-1 (RFC 5737) address, and a host name a rival really tries (openSquat's version check): only
+# ever tried when the block is confirmed active, so the attempt is refused in Python before the kernel.
 PROBE_ADDR = ("192.0.2.1", 443)
 PROBE_HOST = "feeds.opensquat.com"
 
@@ -66,10 +72,22 @@ def ok(report: dict[str, Any]) -> bool:
     )
 
 
-def main() -> int:
+def extra_checks(specs: list[str]) -> dict[str, Any]:
+    """``KEY=FILE`` -> ``{KEY: FILE's check()}``."""
+    found: dict[str, Any] = {}
+    for spec in specs:
+        key, _, path = spec.partition("=")
+        found[key] = runpy.run_path(path)["check"]()
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="netprobe", description=__doc__)
+    p.add_argument("--extra", action="append", default=[], metavar="KEY=FILE")
+    args = p.parse_args(argv)
     result: dict[str, Any] = {"default_start_method": multiprocessing.get_start_method(), "main": check()}
     workers: dict[str, Any] = {}
-    # ``default`` is what openSquat uses: ProcessPoolExecutor() with no context.
+    # ``default`` is what a rival gets from ProcessPoolExecutor() with no context (openSquat does that).
     contexts: list[tuple[str, Any]] = [("default", None)]
     contexts += [(m, multiprocessing.get_context(m)) for m in multiprocessing.get_all_start_methods()]
     for name, ctx in contexts:
@@ -78,15 +96,10 @@ def main() -> int:
         report["is_child"] = report["pid"] != os.getpid()
         workers[name] = report
     result["workers"] = workers
-    try:
-        from opensquat import check_update  # type: ignore[import-not-found,unused-ignore]
-
-        t0 = time.perf_counter()
-        newer = check_update.CheckUpdate().check()
-        result["opensquat_version_check"] = {"returned": newer, "seconds": round(time.perf_counter() - t0, 4)}
-    except ImportError:
-        result["opensquat_version_check"] = None
     result["ok"] = ok(result["main"]) and all(ok(r) and r["is_child"] for r in workers.values())
+    if result["ok"]:
+        result.update(extra_checks(args.extra))
+    result["ok"] = result.pop("ok")  # last, as before the extra checks existed
     print(json.dumps(result))
     return 0 if result["ok"] else 1
 

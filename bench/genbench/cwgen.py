@@ -16,7 +16,7 @@ from genbench.results import BrandRun, GenRun, positions_of
 def timed_generate(brand: Brand, limit: int) -> tuple[list[str], float]:
     """All candidate domains of ``brand`` in rank order, and the wall seconds it took to produce them."""
     start = time.perf_counter()
-    domains = [candidate.domain for candidate in generate(brand, limit=limit)]
+    domains = [candidate.match.domain for candidate in generate(brand, limit=limit)]
     return domains, time.perf_counter() - start
 
 

@@ -49,20 +49,29 @@ def test_ranking_starts_with_the_label_on_abused_suffixes_then_likely_edits() ->
     candidates = list(generate(Brand("Bild", ("bild.de",), country="DE"), limit=2000))
     assert len(candidates) == 2000
     assert [c.rank for c in candidates] == list(range(1, 2001))
-    first = [c.domain for c in candidates[:20]]
+    first = [c.match.domain for c in candidates[:20]]
     assert first[:3] == [f"bild.{suffix}" for suffix in abused_suffixes()[:3]]
-    domains = {c.domain for c in candidates}
+    domains = {c.match.domain for c in candidates}
     for name in ("bild.ltd", "bild.com", "bildd.lol", "blld.live", "bild-de.top", "bild.eu.com"):
         assert name in domains, name
     assert "bild.de" not in domains
     assert len(domains) == len(candidates)
 
 
+def test_a_candidate_holds_its_match_and_flattens_it_in_the_old_field_order() -> None:
+    candidate = next(generate(Brand("Bild", ("bild.de",), country="DE"), limit=1))
+    record = candidate.to_dict()
+    assert list(record) == ["domain", "unicode", "brand", "genuine", "score", "reasons", "fuzzer", "rank"]
+    assert record == {**candidate.match.to_dict(), "fuzzer": candidate.fuzzer, "rank": 1}
+    assert isinstance(record["reasons"], list)
+
+
 def test_combinations_of_edit_suffix_and_affix() -> None:
-    domains = {c.domain for c in generate(Brand("Pravda", ("pravda.com.ua",), country="UA"), limit=20_000)}
+    pravda = Brand("Pravda", ("pravda.com.ua",), country="UA")
+    domains = {c.match.domain for c in generate(pravda, limit=20_000)}
     for name in ("pravda-ua.rest", "ua-pravda.click", "pravda.com.co", "pravdaa.top"):
         assert name in domains, name
-    walla = {c.domain for c in generate(Brand("Walla", ("walla.co.il",), country="IL"), limit=5000)}
+    walla = {c.match.domain for c in generate(Brand("Walla", ("walla.co.il",), country="IL"), limit=5000)}
     assert "walla.com.co" in walla
 
 
@@ -74,15 +83,15 @@ def _check_agreement(brand: Brand, limit: int) -> None:
     matcher = Matcher([brand])
     psl = default_psl()
     for candidate in generate(brand, limit=limit):
-        for text in (candidate.domain, candidate.unicode):
+        for text in (candidate.match.domain, candidate.match.unicode):
             name = parse_line(text, psl)
             assert isinstance(name, DomainName), text
             hit = matcher.match(name)
             assert hit is not None, text
             assert (hit.genuine, hit.reasons, hit.score) == (
-                candidate.genuine,
-                candidate.reasons,
-                candidate.score,
+                candidate.match.genuine,
+                candidate.match.reasons,
+                candidate.match.score,
             )
 
 

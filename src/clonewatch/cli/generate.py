@@ -82,7 +82,7 @@ def generate_command(
             if not registered:
                 writer.write_all(candidate.to_dict() for candidate in candidates)
                 continue
-            batch = {candidate.domain: candidate for candidate in candidates}
+            batch = {candidate.match.domain: candidate for candidate in candidates}
 
             def emit(facts: DnsFacts, batch: dict[str, Candidate] = batch) -> None:
                 progress.count(facts)

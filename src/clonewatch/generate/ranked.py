@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -25,22 +25,16 @@ DEFAULT_LIMIT = 10_000
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A name that could impersonate ``genuine``: the same fields and reasons ``match`` gives it,
-    plus the fuzzer that made it and its place in the ranking."""
+    """A name that could impersonate a brand: the match ``match`` gives it, plus the fuzzer that
+    made it and its place in the ranking."""
 
-    domain: str
-    unicode: str
-    brand: str
-    genuine: str
-    score: float
-    reasons: tuple[str, ...]
+    match: Match
     fuzzer: str
     rank: int
 
     def to_dict(self) -> dict[str, Any]:
-        record = asdict(self)
-        record["reasons"] = list(self.reasons)
-        return record
+        """The match's fields, then ``fuzzer`` and ``rank``."""
+        return {**self.match.to_dict(), "fuzzer": self.fuzzer, "rank": self.rank}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,16 +110,9 @@ def generate(
             continue
         emitted.add(name.ascii)
         rank += 1
-        yield Candidate(
-            domain=name.ascii,
-            unicode=name.unicode,
-            brand=hit.brand,
-            genuine=hit.genuine,
-            score=hit.score,
-            reasons=hit.reasons,
-            fuzzer=variant.fuzzer,
-            rank=rank,
-        )
+        # the verdict may have been given to the variant on another suffix of its class
+        match = replace(hit, domain=name.ascii, unicode=name.unicode)
+        yield Candidate(match=match, fuzzer=variant.fuzzer, rank=rank)
 
 
 _UNSEEN = Match("", "", "", "", 0.0, ())

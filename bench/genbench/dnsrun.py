@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchkit.load import LoadMeter
 from benchkit.log import progress
 from clonewatch.probe import DnsFacts, ResolverSettings, check_names
-from genbench.load import LoadMeter
 from genbench.rival import Rival
 from genbench.zones import EXPECTED_REGISTERED, BenchDns, DnsPlan
 

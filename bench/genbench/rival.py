@@ -1,26 +1,22 @@
-"""dnstwist 20250130: its private venv, and runs of ``rival_runner.py`` under that venv's interpreter."""
+"""dnstwist 20250130 in the shared rival sandbox (benchkit.sandbox), and runs of ``rival_runner.py`` under
+that venv's interpreter with the network blocked."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from benchkit.log import progress
-from benchkit.venv import pip_install
+from benchkit.sandbox import RivalError, SandboxedVenv
 from genbench.inputs import to_ascii, write_lines
 from genbench.results import BrandRun, GenRun, positions_of
 
 RIVAL_VERSION = "20250130"
 RUNNER = Path(__file__).resolve().parent / "rival_runner.py"
 _CODE_SUFFIXES = (".py", ".pyc")
-
-
-class RivalError(RuntimeError):
-    pass
 
 
 @dataclass
@@ -37,41 +33,34 @@ class ScanResult:
     process_wall_s: float
 
 
-class Rival:
-    """dnstwist in ``OUT/rival-venv`` (shared with bench/match's openSquat), driven by the runner script."""
+class Rival(SandboxedVenv):
+    """dnstwist (with dnspython) in ``OUT/rival-venv``, the venv bench/match's openSquat uses, driven by the
+    runner script. Its scans reach only the loopback resolver the benchmark starts."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.venv = out_dir / "rival-venv"
-        self.work = out_dir / "dnstwist"
-
-    @property
-    def python(self) -> Path:
-        return self.venv / "bin" / "python"
-
-    def _query(self, code: str) -> str | None:
-        if not self.python.exists():
-            return None
-        proc = subprocess.run([str(self.python), "-c", code], capture_output=True, text=True, check=False)
-        return proc.stdout.strip() if proc.returncode == 0 else None
-
-    def installed_version(self) -> str | None:
-        return self._query(
-            "import importlib.metadata as m, dns.version; m.version('dnspython'); "
-            "print(m.version('dnstwist'))"
+        super().__init__(
+            out_dir / "rival-venv",
+            out_dir / "dnstwist",
+            package="dnstwist",
+            version=RIVAL_VERSION,
+            requirements=["dnspython"],
+            label="dnstwist",
         )
 
-    def ensure_installed(self) -> None:
-        """``pip install dnstwist==20250130 dnspython`` into the venv (created if missing) unless present."""
-        if self.installed_version() == RIVAL_VERSION:
-            return
-        progress(f"dnstwist: installing dnstwist=={RIVAL_VERSION} dnspython into {self.venv}")
-        pip_install(self.venv, [f"dnstwist=={RIVAL_VERSION}", "dnspython"])
-        if self.installed_version() != RIVAL_VERSION:
-            raise RivalError(f"dnstwist {RIVAL_VERSION} did not install into {self.venv}")
+    def _runner(self, command: list[str], netlog_name: str) -> tuple[int, str, float]:
+        """The runner in the sandbox: (exit code, stderr, wall seconds of the process)."""
+        netlog = self.fresh_netlog(netlog_name)
+        start = time.perf_counter()
+        proc = self.call_sandboxed(command, netlog=netlog)
+        wall = time.perf_counter() - start
+        blocked = self.blocked_attempts(netlog)
+        if blocked:
+            progress(f"dnstwist: {netlog_name}: {len(blocked)} network attempts refused (see {netlog})")
+        return proc.returncode, proc.stderr, wall
 
     def wheel_files(self) -> dict[str, list[str]]:
         """The files the installed dnstwist distribution ships: code, and anything else (dictionaries)."""
-        text = self._query(
+        text = self.query(
             "import importlib.metadata as m, json; "
             "print(json.dumps([str(f) for f in m.files('dnstwist') or []]))"
         )
@@ -106,12 +95,11 @@ class Rival:
             command += ["--tlds", str(write_lines(self.work / "tld-dictionary.txt", tlds))]
         run = GenRun(key, label)
         progress(f"dnstwist: {key}: {' '.join(command)}")
-        start = time.perf_counter()
-        proc = subprocess.run(command, stderr=subprocess.PIPE, text=True, check=False)
-        run.notes["process_wall_s"] = round(time.perf_counter() - start, 3)
+        returncode, stderr, wall = self._runner(command, key)
+        run.notes["process_wall_s"] = round(wall, 3)
         run.notes["command"] = command
-        if proc.returncode != 0:
-            run.error = f"runner exited {proc.returncode}: {proc.stderr[-1000:]}"
+        if returncode != 0:
+            run.error = f"runner exited {returncode}: {stderr[-1000:]}"
             return run
         with (self.work / f"{key}.jsonl").open(encoding="utf-8") as fh:
             header = json.loads(fh.readline())
@@ -152,11 +140,9 @@ class Rival:
         if threads:
             command += ["--threads", str(threads)]
         progress(f"dnstwist: scan: {' '.join(command)}")
-        start = time.perf_counter()
-        proc = subprocess.run(command, stderr=subprocess.PIPE, text=True, check=False)
-        process_wall = time.perf_counter() - start
-        if proc.returncode != 0 or not out.exists():
-            raise RivalError(f"dnstwist scan exited {proc.returncode}: {proc.stderr[-1000:]}")
+        returncode, stderr, process_wall = self._runner(command, "scan")
+        if returncode != 0 or not out.exists():
+            raise RivalError(f"dnstwist scan exited {returncode}: {stderr[-1000:]}")
         data = json.loads(out.read_text(encoding="utf-8"))
         return ScanResult(
             wall_s=float(data["wall_s"]),

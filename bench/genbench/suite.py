@@ -11,17 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from benchkit.cli import machine_line, run_info, write_result
+from benchkit.load import LoadMeter
 from benchkit.log import progress
 from benchkit.numbers import ratio, round_or_none
+from benchkit.sandbox import RivalError
 from clonewatch.brands import Brand, load_brands_file
 from clonewatch.names import default_psl
 from genbench import cwgen, dnsrun, report
 from genbench.cli import PROJECT_ROOT
 from genbench.dnsrun import DnsRun
 from genbench.inputs import DataPaths, SuffixRules, read_lookalikes, read_public_suffixes
-from genbench.load import LoadMeter
 from genbench.results import GenRun, Recall, recall, targets_by_brand
-from genbench.rival import RIVAL_VERSION, Rival, RivalError
+from genbench.rival import RIVAL_VERSION, Rival
 from genbench.zones import NSD_NO_RATE_LIMIT, DnsPlan, build_plan
 
 FOCUS_BRAND = "washingtonpost.com"
@@ -163,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.skip_dnstwist:
         rival = Rival(out_dir)
         try:
-            rival.ensure_installed()
+            rival.prepare()
         except (RivalError, OSError) as exc:
             print(f"bench/generate: {exc}", file=sys.stderr)
             return 2

@@ -1,4 +1,5 @@
-"""How busy the rest of the machine was while a section of the benchmark ran (Linux /proc)."""
+"""How busy the rest of the machine was while a section of the benchmark ran in this process (Linux
+/proc): the in-process counterpart of ``procmon.run_monitored``, for work timed through a Python API."""
 
 from __future__ import annotations
 
@@ -6,15 +7,9 @@ import os
 import time
 from dataclasses import dataclass, field
 
+from benchkit.procmon import machine_busy_s
+
 _TICK = os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy_s() -> float:
-    """CPU seconds all cores have spent busy since boot (user, nice, system, irq, softirq, steal)."""
-    with open("/proc/stat", encoding="ascii") as fh:
-        fields = fh.readline().split()[1:]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
-    return (user + nice + system + irq + softirq + steal) / _TICK
 
 
 def _stat(pid: int) -> tuple[int, float] | None:

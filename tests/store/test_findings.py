@@ -16,11 +16,11 @@ def _fill(store: Store) -> None:
 
 def test_findings_filters(store: Store) -> None:
     _fill(store)
-    assert [f.domain for f in store.findings()] == ["bildd.lol", "spiegel.ltd", "blld.live"]
-    assert [f.domain for f in store.findings(since=T0 + timedelta(days=1))] == ["blld.live"]
-    assert [f.domain for f in store.findings(verdict="clone")] == ["spiegel.ltd"]
-    assert [f.domain for f in store.findings(brand="BILD")] == ["bildd.lol", "blld.live"]
-    assert [f.domain for f in store.findings(brand="spiegel.de")] == ["spiegel.ltd"]
+    assert [f.match.domain for f in store.findings()] == ["bildd.lol", "spiegel.ltd", "blld.live"]
+    assert [f.match.domain for f in store.findings(since=T0 + timedelta(days=1))] == ["blld.live"]
+    assert [f.match.domain for f in store.findings(verdict="clone")] == ["spiegel.ltd"]
+    assert [f.match.domain for f in store.findings(brand="BILD")] == ["bildd.lol", "blld.live"]
+    assert [f.match.domain for f in store.findings(brand="spiegel.de")] == ["spiegel.ltd"]
     (unprobed,) = store.findings(since=T0 + timedelta(days=1))
     assert unprobed.to_dict() == {
         "domain": "blld.live",
@@ -35,6 +35,8 @@ def test_findings_filters(store: Store) -> None:
         "confidence": None,
         "probed_at": None,
     }
+    # the finding holds its best match and flattens it first, in the match record's own order
+    assert list(unprobed.to_dict())[:6] == list(unprobed.match.to_dict())
 
 
 def test_history_is_oldest_first(store: Store) -> None:

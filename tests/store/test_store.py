@@ -42,7 +42,7 @@ def test_rows_and_cursor_are_committed_together(store: Store) -> None:
     event.remove(store.engine, "before_cursor_execute", crash)
 
     assert store.cursor("nrd") == {"line": 1}
-    assert [f.domain for f in store.findings()] == ["bildd.lol"]
+    assert [f.match.domain for f in store.findings()] == ["bildd.lol"]
     assert count(store, AlertRow) == 1
     replay = store.ingest_batch(
         "nrd", {"line": 2}, [match("blld.live"), match("bild.cfd")], alert_targets=["log"]
@@ -59,7 +59,8 @@ def test_first_sighting_is_kept_and_later_matches_added(store: Store) -> None:
     assert result.new_domains == () and result.new_matches == 1
     (finding,) = store.findings()
     assert (finding.first_seen, finding.feed) == (T0, "nrd")
-    assert (finding.brand, finding.score) == ("Der Spiegel", 0.95)  # the best match represents the domain
+    best = finding.match  # the best match represents the domain
+    assert (best.brand, best.score) == ("Der Spiegel", 0.95)
     assert [e.details["feed"] for e in store.history("bild-spiegel.top") if e.kind == "match"] == [
         "nrd",
         "ct:argon",

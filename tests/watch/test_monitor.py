@@ -60,7 +60,8 @@ def test_feeds_to_store_probes_and_alerts(
             probe=probe_by_table(probed),
         )
         assert monitor.run_once() == 0
-        assert sorted(f.domain for f in store.findings()) == ["bild-news.live", "bildd.lol", "spiegel.ltd"]
+        found = sorted(f.match.domain for f in store.findings())
+        assert found == ["bild-news.live", "bildd.lol", "spiegel.ltd"]
         assert sorted(probed) == ["bild-news.live", "bildd.lol", "spiegel.ltd"]
         assert store.cursor(ct.name)["next"] == 2
         lines = (tmp_path / "alerts.jsonl").read_text().splitlines()
@@ -89,7 +90,7 @@ def test_a_feed_that_is_down_does_not_stop_the_others(
     down = CtLogFeed("http://127.0.3.9:9/log/", context)
     monitor = Monitor(store, [(down, 60.0), (NrdDirectoryFeed(tmp_path), 60.0)], news_matcher, context)
     assert monitor.run_once() == 1
-    assert [f.domain for f in store.findings()] == ["spiegel.ltd"]
+    assert [f.match.domain for f in store.findings()] == ["spiegel.ltd"]
     assert monitor.stats.feed_errors == 1
 
 
@@ -130,7 +131,7 @@ def test_run_forever_follows_a_growing_log_until_stopped(
         try:
             _wait_for(lambda: (store.cursor(feed.name) or {}).get("next") == 1)
             log.add(certs.precert_entry(["spiegel.ltd"]))
-            _wait_for(lambda: [f.domain for f in store.findings()] == ["spiegel.ltd"])
+            _wait_for(lambda: [f.match.domain for f in store.findings()] == ["spiegel.ltd"])
         finally:
             context.stop.set()
             thread.join(timeout=10)

@@ -4,7 +4,7 @@ from clonewatch.store import Store
 with Store.open("sqlite:///w.db") as store:
     store.ingest_batch("nrd", {"file": "2026-11-24.txt", "line": 1000}, matches)
     for finding in store.findings(verdict="clone"):
-        print(finding.domain, finding.brand)
+        print(finding.match.domain, finding.match.brand)
 """
 
 from clonewatch.store.blobs import BlobStore, default_blob_dir

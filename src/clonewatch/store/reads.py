@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.orm import aliased
 
+from clonewatch.match.records import Match
 from clonewatch.store.models import AlertRow, BrandRow, DomainRow, FeedRow, MatchRow, ProbeRow, VerdictRow
 from clonewatch.store.records import Finding, HistoryEvent
 
@@ -58,19 +59,8 @@ def findings(
             row
         )
         if name not in found:
-            found[name] = Finding(
-                name,
-                unicode,
-                brand_name,
-                genuine,
-                score,
-                tuple(reasons),
-                first_seen,
-                feed,
-                verdict_,
-                confidence,
-                probed,
-            )
+            match = Match(name, unicode, brand_name, genuine, score, tuple(reasons))
+            found[name] = Finding(match, first_seen, feed, verdict_, confidence, probed)
     return list(found.values())
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from clonewatch.match.records import Match
+
 ALERT_VERDICTS = frozenset({"clone", "redirector", "cloaked"})
 """Verdicts whose arrival raises a ``verdict:<name>`` alert (issue 7)."""
 
@@ -45,14 +47,9 @@ class IngestResult:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A flagged domain with its best match, where it was first seen, and its latest verdict."""
+    """A flagged domain: its best match, where it was first seen, and its latest verdict."""
 
-    domain: str
-    unicode: str
-    brand: str
-    genuine: str
-    score: float
-    reasons: tuple[str, ...]
+    match: Match
     first_seen: datetime
     feed: str | None
     verdict: str | None
@@ -60,13 +57,9 @@ class Finding:
     probed_at: datetime | None
 
     def to_dict(self) -> dict[str, Any]:
+        """The match's fields, then where and when it was first seen and the latest verdict."""
         return {
-            "domain": self.domain,
-            "unicode": self.unicode,
-            "brand": self.brand,
-            "genuine": self.genuine,
-            "score": self.score,
-            "reasons": list(self.reasons),
+            **self.match.to_dict(),
             "first_seen": _iso(self.first_seen),
             "feed": self.feed,
             "verdict": self.verdict,

@@ -69,10 +69,11 @@ def payload(alert: Alert, finding: Finding | None) -> dict[str, Any]:
 def _text(alert: Alert, finding: Finding | None) -> str:
     what = f"{alert.domain}"
     if finding is not None:
-        if finding.unicode != finding.domain:
-            what += f" ({finding.unicode})"
-        what += f" imitates {finding.genuine} ({finding.brand}), score {finding.score:.2f}"
-        what += f": {', '.join(finding.reasons)}"
+        match = finding.match
+        if match.unicode != match.domain:
+            what += f" ({match.unicode})"
+        what += f" imitates {match.genuine} ({match.brand}), score {match.score:.2f}"
+        what += f": {', '.join(match.reasons)}"
     if alert.event.startswith("verdict:"):
         return f"clonewatch: {alert.domain} is now {alert.event.removeprefix('verdict:')} ({what})"
     return f"clonewatch: new look-alike {what}"

@@ -1,4 +1,5 @@
-"""Run a command and measure wall time and peak memory of its whole process tree."""
+"""Run a command and measure wall time, CPU and peak memory of its whole process tree: the monitored run
+every benchmark uses (a benchmark adds its own measurements as a ``TreeSampler``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import subprocess
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 
 @dataclass
@@ -28,6 +31,8 @@ class RunStats:
     samples: int
     cpu_s: float  # user + system CPU seconds of the process tree
     other_cpu_cores: float  # average cores busy with anything else on the machine during the run
+    own_cpu_s: float = 0.0  # CPU seconds of this (benchmark) process during the run
+    watched_cpu_s: float = 0.0  # CPU seconds of the run's ``watch_pids`` during the run
 
     @property
     def peak_kb(self) -> int:
@@ -133,26 +138,45 @@ def self_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class TreeSampler(Protocol):
+    """Extra measurements taken at each sample of a monitored run (see ``run_monitored``)."""
+
+    def sample(self, now: float, root: int, rss: Mapping[int, tuple[int, int]]) -> None:
+        """``now``: seconds since the start; ``rss``: (VmRSS, VmHWM) in kB of each process of the tree."""
+
+
 def run_monitored(
     cmd: Sequence[str],
     *,
     stdout: Path,
     stderr: Path,
+    stdin: Path | None = None,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     timeout: float | None = None,
     interval: float = 0.02,
+    watch_pids: Sequence[int] = (),
+    samplers: Sequence[TreeSampler] = (),
 ) -> RunStats:
-    """Run ``cmd`` in its own session, sampling tree RSS every ``interval`` s; kill the group on timeout."""
+    """Run ``cmd`` in its own session, sampling tree RSS every ``interval`` s; kill the group on timeout.
+
+    ``stdin``: a file to read (default: nothing). ``watch_pids``: other processes (servers the command
+    talks to) whose CPU during the run is reported apart and not counted as other load. ``samplers`` see
+    every sample of the tree.
+    """
     result: dict[str, object] = {}
-    with stdout.open("wb") as out, stderr.open("wb") as err:
+    with ExitStack() as files:
+        out = files.enter_context(stdout.open("wb"))
+        err = files.enter_context(stderr.open("wb"))
+        inp = files.enter_context(stdin.open("rb")) if stdin is not None else subprocess.DEVNULL
         busy0, self0 = machine_busy_s(), self_cpu_s()
+        watched0 = sum(cpu_ticks(pid) for pid in watch_pids)
         start = time.perf_counter()
         proc = subprocess.Popen(
             list(cmd),
             stdout=out,
             stderr=err,
-            stdin=subprocess.DEVNULL,
+            stdin=inp,
             env=dict(env) if env else None,
             cwd=cwd,
             start_new_session=True,
@@ -173,18 +197,18 @@ def run_monitored(
         timed_out = False
         deadline = None if timeout is None else start + timeout
         while waiter.is_alive():
+            now = time.perf_counter()
             tree = process_tree(proc.pid)
-            total = 0
+            rss = {pid: rss_kb(pid) for pid in tree}
             for pid in tree:
-                rss, hwm = rss_kb(pid)
-                total += rss
-                max_hwm = max(max_hwm, hwm)
                 ticks = cpu_ticks(pid)
                 if ticks:
                     last_ticks[pid] = ticks
+            for sampler in samplers:
+                sampler.sample(now - start, proc.pid, rss)
             samples += 1
-            if total > peak:
-                peak = total
+            peak = max(peak, sum(r for r, _ in rss.values()))
+            max_hwm = max([max_hwm, *(h for _, h in rss.values())])
             peak_procs = max(peak_procs, len(tree))
             if deadline is not None and time.perf_counter() > deadline and not timed_out:
                 timed_out = True
@@ -192,16 +216,19 @@ def run_monitored(
             waiter.join(interval)
         waiter.join()
         busy1, self1 = machine_busy_s(), self_cpu_s()
+        watched1 = sum(cpu_ticks(pid) for pid in watch_pids)
     status = result.get("status")
     returncode = os.waitstatus_to_exitcode(status) if isinstance(status, int) else None
     proc.returncode = returncode  # we reaped it ourselves; keep Popen from trying again
     end = result.get("end")
     wall = (end if isinstance(end, float) else time.perf_counter()) - start
     cpu = result.get("cpu")
+    tick = os.sysconf("SC_CLK_TCK")
     # wait4 counts only the descendants the process reaped itself; the samples also see the others.
-    sampled_cpu = sum(last_ticks.values()) / os.sysconf("SC_CLK_TCK")
-    cpu_s = max(cpu if isinstance(cpu, float) else 0.0, sampled_cpu)
-    other = max(0.0, (busy1 - busy0) - cpu_s - (self1 - self0)) / wall if wall > 0 else 0.0
+    cpu_s = max(cpu if isinstance(cpu, float) else 0.0, sum(last_ticks.values()) / tick)
+    own_cpu_s = self1 - self0
+    watched_cpu_s = (watched1 - watched0) / tick
+    other = max(0.0, (busy1 - busy0) - cpu_s - own_cpu_s - watched_cpu_s) / wall if wall > 0 else 0.0
     return RunStats(
         cmd=list(cmd),
         wall_s=wall,
@@ -213,6 +240,8 @@ def run_monitored(
         samples=samples,
         cpu_s=cpu_s,
         other_cpu_cores=other,
+        own_cpu_s=own_cpu_s,
+        watched_cpu_s=watched_cpu_s,
     )
 
 

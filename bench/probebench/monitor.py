@@ -1,21 +1,20 @@
-"""Run ``clonewatch probe`` with names on stdin and measure its wall time, CPU and memory: the clonewatch
-(Python) process's own peak, and the peak of its whole process tree (Playwright's driver and Chromium's
-processes included) as summed RSS and as summed PSS (shared pages split between the processes)."""
+"""Run ``clonewatch probe`` with names on stdin through benchkit's monitored run, with the measures this
+benchmark adds: the clonewatch (Python) process's own peak, the peak of its whole tree (Playwright's driver
+and Chromium's processes included) by kind of process and as summed PSS (shared pages split between the
+processes), the CPU of the lab's DNS servers, and how many results were out after each second."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import threading
-import time
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchkit.procmon import cpu_ticks, kill_group, machine_busy_s, process_tree, rss_kb, self_cpu_s
+from benchkit.procmon import run_monitored
 
 PSS_EVERY = 0.5  # seconds between PSS samples (smaps_rollup costs the kernel more than status)
+LINES_EVERY = 1.0  # seconds between counts of the output lines
 
 
 @dataclass
@@ -79,6 +78,39 @@ def _count_lines(path: Path) -> int:
         return 0
 
 
+@dataclass
+class ProbeSampler:
+    """The probe's own measures, taken at each sample of benchkit's monitored run."""
+
+    output: Path
+    python_peak: int = 0
+    tree_pss: int = 0
+    groups: dict[str, int] = field(default_factory=dict)
+    first: float | None = None
+    timeline: list[tuple[float, int]] = field(default_factory=list)
+    _last_pss: float = -math.inf
+    _last_lines: float = -math.inf
+
+    def sample(self, now: float, root: int, rss: Mapping[int, tuple[int, int]]) -> None:
+        if root in rss:
+            self.python_peak = max(self.python_peak, *rss[root])
+        by_group: dict[str, int] = {}
+        for pid, (kb, _) in rss.items():
+            kind = _group(pid)
+            by_group[kind] = by_group.get(kind, 0) + kb
+        for kind, kb in by_group.items():
+            self.groups[kind] = max(self.groups.get(kind, 0), kb)
+        if now - self._last_pss >= PSS_EVERY:
+            self._last_pss = now
+            self.tree_pss = max(self.tree_pss, sum(pss_kb(pid) for pid in rss))
+        if now - self._last_lines >= LINES_EVERY:
+            self._last_lines = now
+            lines = _count_lines(self.output)
+            self.timeline.append((round(now, 2), lines))
+            if self.first is None and lines:
+                self.first = now
+
+
 def run_probe(
     cmd: Sequence[str],
     *,
@@ -90,93 +122,32 @@ def run_probe(
     interval: float = 0.05,
 ) -> ProbeStats:
     """Run ``cmd`` in its own session with ``stdin``; sample its tree every ``interval`` s."""
-    result: dict[str, Any] = {}
-    ticks = os.sysconf("SC_CLK_TCK")
-    with stdin.open("rb") as inp, stdout.open("wb") as out, stderr.open("wb") as err:
-        busy0, self0 = machine_busy_s(), self_cpu_s()
-        dns0 = sum(cpu_ticks(pid) for pid in dns_pids)
-        start = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), stdin=inp, stdout=out, stderr=err, start_new_session=True)
-
-        def reap() -> None:
-            _, status, usage = os.wait4(proc.pid, 0)
-            result["end"] = time.perf_counter()
-            result["status"] = status
-            result["cpu"] = usage.ru_utime + usage.ru_stime
-
-        waiter = threading.Thread(target=reap, daemon=True)
-        waiter.start()
-        python_peak = tree_rss = tree_pss = peak_procs = samples = 0
-        groups: dict[str, int] = {}
-        last_ticks: dict[int, int] = {}
-        last_pss = 0.0
-        first: float | None = None
-        timeline: list[tuple[float, int]] = []
-        last_line_check = 0.0
-        timed_out = False
-        deadline = None if timeout is None else start + timeout
-        while waiter.is_alive():
-            now = time.perf_counter()
-            tree = process_tree(proc.pid)
-            total = 0
-            by_group: dict[str, int] = {}
-            for pid in tree:
-                rss, hwm = rss_kb(pid)
-                total += rss
-                if pid == proc.pid:
-                    python_peak = max(python_peak, rss, hwm)
-                kind = _group(pid)
-                by_group[kind] = by_group.get(kind, 0) + rss
-                t = cpu_ticks(pid)
-                if t:
-                    last_ticks[pid] = t
-            tree_rss = max(tree_rss, total)
-            for kind, kb in by_group.items():
-                groups[kind] = max(groups.get(kind, 0), kb)
-            if now - last_pss >= PSS_EVERY:
-                last_pss = now
-                tree_pss = max(tree_pss, sum(pss_kb(pid) for pid in tree))
-            if now - last_line_check >= 1.0:
-                last_line_check = now
-                lines = _count_lines(stdout)
-                timeline.append((round(now - start, 2), lines))
-                if first is None and lines:
-                    first = now - start
-            samples += 1
-            peak_procs = max(peak_procs, len(tree))
-            if deadline is not None and now > deadline and not timed_out:
-                timed_out = True
-                kill_group(proc.pid, waiter)
-            waiter.join(interval)
-        waiter.join()
-        busy1, self1 = machine_busy_s(), self_cpu_s()
-        dns1 = sum(cpu_ticks(pid) for pid in dns_pids)
-    status = result.get("status")
-    returncode = os.waitstatus_to_exitcode(status) if isinstance(status, int) else None
-    proc.returncode = returncode
-    end = result.get("end")
-    wall = (end if isinstance(end, float) else time.perf_counter()) - start
-    timeline.append((round(wall, 2), _count_lines(stdout)))
-    cpu = result.get("cpu")
-    cpu_s = max(cpu if isinstance(cpu, float) else 0.0, sum(last_ticks.values()) / ticks)
-    lab_cpu = self1 - self0
-    dns_cpu = (dns1 - dns0) / ticks
-    other = max(0.0, (busy1 - busy0) - cpu_s - lab_cpu - dns_cpu) / wall if wall > 0 else 0.0
+    sampler = ProbeSampler(stdout)
+    stats = run_monitored(
+        cmd,
+        stdin=stdin,
+        stdout=stdout,
+        stderr=stderr,
+        timeout=timeout,
+        interval=interval,
+        watch_pids=dns_pids,
+        samplers=[sampler],
+    )
     return ProbeStats(
-        cmd=list(cmd),
-        wall_s=wall,
-        returncode=returncode,
-        timed_out=timed_out,
-        python_peak_kb=python_peak,
-        tree_peak_rss_kb=tree_rss,
-        tree_peak_pss_kb=tree_pss,
-        group_peak_rss_kb=groups,
-        peak_procs=peak_procs,
-        samples=samples,
-        cpu_s=cpu_s,
-        lab_cpu_s=lab_cpu,
-        dns_cpu_s=dns_cpu,
-        other_cpu_cores=other,
-        first_result_s=first,
-        timeline=timeline,
+        cmd=stats.cmd,
+        wall_s=stats.wall_s,
+        returncode=stats.returncode,
+        timed_out=stats.timed_out,
+        python_peak_kb=sampler.python_peak,
+        tree_peak_rss_kb=stats.peak_tree_rss_kb,
+        tree_peak_pss_kb=sampler.tree_pss,
+        group_peak_rss_kb=sampler.groups,
+        peak_procs=stats.peak_procs,
+        samples=stats.samples,
+        cpu_s=stats.cpu_s,
+        lab_cpu_s=stats.own_cpu_s,
+        dns_cpu_s=stats.watched_cpu_s,
+        other_cpu_cores=stats.other_cpu_cores,
+        first_result_s=sampler.first,
+        timeline=[*sampler.timeline, (round(stats.wall_s, 2), _count_lines(stdout))],
     )

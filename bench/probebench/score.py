@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchkit.clonewatch import read_jsonl
 from clonewatch.testing.probelab import KINDS
 
 
@@ -98,21 +98,8 @@ def _wrong_entry(domain: str, expected: str, record: dict[str, Any] | None) -> d
 
 
 def score(output: Path, suspects: Sequence[tuple[str, str]]) -> Accuracy:
-    records: dict[str, dict[str, Any]] = {}
-    bad = 0
-    with output.open(encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError:
-                bad += 1
-                continue
-            if isinstance(record, dict) and isinstance(record.get("domain"), str):
-                records[record["domain"]] = record
-            else:
-                bad += 1
+    found = read_jsonl(output, lambda r: isinstance(r.get("domain"), str))
+    records = {record["domain"]: record for record in found.records}
     by_kind = {kind: KindScore() for kind in KINDS}
     wrong: list[dict[str, Any]] = []
     missing = 0
@@ -134,4 +121,4 @@ def score(output: Path, suspects: Sequence[tuple[str, str]]) -> Accuracy:
             s.correct += 1
         else:
             wrong.append(_wrong_entry(domain, expected, record))
-    return Accuracy(by_kind, wrong, len(records), bad, missing, elapsed)
+    return Accuracy(by_kind, wrong, len(records), found.bad_lines, missing, elapsed)

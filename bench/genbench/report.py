@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from benchkit.numbers import fmt_int
+from benchkit.report import BUSY_WARN, busy_warning, markdown_table
 from genbench.dnsrun import NOT_REGISTERED_CLASSES, DnsRun
 from genbench.results import CUTOFFS, GenRun, Recall
 
@@ -42,12 +43,9 @@ def generation_lines(run: GenRun, focus: str) -> list[str]:
             f"  first call in the process ({first['brand']}, includes one-time table loading): "
             f"{first['seconds']:.2f} s for {first['candidates']:,} candidates"
         )
-    load = run.notes.get("load")
-    if load and load.get("other_cores", 0) > 0.25:
-        lines.append(
-            f"  warning: other processes kept {load['other_cores']:.2f} cores busy on average during this "
-            "run; its times are pessimistic"
-        )
+    warning = busy_warning((run.notes.get("load") or {}).get("other_cores", 0), "run", "times")
+    if warning:
+        lines.append(f"  {warning}")
     return lines
 
 
@@ -70,25 +68,34 @@ def recall_lines(run: GenRun, recall: Recall) -> list[str]:
 
 def generation_table(runs: list[GenRun], recalls: dict[str, Recall], focus: str) -> str:
     """One Markdown row per generation run."""
-    cut = " | ".join(f"recall @{cutoff_label(c)}" for c in CUTOFFS)
-    lines = [
-        f"| tool | candidates (total) | per brand (median) | time per brand (median) | time per brand (max) "
-        f"| {focus} | {cut} | recall (all generated) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | " + "---: | " * len(CUTOFFS) + "---: |",
+    head = [
+        "tool",
+        "candidates (total)",
+        "per brand (median)",
+        "time per brand (median)",
+        "time per brand (max)",
+        focus,
+        *(f"recall @{cutoff_label(c)}" for c in CUTOFFS),
+        "recall (all generated)",
     ]
-    for run in runs:
-        if run.error:
-            lines.append(f"| {run.label} | error | | | | | " + "| " * len(CUTOFFS) + "|")
-            continue
-        recall = recalls.get(run.key)
-        slowest = run.max_run
-        at = " | ".join(fmt_share(recall.hits_at[c], recall) if recall else "—" for c in CUTOFFS)
-        lines.append(
-            f"| {run.label} | {run.total:,} | {fmt_int(run.median_count)} | {fmt_s(run.median_seconds)} "
-            f"| {fmt_s(slowest.seconds if slowest else None)} | {fmt_s(run.seconds_for(focus))} | {at} "
-            f"| {fmt_share(recall.hits, recall) if recall else '—'} |"
-        )
-    return "\n".join(lines)
+    return markdown_table(head, [_generation_row(run, recalls, focus) for run in runs])
+
+
+def _generation_row(run: GenRun, recalls: dict[str, Recall], focus: str) -> list[str]:
+    if run.error:
+        return [run.label, "error"] + [""] * (5 + len(CUTOFFS))
+    recall = recalls.get(run.key)
+    slowest = run.max_run
+    return [
+        run.label,
+        f"{run.total:,}",
+        fmt_int(run.median_count),
+        fmt_s(run.median_seconds),
+        fmt_s(slowest.seconds if slowest else None),
+        fmt_s(run.seconds_for(focus)),
+        *(fmt_share(recall.hits_at[c], recall) if recall else "—" for c in CUTOFFS),
+        fmt_share(recall.hits, recall) if recall else "—",
+    ]
 
 
 def dns_lines(run: DnsRun, matrix: dict[str, dict[str, int]], check: dict[str, Any]) -> list[str]:
@@ -97,7 +104,7 @@ def dns_lines(run: DnsRun, matrix: dict[str, dict[str, int]], check: dict[str, A
         f"{run.tool}: {run.names:,} names in {run.wall_s:.2f} s = {fmt_int(run.names_per_s)} names/s; "
         f"{fmt_int(run.queries)} queries = {fmt_int(run.queries_per_s)} queries/s (resolver {run.resolver})"
     ]
-    if run.load.get("other_cores", 0) > 0.25:
+    if run.load.get("other_cores", 0) > BUSY_WARN:
         lines.append(
             f"  warning: processes outside the benchmark kept {run.load['other_cores']:.2f} cores busy on "
             "average during this pass"
@@ -124,20 +131,34 @@ def dns_lines(run: DnsRun, matrix: dict[str, dict[str, int]], check: dict[str, A
 
 def dns_table(runs: list[DnsRun], checks: dict[str, dict[str, Any]]) -> str:
     """One Markdown row per DNS pass."""
-    lines = [
-        "| tool | names | wall | names/s | queries | queries/s | planted registered found "
-        "| unregistered called registered | wildcard / SERVFAIL / timeout called registered |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    head = [
+        "tool",
+        "names",
+        "wall",
+        "names/s",
+        "queries",
+        "queries/s",
+        "planted registered found",
+        "unregistered called registered",
+        "wildcard / SERVFAIL / timeout called registered",
     ]
+    rows = []
     for run in runs:
         check = checks[run.key]
         wrong = " / ".join(
             f"{check['called_registered'][cls]}/{check['of_each'][cls]}" for cls in NOT_REGISTERED_CLASSES
         )
-        lines.append(
-            f"| {run.tool} | {run.names:,} | {fmt_s(run.wall_s, 1)} | {fmt_int(run.names_per_s)} "
-            f"| {fmt_int(run.queries)} | {fmt_int(run.queries_per_s)} "
-            f"| {check['planted_registered_found']}/{check['planted_registered']} "
-            f"| {check['unregistered_called_registered']} | {wrong} |"
+        rows.append(
+            [
+                run.tool,
+                f"{run.names:,}",
+                fmt_s(run.wall_s, 1),
+                fmt_int(run.names_per_s),
+                fmt_int(run.queries),
+                fmt_int(run.queries_per_s),
+                f"{check['planted_registered_found']}/{check['planted_registered']}",
+                str(check["unregistered_called_registered"]),
+                wrong,
+            ]
         )
-    return "\n".join(lines)
+    return markdown_table(head, rows)

@@ -11,6 +11,7 @@ from typing import Any
 from benchkit.cli import PROJECT_ROOT, add_clonewatch_args, add_out_dir, machine_line, run_info, write_result
 from benchkit.clonewatch import ClonewatchError, resolve_command
 from benchkit.numbers import fmt_int
+from benchkit.report import busy_warning, memory_detail
 from benchkit.sandbox import RivalError
 from matchbench import cwrun, report
 from matchbench.inputs import (
@@ -28,7 +29,6 @@ from matchbench.report import Quality, ThroughputRow
 from matchbench.rival import CONFIDENCE, RIVAL_VERSION, Rival, RivalResult
 
 MISS_LIMIT = 100
-BUSY_WARN = 0.25  # average cores used by other processes during a run
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -128,19 +128,14 @@ def print_run(row: ThroughputRow) -> None:
     if s is None:
         print(f"{row.tool}: {row.status()}")
         return
-    nps = row.names_per_s
     print(
-        f"{row.tool}: {row.status()}; wall {s.wall_s:.2f} s; "
-        f"{fmt_int(nps) if nps is not None else '—'} names/s; "
-        f"peak memory {report.fmt_mb(row.peak_mb)} MB (sampled tree RSS {s.peak_tree_rss_kb / 1024:,.0f} MB, "
-        f"largest single process {s.max_single_rss_kb / 1024:,.0f} MB, up to {s.peak_procs} processes); "
+        f"{row.tool}: {row.status()}; wall {s.wall_s:.2f} s; {fmt_int(row.names_per_s)} names/s; "
+        f"peak memory {fmt_int(row.peak_mb)} MB ({memory_detail(s)}); "
         f"flagged {fmt_int(row.flagged) if row.ok else '—'}; CPU {s.cpu_s:.1f} s"
     )
-    if s.other_cpu_cores > BUSY_WARN:
-        print(
-            f"  warning: other processes kept {s.other_cpu_cores:.2f} cores busy on average during this run; "
-            "its numbers are pessimistic"
-        )
+    warning = busy_warning(s.other_cpu_cores)
+    if warning:
+        print(f"  {warning}")
 
 
 def print_misses(q: Quality) -> None:

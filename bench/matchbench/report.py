@@ -7,6 +7,8 @@ from typing import Any
 
 from benchkit.numbers import fmt_int, fmt_ratio, ratio, round_or_none
 from benchkit.procmon import RunStats
+from benchkit.report import markdown_table as markdown_table_of
+from benchkit.report import rate_cell, stats_json
 
 
 @dataclass
@@ -65,12 +67,7 @@ class ThroughputRow:
             "names_per_s": round_or_none(self.names_per_s, 1),
             "names_per_s_upper_bound": round_or_none(self.names_per_s_upper_bound, 1),
             "peak_mb": round_or_none(self.peak_mb, 1),
-            "peak_tree_rss_sampled_mb": round(s.peak_tree_rss_kb / 1024, 1) if s else None,
-            "max_single_process_hwm_mb": round(s.max_single_rss_kb / 1024, 1) if s else None,
-            "max_processes": s.peak_procs if s else None,
-            "rss_samples": s.samples if s else None,
-            "cpu_s": round(s.cpu_s, 2) if s else None,
-            "other_cpu_cores_during_run": round(s.other_cpu_cores, 2) if s else None,
+            **stats_json(s),
             "flagged": self.flagged,
             **self.extra,
         }
@@ -116,10 +113,6 @@ class Quality:
         }
 
 
-def fmt_mb(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
-
-
 def fmt_pct(q: Quality | None) -> str:
     if q is None or q.recall is None:
         return "—"
@@ -141,25 +134,21 @@ def size_label(n: int) -> str:
 
 
 def markdown_table(rows: list[ThroughputRow], quality: dict[str, Quality], size: int) -> str:
-    head = (
-        f"| tool | names/s | peak MB | flagged on {size_label(size)} | recall (Doppelganger look-alikes) "
-        "| benign flags per 100k |"
-    )
-    lines = [head, "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    head = [
+        "tool",
+        "names/s",
+        "peak MB",
+        f"flagged on {size_label(size)}",
+        "recall (Doppelganger look-alikes)",
+        "benign flags per 100k",
+    ]
+    cells = []
     for row in rows:
         q = quality.get(row.key)
-        nps = row.names_per_s
-        if nps is not None:
-            nps_s = fmt_int(nps)
-        elif row.names_per_s_upper_bound is not None:
-            nps_s = f"< {fmt_int(row.names_per_s_upper_bound)} (timed out)"
-        else:
-            nps_s = row.status()
+        names_per_s = rate_cell(row.names_per_s, row.names_per_s_upper_bound, row.status())
         flagged = fmt_int(row.flagged) if row.ok else "—"
-        lines.append(
-            f"| {row.tool} | {nps_s} | {fmt_mb(row.peak_mb)} | {flagged} | {fmt_pct(q)} | {fmt_per100k(q)} |"
-        )
-    return "\n".join(lines)
+        cells.append([row.tool, names_per_s, fmt_int(row.peak_mb), flagged, fmt_pct(q), fmt_per100k(q)])
+    return markdown_table_of(head, cells)
 
 
 def ratios(rows: dict[str, ThroughputRow]) -> dict[str, float | None]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from benchkit.cli import PROJECT_ROOT, add_out_dir, machine_line, run_info, write_result
 from benchkit.log import progress
+from benchkit.report import markdown_table
 from probebench.lab import LAB_ADDRESS, LabError, per_kind_for, running_lab
 from probebench.monitor import ProbeStats, run_probe
 from probebench.score import Accuracy, score
@@ -85,39 +86,54 @@ def _run_row(name: str, stats: ProbeStats, acc: Accuracy, domains: int) -> dict[
     }
 
 
-def _kind_table(rows: list[dict[str, Any]]) -> list[str]:
+def _kind_table(rows: list[dict[str, Any]]) -> str:
     kinds = list(rows[0]["accuracy"].by_kind)
-    head = "| kind | " + " | ".join(r["run"] for r in rows) + " |"
-    lines = [head, "| --- |" + " ---: |" * len(rows)]
-    for kind in kinds:
-        cells = []
-        for r in rows:
-            s = r["accuracy"].by_kind[kind]
-            others = {v: n for v, n in s.got.items() if v != kind}
-            extra = " (" + ", ".join(f"{n} {v}" for v, n in sorted(others.items())) + ")" if others else ""
-            cells.append(f"{s.correct}/{s.total}{extra}")
-        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
-    return lines
+    return markdown_table(["kind", *(r["run"] for r in rows)], [_kind_row(kind, rows) for kind in kinds])
+
+
+def _kind_row(kind: str, rows: list[dict[str, Any]]) -> list[str]:
+    cells = [kind]
+    for r in rows:
+        s = r["accuracy"].by_kind[kind]
+        others = {v: n for v, n in s.got.items() if v != kind}
+        extra = " (" + ", ".join(f"{n} {v}" for v, n in sorted(others.items())) + ")" if others else ""
+        cells.append(f"{s.correct}/{s.total}{extra}")
+    return cells
 
 
 def _main_table(rows: list[dict[str, Any]]) -> str:
-    lines = [
-        "| run | domains | wall s | domains/min | target | vs target | correct verdicts "
-        "| clonewatch peak MB | tree peak MB (RSS / PSS) | CPU s | lab servers CPU s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    head = [
+        "run",
+        "domains",
+        "wall s",
+        "domains/min",
+        "target",
+        "vs target",
+        "correct verdicts",
+        "clonewatch peak MB",
+        "tree peak MB (RSS / PSS)",
+        "CPU s",
+        "lab servers CPU s",
     ]
-    for r in rows:
-        acc: Accuracy = r["accuracy"]
-        st = r["stats"]
-        status = "" if r["ok"] else " (FAILED)"
-        lines.append(
-            f"| {r['run']}{status} | {r['domains']:,} | {r['wall_s']:,.1f} | {r['domains_per_min']:,.0f} "
-            f"| ≥ {r['target_per_min']:.0f} | {r['ratio_to_target']:.2f}× "
-            f"| {acc.correct}/{acc.total} ({acc.share:.1%}) | {r['python_peak_mb']:,.0f} "
-            f"| {r['tree_peak_rss_mb']:,.0f} / {r['tree_peak_pss_mb']:,.0f} | {st['cpu_s']:,.0f} "
-            f"| {st['lab_cpu_s']:,.0f} |"
-        )
-    return "\n".join(lines)
+    return markdown_table(head, [_main_row(r) for r in rows])
+
+
+def _main_row(r: dict[str, Any]) -> list[str]:
+    acc: Accuracy = r["accuracy"]
+    st = r["stats"]
+    return [
+        r["run"] + ("" if r["ok"] else " (FAILED)"),
+        f"{r['domains']:,}",
+        f"{r['wall_s']:,.1f}",
+        f"{r['domains_per_min']:,.0f}",
+        f"≥ {r['target_per_min']:.0f}",
+        f"{r['ratio_to_target']:.2f}×",
+        f"{acc.correct}/{acc.total} ({acc.share:.1%})",
+        f"{r['python_peak_mb']:,.0f}",
+        f"{r['tree_peak_rss_mb']:,.0f} / {r['tree_peak_pss_mb']:,.0f}",
+        f"{st['cpu_s']:,.0f}",
+        f"{st['lab_cpu_s']:,.0f}",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"(named by content hash): {r['distinct_png_files']}"
             )
     print("\n### Verdicts per kind (correct/total, wrong verdicts in brackets)\n")
-    print("\n".join(_kind_table(rows)))
+    print(_kind_table(rows))
     for r in rows:
         acc = r["accuracy"]
         if acc.wrong:

@@ -7,12 +7,13 @@ from typing import Any
 
 from benchkit.numbers import fmt_int, fmt_ratio, ratio, round_or_none
 from benchkit.procmon import RunStats
+from benchkit.report import LEFT, RIGHT, busy_warning, memory_detail, rate_cell, stats_json
+from benchkit.report import markdown_table as markdown_table_of
 from socialbench.compare import Comparison
 from socialbench.recovery import Recovery
 
 SPEED_TARGET = 10.0  # clonewatch posts/s over the toolkit's
 MEMORY_TARGET_MB = 2048.0  # clonewatch peak
-BUSY_WARN = 0.25  # average cores used by other processes during a run
 
 
 @dataclass
@@ -100,12 +101,7 @@ class ToolRow:
                     "timed_out": s.timed_out,
                     "wall_s": round(s.wall_s, 3),
                     "peak_mb": round(s.peak_kb / 1024, 1),
-                    "peak_tree_rss_sampled_mb": round(s.peak_tree_rss_kb / 1024, 1),
-                    "max_single_process_hwm_mb": round(s.max_single_rss_kb / 1024, 1),
-                    "max_processes": s.peak_procs,
-                    "rss_samples": s.samples,
-                    "cpu_s": round(s.cpu_s, 2),
-                    "other_cpu_cores_during_run": round(s.other_cpu_cores, 2),
+                    **stats_json(s),
                 }
                 for name, s in self.stages
             ],
@@ -122,34 +118,28 @@ def run_lines(row: ToolRow) -> list[str]:
     ]
     for name, s in row.stages:
         lines.append(
-            f"  {name}: wall {s.wall_s:.2f} s, peak {s.peak_kb / 1024:,.0f} MB (sampled tree RSS "
-            f"{s.peak_tree_rss_kb / 1024:,.0f} MB, largest single process "
-            f"{s.max_single_rss_kb / 1024:,.0f} MB, up to {s.peak_procs} processes), CPU {s.cpu_s:.1f} s"
+            f"  {name}: wall {s.wall_s:.2f} s, peak {s.peak_kb / 1024:,.0f} MB ({memory_detail(s)}), "
+            f"CPU {s.cpu_s:.1f} s"
         )
-        if s.other_cpu_cores > BUSY_WARN:
-            lines.append(
-                f"  warning: other processes kept {s.other_cpu_cores:.2f} cores busy on average during this "
-                "stage; its numbers are pessimistic"
-            )
+        warning = busy_warning(s.other_cpu_cores, "stage")
+        if warning:
+            lines.append(f"  {warning}")
     return lines
 
 
 def markdown_table(rows: list[ToolRow]) -> str:
-    lines = [
-        "| tool | wall s | posts/s | peak MB | edges (account pairs) |",
-        "| --- | ---: | ---: | ---: | ---: |",
+    head = ["tool", "wall s", "posts/s", "peak MB", "edges (account pairs)"]
+    cells = [
+        [
+            row.tool,
+            f"{row.wall_s:,.1f}",
+            rate_cell(row.posts_per_s, row.posts_per_s_upper_bound, row.status()),
+            fmt_int(row.peak_mb),
+            fmt_int(row.edges) if row.ok else "—",
+        ]
+        for row in rows
     ]
-    for row in rows:
-        pps = row.posts_per_s
-        if pps is not None:
-            pps_s = fmt_int(pps)
-        elif row.posts_per_s_upper_bound is not None:
-            pps_s = f"< {fmt_int(row.posts_per_s_upper_bound)} (timed out)"
-        else:
-            pps_s = row.status()
-        edges = fmt_int(row.edges) if row.ok else "—"
-        lines.append(f"| {row.tool} | {row.wall_s:,.1f} | {pps_s} | {fmt_int(row.peak_mb)} | {edges} |")
-    return "\n".join(lines)
+    return markdown_table_of(head, cells)
 
 
 def ratios(cw: ToolRow | None, rival: ToolRow | None) -> dict[str, float | None]:
@@ -265,12 +255,15 @@ def recovery_lines(r: Recovery) -> list[str]:
             else ""
         )
         + f"; mixing networks: {r.mixed_groups}",
-        "| network | members | events | reachable | found | extra | groups touched | recovered |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for n in r.networks:
-        lines.append(
-            f"| {n.name} | {n.size} | {n.events} | {n.reachable} | {n.found} | {n.extra} "
-            f"| {n.groups_touched} | {'yes' if n.recovered else 'NO'} |"
-        )
+    head = ["network", "members", "events", "reachable", "found", "extra", "groups touched", "recovered"]
+    cells = [
+        [n.name, n.size, n.events, n.reachable, n.found, n.extra, n.groups_touched, _yes(n.recovered)]
+        for n in r.networks
+    ]
+    lines += markdown_table_of(head, cells, align=[LEFT] + [RIGHT] * 6 + [LEFT]).splitlines()
     return lines
+
+
+def _yes(recovered: bool) -> str:
+    return "yes" if recovered else "NO"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from benchkit.log import progress
+from benchkit.report import LEFT, RIGHT, markdown_table
 from clonewatch.store import Store
 from clonewatch.testing.ctlog import LocalCtLog
 from clonewatch.testing.postgres import LocalPostgres
@@ -169,23 +170,31 @@ def _short(cursor: Any) -> Any:
 
 
 def report(runs: list[Run], args: argparse.Namespace) -> str:
-    lines = [
-        "| feed | database | items | seconds | items/s | names read | matches | domains stored | target |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    head = ["feed", "database", "items", "seconds", "items/s", "names read", "matches", "domains stored"]
+    return markdown_table(
+        [*head, "target"], [_report_row(run) for run in runs], align=[LEFT, LEFT] + [RIGHT] * 6 + [LEFT]
+    )
+
+
+def _report_row(run: Run) -> list[str]:
+    if run.feed == "ct":
+        target = f"≥ {CT_TARGET:,.0f} entries/s: {'met' if run.rate >= CT_TARGET else 'MISSED'}"
+    else:
+        limit = NRD_TARGET_SECONDS * run.items / 1_000_000
+        target = f"< {limit:.0f} s: {'met' if run.seconds < limit else 'MISSED'}"
+    unit = "entries" if run.feed == "ct" else "lines"
+    status = "" if run.ok else f" (FAILED: {run.error})"
+    return [
+        run.feed,
+        run.database,
+        f"{run.items:,} {unit}",
+        f"{run.seconds:.1f}",
+        f"{run.rate:,.0f}",
+        f"{run.names:,}",
+        f"{run.matches:,}",
+        f"{run.domains_in_store:,}",
+        f"{target}{status}",
     ]
-    for run in runs:
-        if run.feed == "ct":
-            target = f"≥ {CT_TARGET:,.0f} entries/s: {'met' if run.rate >= CT_TARGET else 'MISSED'}"
-        else:
-            limit = NRD_TARGET_SECONDS * run.items / 1_000_000
-            target = f"< {limit:.0f} s: {'met' if run.seconds < limit else 'MISSED'}"
-        unit = "entries" if run.feed == "ct" else "lines"
-        status = "" if run.ok else f" (FAILED: {run.error})"
-        lines.append(
-            f"| {run.feed} | {run.database} | {run.items:,} {unit} | {run.seconds:.1f} | {run.rate:,.0f} | "
-            f"{run.names:,} | {run.matches:,} | {run.domains_in_store:,} | {target}{status} |"
-        )
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

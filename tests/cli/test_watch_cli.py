@@ -21,7 +21,8 @@ from clonewatch.match import Matcher
 from clonewatch.names import DomainName, default_psl, parse_feed_line
 from clonewatch.store import Store
 from clonewatch.store.models import AlertRow, DomainRow, MatchRow
-from clonewatch.testing.ctlog import CertFactory, LocalCtLog
+from clonewatch.testing import oddcerts
+from clonewatch.testing.ctlog import MALFORMED, CertFactory, LocalCtLog
 from tests.conftest import CLONEWATCH
 
 SUFFIXES = ("ltd", "live", "lol", "click", "rest", "pm", "top", "cfd", "com.co", "eu.com", "online", "news")
@@ -241,3 +242,41 @@ def test_private_addresses_need_allow_private(
     )
     assert result.returncode == 1
     assert "private address; --allow-private to permit" in result.stderr
+
+
+def test_certificates_that_do_not_parse_never_stop_the_watch(
+    cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    """A CT log serving certificates with DER faults and an entry that is no certificate at all:
+    the look-alikes in every readable certificate are alerted, the bad entry is reported by its
+    index and skipped for good, and the file feed given after the log is read too."""
+    certs = CertFactory()
+    duplicated = certs.certificate(["www.example.org", "spiegel.ltd"], common_name="www.example.org")
+    negative, _ = certs.precertificate(["bild-news.live"], common_name="example.net")
+    lengths = certs.certificate(["example.com", "t-onlinl.life"], common_name="example.com")
+    entries = [
+        certs.entry_for_certificate(
+            oddcerts.with_tbs(duplicated, oddcerts.duplicate_extension(oddcerts.tbs_of(duplicated)))
+        ),
+        MALFORMED,
+        certs.entry_for_tbs(oddcerts.negative_serial(negative)),
+        certs.entry_for_certificate(
+            oddcerts.with_tbs(lengths, oddcerts.long_lengths(oddcerts.tbs_of(lengths), everywhere=True))
+        ),
+    ]
+    names = tmp_path / "names.txt"
+    names.write_text("bildd.lol\n")
+    brands = tmp_path / "brands.txt"
+    brands.write_text("spiegel.de\nbild.de\nt-online.de\n")
+    with LocalCtLog(entries) as log:
+        args = ("watch", "--ct", log.url, "--feed", str(names), "--brands", str(brands), "--once")
+        flags = ("--no-probe", "--allow-private", "--db", f"sqlite:///{tmp_path / 'w.db'}")
+        first = cli(*args, *flags)
+        again = cli(*args, *flags)
+    assert first.returncode == 0, first.stderr
+    alerts = sorted(json.loads(line)["domain"] for line in first.stdout.splitlines())
+    assert alerts == ["bild-news.live", "bildd.lol", "spiegel.ltd", "t-onlinl.life"]
+    assert "skipping malformed entry 1: x509_entry is not a DER certificate" in first.stderr
+    assert "1 unreadable entries skipped" in first.stderr
+    assert again.returncode == 0 and again.stdout == "", again.stderr
+    assert "malformed entry" not in again.stderr

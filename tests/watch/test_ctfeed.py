@@ -6,7 +6,10 @@ import time
 import pytest
 
 from clonewatch.errors import FeedUnavailable, FetchBlocked
-from clonewatch.testing.ctlog import CertFactory, LocalCtLog
+from clonewatch.testing import oddcerts
+from clonewatch.testing.ctlog import MALFORMED, CertFactory, LocalCtLog, LogEntry
+from clonewatch.watch import ctfeed
+from clonewatch.watch.certnames import CertNames
 from clonewatch.watch.ctfeed import CtLogFeed
 from clonewatch.watch.feeds import Batch, FeedContext
 from clonewatch.watch.http import HttpClient
@@ -98,3 +101,64 @@ def test_loopback_is_refused_without_allow_private(certs: CertFactory) -> None:
 def test_connection_refused_is_feed_unavailable(context: FeedContext) -> None:
     with pytest.raises(FeedUnavailable):
         _drain(CtLogFeed("http://127.0.3.9:9/ct/", context), None)
+
+
+def _odd_log(certs: CertFactory) -> list[LogEntry]:
+    """A good entry, then each DER fault as a certificate and as a precertificate, a SAN cut short,
+    an entry that is not a certificate at all, and a good entry after them."""
+    entries = [certs.x509_entry(["first.example.com"])]
+    for number, fault in enumerate(sorted(oddcerts.FAULTS)):
+        sans = [f"odd{number}.example.com", f"www.odd{number}.example.net"]
+        cert = certs.certificate(sans, common_name=f"cn{number}.example.com")
+        tbs, _ = certs.precertificate(sans, common_name=f"pre{number}.example.com")
+        odd = oddcerts.FAULTS[fault]
+        entries.append(certs.entry_for_certificate(oddcerts.with_tbs(cert, odd(oddcerts.tbs_of(cert)))))
+        entries.append(certs.entry_for_tbs(odd(tbs)))
+    cut = certs.certificate(["kept.example.com", "lost.example.com"], common_name="cut.example.com")
+    entries.append(
+        certs.entry_for_certificate(oddcerts.with_tbs(cut, oddcerts.truncated_san(oddcerts.tbs_of(cut))))
+    )
+    return [*entries, MALFORMED, certs.precert_entry(["last.example.com"])]
+
+
+def test_certificates_with_der_faults_are_read_whole(
+    certs: CertFactory, context: FeedContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    entries = _odd_log(certs)
+    with LocalCtLog(entries, max_per_request=4) as log, caplog.at_level(logging.WARNING):
+        names, cursor, batches = _drain(CtLogFeed(log.url, context), None, size=5)
+    expected = ["first.example.com"]
+    for number in range(len(oddcerts.FAULTS)):
+        sans = [f"odd{number}.example.com", f"www.odd{number}.example.net"]
+        expected += [f"cn{number}.example.com", *sans, f"pre{number}.example.com", *sans]
+    assert names == [*expected, "cut.example.com", "kept.example.com", "last.example.com"]
+    malformed = len(entries) - 2
+    assert cursor == {"next": len(entries), "malformed": 1, "recent": [malformed]}
+    assert sum(batch.skipped for batch in batches) == 1
+    assert f"skipping malformed entry {malformed}: " in caplog.text
+    assert f"entry {malformed - 1}: read 2 name(s); skipped what could not be read: extension" in caplog.text
+
+
+def test_a_reader_failure_costs_one_entry(
+    certs: CertFactory,
+    context: FeedContext,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whatever the reader raises for one entry, the log goes on past it (the cursor included)."""
+    real = ctfeed.read_entry
+
+    def fragile(entry: dict[str, str]) -> CertNames:
+        read = real(entry)
+        if "bug.example.com" in read.names:
+            raise RuntimeError("a bug")
+        return read
+
+    monkeypatch.setattr(ctfeed, "read_entry", fragile)
+    with LocalCtLog() as log:
+        log.add(*(certs.x509_entry([name]) for name in ("a.example.com", "bug.example.com", "b.example.com")))
+        with caplog.at_level(logging.WARNING):
+            names, cursor, _ = _drain(CtLogFeed(log.url, context), None)
+    assert names == ["a.example.com", "b.example.com"]
+    assert cursor == {"next": 3, "malformed": 1, "recent": [1]}
+    assert "entry 1 broke the certificate reader" in caplog.text and "RuntimeError: a bug" in caplog.text

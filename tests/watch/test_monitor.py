@@ -11,7 +11,9 @@ from typing import Any
 
 from clonewatch.match import Matcher
 from clonewatch.store import Store
-from clonewatch.testing.ctlog import CertFactory, LocalCtLog
+from clonewatch.testing import oddcerts
+from clonewatch.testing.ctlog import MALFORMED, CertFactory, LocalCtLog
+from clonewatch.testing.oddcerts import duplicate_extension, tbs_of
 from clonewatch.testing.receivers import WebhookReceiver
 from clonewatch.watch.alerts import FileSink, WebhookSink, payload
 from clonewatch.watch.ctfeed import CtLogFeed
@@ -143,3 +145,32 @@ def _wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_certificates_that_do_not_parse_cost_only_themselves(
+    store: Store, news_matcher: Matcher, certs: CertFactory, context: FeedContext, tmp_path: Path
+) -> None:
+    """Look-alikes in certificates with DER faults are found, a certificate that cannot be read is
+    skipped (counted, the cursor past it), and the feed after the log is read in the same pass."""
+    (tmp_path / "nrd").mkdir()
+    (tmp_path / "nrd" / "2026-11-24.txt").write_text("blld.live\n")
+    duplicated = certs.certificate(["www.example.org", "spiegel.ltd"], common_name="www.example.org")
+    negative, _ = certs.precertificate(["bild-news.live"], common_name="example.net")
+    explicit = certs.certificate(["example.com", "t-onlinl.life"], common_name="example.com")
+    entries = [
+        certs.entry_for_certificate(oddcerts.with_tbs(duplicated, duplicate_extension(tbs_of(duplicated)))),
+        MALFORMED,
+        certs.entry_for_tbs(oddcerts.negative_serial(negative)),
+        certs.entry_for_certificate(oddcerts.with_tbs(explicit, oddcerts.explicit_default(tbs_of(explicit)))),
+    ]
+    with LocalCtLog(entries) as log:
+        ct = CtLogFeed(log.url, context)
+        feeds = [(ct, 60.0), (NrdDirectoryFeed(tmp_path / "nrd"), 60.0)]
+        monitor = Monitor(store, feeds, news_matcher, context, batch_size=2)
+        assert monitor.run_once() == 0
+        found = sorted(f.match.domain for f in store.findings())
+        assert found == ["bild-news.live", "blld.live", "spiegel.ltd", "t-onlinl.life"]
+        assert store.cursor(ct.name) == {"next": 4, "malformed": 1, "recent": [1]}
+        assert monitor.stats.skipped == 1
+        again = Monitor(store, feeds, news_matcher, context, batch_size=2)
+        assert again.run_once() == 0 and again.stats.names == again.stats.skipped == 0

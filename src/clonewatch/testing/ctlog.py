@@ -116,15 +116,22 @@ class CertFactory:
     def x509_entry(
         self, names: Sequence[str], common_name: str | None = None, timestamp_ms: int = 0
     ) -> LogEntry:
-        leaf = self.certificate(names, common_name)
-        return LogEntry(_leaf(0, _u24(leaf), timestamp_ms or _ms()), _u24(_u24(self.ca_der)))
+        return self.entry_for_certificate(self.certificate(names, common_name), timestamp_ms)
 
     def precert_entry(
         self, names: Sequence[str], common_name: str | None = None, timestamp_ms: int = 0
     ) -> LogEntry:
         tbs, precert = self.precertificate(names, common_name)
+        return self.entry_for_tbs(tbs, precert, timestamp_ms)
+
+    def entry_for_certificate(self, der: bytes, timestamp_ms: int = 0) -> LogEntry:
+        """An x509_entry logging the DER certificate ``der`` as it is (well-formed or not)."""
+        return LogEntry(_leaf(0, _u24(der), timestamp_ms or _ms()), _u24(_u24(self.ca_der)))
+
+    def entry_for_tbs(self, tbs: bytes, precert: bytes = b"", timestamp_ms: int = 0) -> LogEntry:
+        """A precert_entry logging the TBSCertificate ``tbs`` as it is (``precert``: its extra_data)."""
         leaf = _leaf(1, self.issuer_key_hash + _u24(tbs), timestamp_ms or _ms())
-        return LogEntry(leaf, _u24(precert) + _u24(_u24(self.ca_der)))
+        return LogEntry(leaf, _u24(precert or tbs) + _u24(_u24(self.ca_der)))
 
 
 def _ms() -> int:

@@ -3,7 +3,9 @@
 Each poll reads ``get-sth`` and then ``get-entries`` from the cursor (the next index) up to the tree
 size, ``per_request`` entries at a time, accepting fewer than asked (logs cap their responses).
 429 and 5xx answers are retried with exponential backoff, honouring Retry-After up to the cap.
-A malformed entry is logged and skipped, and counted in the cursor (with the latest indexes).
+An entry that cannot be read is logged with its index and skipped, and counted in the cursor (with
+the latest indexes) and in its batch; a certificate with parts that cannot be read gives the names
+in the rest (:mod:`clonewatch.watch.certnames`), and the parts it lost are logged.
 A log whose tree shrinks below the cursor is reported loudly on every poll and never rewound to.
 """
 
@@ -15,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from clonewatch.errors import FeedUnavailable
-from clonewatch.watch.ct import MalformedEntry, entry_names
+from clonewatch.watch.ct import MalformedEntry, read_entry
 from clonewatch.watch.feeds import Batch, FeedContext
 
 log = logging.getLogger(__name__)
@@ -66,19 +68,42 @@ class CtLogFeed:
         state.pop("shrunk_to", None)
         while index < tree_size:
             names: list[str] = []
+            skipped = 0
             end = min(tree_size, index + size)
             while index < end:
                 entries = self.entries(index, min(end, index + self.per_request) - 1)
                 for offset, entry in enumerate(entries):
-                    try:
-                        names.extend(entry_names(entry))
-                    except MalformedEntry as exc:
-                        self._malformed(state, index + offset, exc)
+                    read = self._read(state, index + offset, entry)
+                    if read is None:
+                        skipped += 1
+                    else:
+                        names.extend(read)
                 index += len(entries)
             state["next"] = index
-            yield Batch(names, dict(state), f"{self.url}#{index}")
+            yield Batch(names, dict(state), f"{self.url}#{index}", skipped)
 
-    def _malformed(self, state: dict[str, Any], index: int, error: MalformedEntry) -> None:
+    def _read(self, state: dict[str, Any], index: int, entry: dict[str, Any]) -> list[str] | None:
+        """The names of entry ``index``, or None when it cannot be read (logged and counted)."""
+        try:
+            read = read_entry(entry)
+        except MalformedEntry as exc:
+            self._malformed(state, index, str(exc))
+            return None
+        except Exception:  # a reader bug must cost one entry, not stop the log at it on every restart
+            log.exception("%s: entry %d broke the certificate reader", self.url, index)
+            self._malformed(state, index, "the certificate reader failed (see the traceback above)")
+            return None
+        if read.damage:
+            log.warning(
+                "%s: entry %d: read %d name(s); skipped what could not be read: %s",
+                self.url,
+                index,
+                len(read.names),
+                "; ".join(read.damage),
+            )
+        return read.names
+
+    def _malformed(self, state: dict[str, Any], index: int, error: str) -> None:
         log.warning("%s: skipping malformed entry %d: %s", self.url, index, error)
         state["malformed"] = int(state.get("malformed", 0)) + 1
         state["recent"] = [*list(state.get("recent", []))[-(KEEP_MALFORMED - 1) :], index]

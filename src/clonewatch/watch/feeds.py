@@ -5,6 +5,10 @@ committed for it and yields batches of names, each with the cursor *after* it. T
 each batch's matches and its cursor in one transaction before it asks for the next batch, so a
 crash loses nothing and replays at most one batch (whose inserts are idempotent).
 
+An entry a feed cannot read (a certificate that does not parse) is logged with its position,
+counted in :attr:`Batch.skipped` and passed over: the cursor moves past it, so it is never fatal
+and never read again.
+
 A feed that is down raises :class:`clonewatch.errors.FeedUnavailable` (after yielding what it
 could); the monitor logs it and tries again on a later poll.
 """
@@ -22,11 +26,13 @@ from clonewatch.watch.http import HttpClient
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """Names read from a feed (raw lines or DNS names; the matcher parses them) and the cursor after them."""
+    """Names read from a feed (raw lines or DNS names; the matcher parses them) and the cursor after
+    them; ``skipped`` counts the entries in its range that the feed could not read (it logged each)."""
 
     names: Sequence[str]
     cursor: Any
     source: str = ""
+    skipped: int = 0
 
 
 class Feed(Protocol):

@@ -34,6 +34,7 @@ class WatchStats:
     """Counts since the monitor started."""
 
     names: int = 0
+    skipped: int = 0  # entries the feeds could not read, passed over
     matched: int = 0
     new_domains: int = 0
     batches: int = 0
@@ -110,6 +111,7 @@ class Monitor:
                     feed.name, batch.cursor, matches, kind=feed.kind, alert_targets=self.alert_targets
                 )
                 self.stats.batches += 1
+                self.stats.skipped += batch.skipped
                 self.stats.matched += len(matches)
                 self.stats.new_domains += len(result.new_domains)
                 if result.new_domains:
@@ -183,11 +185,13 @@ class Monitor:
         self._last_progress = now
         s = self.stats
         log.info(
-            "read %d names, %d matches, %d new look-alikes, %d probed, %d alerts sent, %d feed errors",
+            "read %d names, %d matches, %d new look-alikes, %d probed, %d alerts sent, %d feed errors, "
+            "%d unreadable entries skipped",
             s.names,
             s.matched,
             s.new_domains,
             s.probed,
             s.alerts_sent,
             s.feed_errors,
+            s.skipped,
         )

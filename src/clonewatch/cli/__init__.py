@@ -3,6 +3,7 @@
 import typer
 
 from clonewatch.cli.brands import brands_app
+from clonewatch.cli.common import ClonewatchGroup
 from clonewatch.cli.data import update_data_command
 from clonewatch.cli.db import db_app
 from clonewatch.cli.generate import generate_command
@@ -14,6 +15,7 @@ from clonewatch.cli.watch import watch_command
 
 app = typer.Typer(
     name="clonewatch",
+    cls=ClonewatchGroup,  # a ClonewatchError from any command: one line and its exit code
     help="Find look-alike domains of news outlets and government sites, and explain each one.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

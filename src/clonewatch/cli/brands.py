@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from clonewatch.cli.common import load_brands
-from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
+from clonewatch.cli.common import BrandsOption, FormatOption, load_brands
+from clonewatch.cli.output import RecordWriter, choose_format
 
 brands_app = typer.Typer(
     help="Show the watched outlets, government bodies and organisations.", no_args_is_help=True
@@ -23,25 +22,22 @@ def list_brands(
     country: Annotated[
         str | None, typer.Option(help="Only brands of this country (ISO code, e.g. DE, UA, INT).")
     ] = None,
-    brands: Annotated[
-        Path | None, typer.Option(help="Show this --brands file instead of the bundled watchlist.")
-    ] = None,
-    output_format: Annotated[OutputFormat | None, typer.Option("--format", help="Output format.")] = None,
+    brands: BrandsOption = None,
+    output_format: FormatOption = None,
 ) -> None:
     """List the watchlist, optionally for one country."""
     watched = load_brands(brands)
-    writer = RecordWriter(choose_format(output_format, sys.stdout), BRAND_COLUMNS, title="watchlist")
     wanted = country.upper() if country else None
-    for brand in watched:
-        if wanted and (brand.country or "").upper() != wanted:
-            continue
-        writer.write(
-            {
-                "name": brand.name,
-                "kind": str(brand.kind),
-                "country": brand.country,
-                "language": brand.language,
-                "domains": list(brand.domains),
-            }
-        )
-    writer.close()
+    with RecordWriter(choose_format(output_format, sys.stdout), BRAND_COLUMNS, title="watchlist") as writer:
+        for brand in watched:
+            if wanted and (brand.country or "").upper() != wanted:
+                continue
+            writer.write(
+                {
+                    "name": brand.name,
+                    "kind": str(brand.kind),
+                    "country": brand.country,
+                    "language": brand.language,
+                    "domains": list(brand.domains),
+                }
+            )

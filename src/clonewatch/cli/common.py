@@ -1,14 +1,21 @@
-"""Options and error handling shared by every command."""
+"""Options and error handling shared by every command.
+
+Commands raise :class:`ClonewatchError` and let :class:`ClonewatchGroup` (the app's group) turn it
+into one line on standard error and the exit code: 2 for an :class:`InputError`, 1 for the rest.
+An option used by more than one command is declared here once, as an ``Annotated`` type.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from clonewatch.brands import Brand, bundled_watchlist, load_brands_file
+from clonewatch.cli.output import OutputFormat
 from clonewatch.errors import ClonewatchError, InputError
 
 EXIT_OK = 0
@@ -18,6 +25,44 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 the run completed (whether or not anything was flagged); "
     "1 a findings-related failure; 2 bad usage or unreadable input (the message names the file and line)."
 )
+
+BrandsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--brands",
+        help="Watchlist file replacing the bundled one: one domain per line, optionally domain,label.",
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option("--format", help="Output format (default: table on a terminal, jsonl when piped)."),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///PATH, postgresql+psycopg://...) or SQLite file; "
+        "default: $CLONEWATCH_DB, else clonewatch.db in the user data directory.",
+        show_default=False,
+    ),
+]
+
+
+def exit_code(error: ClonewatchError) -> int:
+    """2 for input the user can fix, 1 for every other failure."""
+    return EXIT_USAGE if isinstance(error, InputError) else EXIT_FINDINGS
+
+
+class ClonewatchGroup(TyperGroup):
+    """The app's command group: a :class:`ClonewatchError` raised by any command (or sub-command)
+    becomes one line on standard error and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClonewatchError as exc:
+            print(f"clonewatch: error: {exc}", file=sys.stderr)
+            raise typer.Exit(exit_code(exc)) from None
 
 
 def fail(error: ClonewatchError | str, code: int | None = None) -> NoReturn:
@@ -30,7 +75,4 @@ def fail(error: ClonewatchError | str, code: int | None = None) -> NoReturn:
 
 def load_brands(path: Path | None) -> list[Brand]:
     """The --brands file when given, else the bundled watchlist."""
-    try:
-        return load_brands_file(path) if path is not None else bundled_watchlist()
-    except ClonewatchError as exc:
-        fail(exc)
+    return load_brands_file(path) if path is not None else bundled_watchlist()

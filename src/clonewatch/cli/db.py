@@ -6,9 +6,7 @@ import sys
 
 import typer
 
-from clonewatch.cli.common import fail
-from clonewatch.cli.stored import DbOption
-from clonewatch.errors import ClonewatchError, StoreUnavailable
+from clonewatch.cli.common import DbOption
 
 db_app = typer.Typer(help="Manage the clonewatch database (schema migrations).", no_args_is_help=True)
 
@@ -20,22 +18,13 @@ def upgrade_command(db: DbOption = None) -> None:
     Exit codes: 0 done (or nothing to do); 1 the database cannot be reached; 2 a bad URL or a database
     written by a newer clonewatch.
     """
-    from sqlalchemy.exc import OperationalError
-
     from clonewatch.store import resolve_url, upgrade
     from clonewatch.store.database import display, make_engine
 
-    try:
-        url = resolve_url(db)
-        engine = make_engine(url)
-    except ClonewatchError as exc:
-        fail(exc)
+    url = resolve_url(db)
+    engine = make_engine(url)
     try:
         done = upgrade(engine)
-    except OperationalError as exc:
-        fail(StoreUnavailable(f"cannot open database at {display(url)}: {exc.orig or exc}"))
-    except ClonewatchError as exc:
-        fail(exc)
     finally:
         engine.dispose()
     where = display(url)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from clonewatch.brands import Brand, brand_for
-from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
-from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
-from clonewatch.errors import ClonewatchError
+from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, FormatOption, load_brands
+from clonewatch.cli.output import RecordWriter, choose_format
+from clonewatch.errors import InputError
 from clonewatch.generate import DEFAULT_LIMIT, Candidate, default_fuzzers, fuzzers_named, generate
 from clonewatch.generate.fuzzers import SUFFIX_FUZZER
 
@@ -29,9 +28,7 @@ def generate_command(
         typer.Argument(help="Genuine domains to generate look-alikes of.", show_default=False),
     ] = None,
     watchlist: Annotated[bool, typer.Option("--watchlist", help="Every brand of the watchlist.")] = False,
-    brands: Annotated[
-        Path | None, typer.Option(help="Watchlist file replacing the bundled one (as for match).")
-    ] = None,
+    brands: BrandsOption = None,
     limit: Annotated[int, typer.Option(min=1, help="Keep the best N candidates per brand.")] = DEFAULT_LIMIT,
     fuzzers: Annotated[
         str | None, typer.Option(help="Comma-separated fuzzer names (default: all, with tld-swap).")
@@ -48,10 +45,7 @@ def generate_command(
     rate: Annotated[
         float, typer.Option(min=0, help="At most this many queries per second (0: no limit).")
     ] = 0,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option("--format", help="Output format (default: table on a terminal, jsonl when piped)."),
-    ] = None,
+    output_format: FormatOption = None,
 ) -> None:
     """Generate ranked look-alikes of genuine domains: every dnstwist fuzzer, combinations with
     every public suffix and with affix words, best first (the names campaigns register first).
@@ -63,40 +57,33 @@ def generate_command(
     from clonewatch.probe import ResolverSettings, check_names  # dnspython loads only for this command
 
     watched = load_brands(brands)
-    try:
-        names = [name.strip() for name in fuzzers.split(",")] if fuzzers else None
-        chosen_fuzzers = fuzzers_named(names) if names else default_fuzzers()
-        suffix_swaps = names is None or SUFFIX_FUZZER in names
-        targets = _brands_to_generate(domains or [], watched, watchlist=watchlist)
-        settings = ResolverSettings.parse(
-            resolver, concurrency=concurrency, timeout=dns_timeout, retries=retries, rate=rate
-        )
-    except ClonewatchError as exc:
-        fail(exc)
+    names = [name.strip() for name in fuzzers.split(",")] if fuzzers else None
+    chosen_fuzzers = fuzzers_named(names) if names else default_fuzzers()
+    suffix_swaps = names is None or SUFFIX_FUZZER in names
+    targets = _brands_to_generate(domains or [], watched, watchlist=watchlist)
+    settings = ResolverSettings.parse(
+        resolver, concurrency=concurrency, timeout=dns_timeout, retries=retries, rate=rate
+    )
     columns = GENERATE_COLUMNS + DNS_COLUMNS if registered else GENERATE_COLUMNS
     writer = RecordWriter(choose_format(output_format, sys.stdout), columns, title="look-alike candidates")
     progress = _DnsProgress()
     try:
-        for brand in targets:
-            candidates = generate(brand, limit=limit, fuzzers=chosen_fuzzers, suffix_swaps=suffix_swaps)
-            if not registered:
-                writer.write_all(candidate.to_dict() for candidate in candidates)
-                continue
-            batch = {candidate.match.domain: candidate for candidate in candidates}
+        with writer:
+            for brand in targets:
+                candidates = generate(brand, limit=limit, fuzzers=chosen_fuzzers, suffix_swaps=suffix_swaps)
+                if not registered:
+                    writer.write_all(candidate.to_dict() for candidate in candidates)
+                    continue
+                batch = {candidate.match.domain: candidate for candidate in candidates}
 
-            def emit(facts: DnsFacts, batch: dict[str, Candidate] = batch) -> None:
-                progress.count(facts)
-                writer.write(batch[facts.domain].to_dict() | facts.to_dict())
+                def emit(facts: DnsFacts, batch: dict[str, Candidate] = batch) -> None:
+                    progress.count(facts)
+                    writer.write(batch[facts.domain].to_dict() | facts.to_dict())
 
-            check_names(list(batch), settings, emit)
-    except ClonewatchError as exc:
-        writer.close()
-        fail(exc)
+                check_names(list(batch), settings, emit)
     except KeyboardInterrupt:
-        writer.close()
         progress.summary(interrupted=True)
         raise typer.Exit(130) from None
-    writer.close()
     if registered:
         progress.summary()
 
@@ -131,7 +118,7 @@ def _brands_to_generate(domains: list[str], watched: list[Brand], *, watchlist: 
     if watchlist:
         return watched
     if not domains:
-        fail("give at least one DOMAIN, or --watchlist")
+        raise InputError("give at least one DOMAIN, or --watchlist")
     chosen: list[Brand] = []
     for domain in domains:
         brand = brand_for(domain, watched)

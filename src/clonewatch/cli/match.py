@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import sys
 import threading
-from pathlib import Path
+from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
-from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
-from clonewatch.errors import ClonewatchError
+from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, FormatOption, load_brands
+from clonewatch.cli.output import RecordWriter, choose_format
 from clonewatch.match import FeedStats, match_feeds
 
 MATCH_COLUMNS = ("score", "domain", "unicode", "brand", "genuine", "reasons")
@@ -23,16 +22,8 @@ def match_command(
         list[str],
         typer.Argument(help="Feed files (plain or gzip) or - for standard input.", show_default=False),
     ],
-    brands: Annotated[
-        Path | None,
-        typer.Option(
-            help="Watchlist file replacing the bundled one: one domain per line, optionally domain,label."
-        ),
-    ] = None,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option("--format", help="Output format (default: table on a terminal, jsonl when piped)."),
-    ] = None,
+    brands: BrandsOption = None,
+    output_format: FormatOption = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes for big feeds.")] = 1,
 ) -> None:
     """Flag names that impersonate a watched outlet or government body, with the reasons why.
@@ -44,21 +35,13 @@ def match_command(
     fmt = choose_format(output_format, sys.stdout)
     writer = RecordWriter(fmt, MATCH_COLUMNS, sort_key="score", title="look-alikes")
     stats = FeedStats()
-    progress = _Progress(stats) if sys.stderr.isatty() else None
     try:
-        for hit in match_feeds(feeds, watched, stats, workers=workers):
-            writer.write(hit.to_dict())
-    except ClonewatchError as exc:
-        writer.close()
-        fail(exc)
+        with writer, _progress(stats):
+            for hit in match_feeds(feeds, watched, stats, workers=workers):
+                writer.write(hit.to_dict())
     except KeyboardInterrupt:
-        writer.close()
         _summary(stats, interrupted=True)
         raise typer.Exit(130) from None
-    finally:
-        if progress:
-            progress.stop()
-    writer.close()
     _summary(stats)
 
 
@@ -79,8 +62,13 @@ def _summary(stats: FeedStats, *, interrupted: bool = False) -> None:
     )
 
 
+def _progress(stats: FeedStats) -> AbstractContextManager[object]:
+    """A live count while the feeds are read, when standard error is a terminal."""
+    return _Progress(stats) if sys.stderr.isatty() else nullcontext()
+
+
 class _Progress:
-    """A live count on a terminal's standard error while a long feed runs."""
+    """A live count on a terminal's standard error while a long feed runs (until the block ends)."""
 
     def __init__(self, stats: FeedStats) -> None:
         self._stats = stats
@@ -95,6 +83,9 @@ class _Progress:
                 s = self._stats
                 status.update(f"read {s.read:,} names, flagged {s.flagged:,}")
 
-    def stop(self) -> None:
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self._done.set()
         self._thread.join()

@@ -45,7 +45,10 @@ def csv_cell(value: Any) -> str:
 
 
 class RecordWriter:
-    """Writes dict records in one format; tables are buffered and sorted, the others stream."""
+    """Writes dict records in one format; tables are buffered and sorted, the others stream.
+
+    As a context manager it closes on the way out, an error included (the table of what came
+    before the error is still printed, as it is for a complete run)."""
 
     def __init__(
         self,
@@ -63,6 +66,7 @@ class RecordWriter:
         self.title = title
         self._rows: list[dict[str, Any]] = []
         self._csv: Any = None
+        self._closed = False
         if fmt is OutputFormat.CSV:
             self._csv = csv.writer(self.stream, lineterminator="\n")
             self._csv.writerow(self.columns)
@@ -79,7 +83,17 @@ class RecordWriter:
         for record in records:
             self.write(record)
 
+    def __enter__(self) -> RecordWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
+        """Print the table (if a table), flush; once only."""
+        if self._closed:
+            return
+        self._closed = True
         if self.fmt is OutputFormat.TABLE:
             rows = self._rows
             if self.sort_key:

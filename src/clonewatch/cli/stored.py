@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, EXIT_FINDINGS, fail
+from clonewatch.cli.common import EXIT_CODES_HELP, EXIT_FINDINGS, DbOption, FormatOption, fail
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
-from clonewatch.errors import ClonewatchError, InputError
+from clonewatch.errors import InputError
 
 if TYPE_CHECKING:
     from clonewatch.store import HistoryEvent, Store
@@ -27,29 +27,12 @@ FINDING_COLUMNS = (
 )
 HISTORY_COLUMNS = ("at", "kind", "summary")
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (sqlite:///PATH, postgresql+psycopg://...) or SQLite file; "
-        "default: $CLONEWATCH_DB, else clonewatch.db in the user data directory.",
-        show_default=False,
-    ),
-]
-FormatOption = Annotated[
-    OutputFormat | None,
-    typer.Option("--format", help="Output format (default: table on a terminal, jsonl when piped)."),
-]
-
 
 def open_store(db: str | None) -> Store:
-    """The store at ``db``, or a one-line error and exit (2 for a bad URL or an old schema)."""
-    from clonewatch.store import Store  # SQLAlchemy loads only for the commands that use the store
+    """The store at ``db`` (SQLAlchemy loads only for the commands that use the store)."""
+    from clonewatch.store import Store
 
-    try:
-        return Store.open(db)
-    except ClonewatchError as exc:
-        fail(exc)
+    return Store.open(db)
 
 
 def findings_command(
@@ -72,17 +55,14 @@ def findings_command(
     """
     from clonewatch.when import parse_since
 
-    try:
-        start = parse_since(since) if since is not None else None
-    except InputError as exc:
-        fail(exc)
+    start = parse_since(since) if since is not None else None
     with open_store(db) as store:
         found = store.findings(since=start, verdict=verdict, brand=brand)
     writer = RecordWriter(
         choose_format(output_format, sys.stdout), FINDING_COLUMNS, sort_key="first_seen", title="findings"
     )
-    writer.write_all(finding.to_dict() for finding in found)
-    writer.close()
+    with writer:
+        writer.write_all(finding.to_dict() for finding in found)
 
 
 findings_command.__doc__ = f"{findings_command.__doc__}\n\n{EXIT_CODES_HELP}"
@@ -103,18 +83,16 @@ def history_command(
 
     parsed = parse_line(domain, default_psl())
     if isinstance(parsed, Unparseable):
-        fail(InputError(f"{domain!r} is not a domain name: {parsed.reason}"))
+        raise InputError(f"{domain!r} is not a domain name: {parsed.reason}")
     with open_store(db) as store:
         events = store.history(parsed.ascii)
         where = store.url
     if not events:
         fail(f"no record of {parsed.ascii} in the store at {where}", EXIT_FINDINGS)
     fmt = choose_format(output_format, sys.stdout)
-    writer = RecordWriter(fmt, HISTORY_COLUMNS, title=parsed.ascii)
-    for event in events:
-        record = event.to_dict() if fmt is OutputFormat.JSONL else _row(event)
-        writer.write(record)
-    writer.close()
+    with RecordWriter(fmt, HISTORY_COLUMNS, title=parsed.ascii) as writer:
+        for event in events:
+            writer.write(event.to_dict() if fmt is OutputFormat.JSONL else _row(event))
 
 
 def _row(event: HistoryEvent) -> dict[str, Any]:

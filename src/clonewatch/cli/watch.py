@@ -12,9 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_OK, fail, load_brands
-from clonewatch.cli.stored import DbOption
-from clonewatch.errors import ClonewatchError
+from clonewatch.cli.common import EXIT_CODES_HELP, EXIT_OK, BrandsOption, DbOption, load_brands
+from clonewatch.errors import FeedUnavailable
 
 
 def _overrides(
@@ -107,9 +106,7 @@ def watch_command(
     resolver: Annotated[
         str | None, typer.Option(help="DNS server for probing, HOST:PORT (default: the system's).")
     ] = None,
-    brands: Annotated[
-        Path | None, typer.Option(help="Watchlist file replacing the bundled one (domain[,label] per line).")
-    ] = None,
+    brands: BrandsOption = None,
     db: DbOption = None,
     allow_private: Annotated[
         bool,
@@ -152,10 +149,7 @@ def watch_command(
         batch_size=batch_size,
         poll=poll,
     )
-    try:
-        settings = load_config(config, overrides)
-    except ClonewatchError as exc:
-        fail(exc)
+    settings = load_config(config, overrides)
     if check_config:
         print(f"clonewatch: configuration is valid ({len(settings.feeds)} feed(s))", file=sys.stderr)
         raise typer.Exit(EXIT_OK)
@@ -167,14 +161,10 @@ def watch_command(
     _log_to_stderr()
     stop = threading.Event()
     _stop_on_signals(stop)
-    try:
-        report = run_watch(settings, watched, once=once, stop=stop)
-    except ClonewatchError as exc:
-        fail(exc)
+    report = run_watch(settings, watched, once=once, stop=stop)
     if report.failed_feeds:
-        fail(
-            f"{report.failed_feeds} feed(s) could not be read completely (see above); run again to retry",
-            EXIT_FINDINGS,
+        raise FeedUnavailable(
+            f"{report.failed_feeds} feed(s) could not be read completely (see above); run again to retry"
         )
 
 

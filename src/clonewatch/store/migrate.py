@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import OperationalError
 
-from clonewatch.errors import SchemaMismatch
+from clonewatch.errors import SchemaMismatch, StoreUnavailable
 from clonewatch.store.database import display
 
 if TYPE_CHECKING:
@@ -57,14 +58,20 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> Upgrade:
-    """Migrate the database to ``revision`` (the newest by default) in one transaction."""
+    """Migrate the database to ``revision`` (the newest by default) in one transaction.
+
+    Raises :class:`StoreUnavailable` when the database cannot be reached, :class:`SchemaMismatch`
+    when it was written by a newer clonewatch."""
     from alembic import command
 
-    before = current_revision(engine)
-    _refuse_unknown(engine, before)
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
-    after = current_revision(engine)
+    try:
+        before = current_revision(engine)
+        _refuse_unknown(engine, before)
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+        after = current_revision(engine)
+    except OperationalError as exc:
+        raise StoreUnavailable(f"cannot open database at {display(engine.url)}: {exc.orig or exc}") from None
     return Upgrade(before, after or "")
 
 

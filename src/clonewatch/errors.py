@@ -11,6 +11,8 @@ ClonewatchError
 ├── DataError             a bundled data file is missing or corrupt
 ├── StoreUnavailable      the database cannot be reached or opened (exit code 1)
 ├── BrowserError          headless Chromium cannot be started, or was used when not running
+├── FetchRefused          a URL or address we must not reach (private, metadata, malformed, not http(s))
+├── FetchFailed           a request did not complete (refused connection, timeout, TLS, broken answer)
 └── FeedUnavailable       a watched feed is down for now (refused, 5xx, truncated); retried later
     └── FetchBlocked      a feed or webhook address is private and --allow-private was not given
 """
@@ -58,6 +60,15 @@ class DataError(ClonewatchError):
 
 class BrowserError(ClonewatchError):
     """Headless Chromium cannot be started, or a capture was asked of a browser that is not running."""
+
+
+class FetchRefused(ClonewatchError):
+    """A URL or the address it resolves to may not be reached: private, loopback, link-local or
+    metadata (unless allowed), malformed, or not http(s). The one refusal type of ``clonewatch.net``."""
+
+
+class FetchFailed(ClonewatchError):
+    """A request did not complete: connection refused, timeout, TLS failure, broken response."""
 
 
 class FeedUnavailable(ClonewatchError):

@@ -37,13 +37,14 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 def update_from(
-    cli: Cli, served: tuple[str, Path], confusables: str, rdap: str = "dns.json"
+    cli: Cli, served: tuple[str, Path], confusables: str, rdap: str = "dns.json", *, allow_private: bool = True
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     base, tmp_path = served
     out = tmp_path / "data"
     out.mkdir()
     result = cli(
         "update-data",
+        *(["--allow-private"] if allow_private else []),
         "--psl-url",
         f"{base}/psl.dat",
         "--confusables-url",
@@ -79,7 +80,16 @@ def test_update_data_refuses_a_bootstrap_file_without_services(cli: Cli, served:
     assert not (out / "rdap_dns.json").exists()
 
 
+def test_update_data_refuses_a_loopback_server_unless_allowed(cli: Cli, served: tuple[str, Path]) -> None:
+    result, out = update_from(cli, served, "confusables.txt", allow_private=False)
+    assert result.returncode == 1
+    assert "download failed (refused: 127.0.0.1 resolves to 127.0.0.1)" in result.stderr
+    assert not any(out.iterdir())
+
+
 def test_update_data_reports_an_unreachable_server(cli: Cli, tmp_path: Path) -> None:
-    result = cli("update-data", "--psl-url", "http://127.0.0.1:9/psl.dat", "--data-dir", str(tmp_path))
+    result = cli(
+        "update-data", "--allow-private", "--psl-url", "http://127.0.0.1:9/psl.dat", "--data-dir", str(tmp_path)
+    )
     assert result.returncode == 1
     assert "download failed" in result.stderr

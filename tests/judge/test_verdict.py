@@ -17,7 +17,7 @@ def _evidence(ns: tuple[str, ...], genuine_ns: tuple[str, ...]) -> Evidence:
     page = fingerprint(PARKED, url=url)
     visit = HttpEvidence("plain", (Hop(url, 200, "192.0.2.1", "final"),), url, status=200, page=page)
     return Evidence(
-        "spiegel-shop.lol", "spiegel-shop.lol", None, "2026-11-25T00:00:00+00:00", 0.1,
+        "spiegel-shop.lol", "spiegel-shop.lol", "2026-11-25T00:00:00+00:00", 0.1,
         dns=DnsEvidence("spiegel-shop.lol", True, {"A": ("192.0.2.1",), "NS": ns}),
         site=SiteView({"plain": visit}),
         genuine_site=SiteView(dns=DnsEvidence("spiegel.de", True, {"NS": genuine_ns})),
@@ -37,7 +37,7 @@ def test_a_parked_name_elsewhere_stays_parked() -> None:
 
 
 def test_registered_but_not_in_dns_is_no_website_and_unknown_is_unregistered() -> None:
-    base = Evidence("gone.lol", "gone.lol", None, "t", 0.0, dns=DnsEvidence("gone.lol", False, {}))
+    base = Evidence("gone.lol", "gone.lol", "t", 0.0, dns=DnsEvidence("gone.lol", False, {}))
     assert judge(base).kind is VerdictKind.UNREGISTERED
     registered = RdapEvidence(domain="gone.lol", rdap_url="https://rdap.example/", registrar="R")
     from dataclasses import replace

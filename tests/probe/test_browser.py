@@ -24,10 +24,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from clonewatch.errors import BrowserError
+from clonewatch.errors import BrowserError, FetchRefused
 from clonewatch.probe.browser import Browser, BrowserSettings
 from clonewatch.probe.capture import save_png
-from clonewatch.probe.fetch import FetchRefused
 from clonewatch.probe.resources import Resource
 
 pytestmark = pytest.mark.skipif(

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from clonewatch.net import HttpSettings
 from clonewatch.probe import ResolverSettings
 from clonewatch.probe.rdap import Bootstrap, JsonFetcher, RdapClient, RdapEvidence, parse_domain
 from clonewatch.testing.dns import LocalDns
@@ -58,9 +59,8 @@ def client_for(lab: LocalWeb, *, timeout: float = 3, allow_private: bool = True)
             "moved": lab.url("moved.test", "/"),
         }
     )
-    fetcher = JsonFetcher(
-        allow_private=allow_private, timeout=timeout, ca_file=lab.ca_file, lookup=lambda host: [ADDRESS]
-    )
+    settings = HttpSettings(allow_private=allow_private, timeout=timeout, ca_file=lab.ca_file)
+    fetcher = JsonFetcher.from_settings(settings, lookup=lambda host: [ADDRESS])
     return RdapClient(bootstrap, fetcher)
 
 
@@ -77,9 +77,9 @@ def assert_spiegel(evidence: RdapEvidence) -> None:
 
 def test_a_lookup_through_the_local_dns_reads_every_field(lab: LocalWeb, local_dns: LocalDns) -> None:
     bootstrap = Bootstrap.from_mapping({"test": lab.url(RDAP_HOST, "/rdap/")})
-    fetcher = JsonFetcher(
-        allow_private=True, timeout=3, ca_file=lab.ca_file, dns=ResolverSettings.parse(local_dns.resolver)
-    )
+    dns = ResolverSettings.parse(local_dns.resolver)
+    settings = HttpSettings(allow_private=True, timeout=3, ca_file=lab.ca_file, dns=dns)
+    fetcher = JsonFetcher.from_settings(settings)
     evidence = RdapClient(bootstrap, fetcher).lookup("Spiegel.TEST.")
     assert_spiegel(evidence)
     assert evidence.domain == "spiegel.test"
@@ -128,7 +128,8 @@ def test_private_addresses_are_refused_unless_allowed(lab: LocalWeb) -> None:
 
 def test_untrusted_certificates_are_errors(lab: LocalWeb) -> None:
     bootstrap = Bootstrap.from_mapping({"test": lab.url(RDAP_HOST, "/rdap/")})
-    fetcher = JsonFetcher(allow_private=True, timeout=3, lookup=lambda host: [ADDRESS])
+    settings = HttpSettings(allow_private=True, timeout=3)
+    fetcher = JsonFetcher.from_settings(settings, lookup=lambda host: [ADDRESS])
     error = RdapClient(bootstrap, fetcher).lookup("spiegel.test").error
     assert error is not None and "CERTIFICATE_VERIFY_FAILED" in error
 

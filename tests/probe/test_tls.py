@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from clonewatch.net import AddressPolicy
 from clonewatch.probe.tls import TlsEvidence, certificate_of, other_names
 from clonewatch.testing.sites import page
 from clonewatch.testing.web import CertKind, LocalWeb, free_tcp_port
@@ -25,11 +26,12 @@ def lab() -> Iterator[LocalWeb]:
         web.add("selfsigned.test", page("diy"), cert=CertKind.SELF_SIGNED)
         yield web
 
+LAB = AddressPolicy(allow_private=True)  # the lab serves on loopback
+
 
 def fetch(lab: LocalWeb, host: str, *, trusted: bool = True, timeout: float = 3) -> TlsEvidence:
-    return certificate_of(
-        host, lab.address, lab.https_port, timeout=timeout, ca_file=lab.ca_file if trusted else None
-    )
+    ca_file = lab.ca_file if trusted else None
+    return certificate_of(host, lab.address, lab.https_port, timeout=timeout, ca_file=ca_file, policy=LAB)
 
 
 def test_a_certificate_from_the_trusted_ca_is_valid_and_fully_described(lab: LocalWeb) -> None:
@@ -82,13 +84,13 @@ def test_a_certificate_for_another_name_fails_on_the_name(lab: LocalWeb) -> None
 
 
 def test_a_closed_port_is_an_error_not_an_exception(lab: LocalWeb) -> None:
-    evidence = certificate_of("spiegel.test", ADDRESS, free_tcp_port(ADDRESS), timeout=2)
+    evidence = certificate_of("spiegel.test", ADDRESS, free_tcp_port(ADDRESS), timeout=2, policy=LAB)
     assert evidence.error == "connection refused"
     assert evidence.valid is None and evidence.sha256 is None
 
 
 def test_a_plain_http_port_is_a_tls_error(lab: LocalWeb) -> None:
-    evidence = certificate_of("spiegel.test", ADDRESS, lab.http_port, timeout=2)
+    evidence = certificate_of("spiegel.test", ADDRESS, lab.http_port, timeout=2, policy=LAB)
     assert evidence.error is not None and evidence.error.startswith("TLS error")
 
 
@@ -97,7 +99,12 @@ def test_a_server_that_never_finishes_the_handshake_times_out() -> None:
         silent.bind((ADDRESS, 0))
         silent.listen()
         started = time.monotonic()
-        evidence = certificate_of("spiegel.test", ADDRESS, silent.getsockname()[1], timeout=0.5)
+        evidence = certificate_of("spiegel.test", ADDRESS, silent.getsockname()[1], timeout=0.5, policy=LAB)
         elapsed = time.monotonic() - started
     assert evidence.error == "timeout"
     assert elapsed < 2
+
+
+def test_a_loopback_address_is_refused_by_the_default_policy(lab: LocalWeb) -> None:
+    evidence = certificate_of("spiegel.test", lab.address, lab.https_port, timeout=2)
+    assert evidence.error == f"refused: spiegel.test resolves to {lab.address}" and evidence.sha256 is None

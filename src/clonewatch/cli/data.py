@@ -22,11 +22,19 @@ def update_data_command(
     data_dir: Annotated[
         Path | None, typer.Option(help="Directory to write to (default: the installed package's data).")
     ] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option("--allow-private", help="Let downloads reach private and loopback addresses (mirrors, tests)."),
+    ] = False,
 ) -> None:
     """Download fresh copies of the bundled data files (PSL, confusables, RDAP bootstrap)."""
     try:
         updated = update_data(
-            psl_url=psl_url, confusables_url=confusables_url, rdap_url=rdap_url, data_dir=data_dir
+            psl_url=psl_url,
+            confusables_url=confusables_url,
+            rdap_url=rdap_url,
+            data_dir=data_dir,
+            allow_private=allow_private,
         )
     except (UpdateError, OSError) as exc:
         fail(str(exc), code=1)

@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -15,10 +15,6 @@ from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.errors import ClonewatchError, InputError
 from clonewatch.names import DomainName, default_psl, parse_host
-
-if TYPE_CHECKING:
-    from clonewatch.probe.http import HttpSettings
-    from clonewatch.probe.rdap import RdapClient
 
 PROBE_COLUMNS = ("domain", "verdict", "confidence", "brand", "genuine", "final_url", "facts", "error")
 
@@ -69,9 +65,9 @@ def probe_command(
     """Collect DNS, RDAP, TLS, the HTTP redirect chain (as a plain client and as a browser from X),
     page fingerprints and optionally a screenshot, compare with the genuine site, and decide:
     unregistered, no-website, parked, defensive, redirector, cloaked, unrelated or clone."""
-    from clonewatch.probe.collect import Prober, ProbeSettings
-    from clonewatch.probe.dns import ResolverSettings
-    from clonewatch.probe.http import HttpSettings
+    from clonewatch.net import HttpSettings, ResolverSettings
+    from clonewatch.pipeline import Pipeline
+    from clonewatch.probe.collect import ProbeSettings
 
     try:
         names = list(_names(domains))
@@ -86,23 +82,28 @@ def probe_command(
             ca_file=str(ca_file) if ca_file else None,
             dns=dns,
         )
-        rdap_client = _rdap(rdap_server, http) if rdap else None
+        if screenshots is not None:
+            screenshots.mkdir(parents=True, exist_ok=True)
+        settings = ProbeSettings(http=http, resolver=dns, concurrency=concurrency, screenshots=screenshots)
+        pipeline = Pipeline(
+            settings,
+            load_brands(brands),
+            rdap=rdap,
+            rdap_servers=_rdap_servers(rdap_server),
+            browser=screenshots is not None or browser,
+        )
+        writer = RecordWriter(choose_format(output_format, sys.stdout), PROBE_COLUMNS, title="probes")
+        verdicts: Counter[str] = Counter()
+        with pipeline:
+            for done, probed in enumerate(pipeline.run(names), start=1):
+                record = probed.to_dict()
+                verdicts[record["verdict"] or "error"] += 1
+                writer.write(record if writer.fmt is OutputFormat.JSONL else _row(record))
+                if sys.stderr.isatty():
+                    progress = f"\rclonewatch: probed {done:,}/{len(names):,}"
+                    print(progress, end="", file=sys.stderr, flush=True)
     except ClonewatchError as exc:
         fail(exc)
-    if screenshots is not None:
-        screenshots.mkdir(parents=True, exist_ok=True)
-    settings = ProbeSettings(http=http, resolver=dns, concurrency=concurrency, screenshots=screenshots)
-    prober = Prober(settings, load_brands(brands), rdap=rdap_client)
-    writer = RecordWriter(choose_format(output_format, sys.stdout), PROBE_COLUMNS, title="probes")
-    verdicts: Counter[str] = Counter()
-    with _browser(prober, screenshots is not None or browser) as running:
-        prober.browser = running
-        for done, evidence in enumerate(prober.probe_all(names), start=1):
-            record = evidence.to_dict()
-            verdicts[record["verdict"] or "error"] += 1
-            writer.write(record if writer.fmt is OutputFormat.JSONL else _row(record))
-            if sys.stderr.isatty():
-                print(f"\rclonewatch: probed {done:,}/{len(names):,}", end="", file=sys.stderr, flush=True)
     writer.close()
     summary = ", ".join(f"{count} {verdict}" for verdict, count in verdicts.most_common())
     print(f"\rclonewatch: probed {len(names):,} domains: {summary or 'none'}", file=sys.stderr)
@@ -134,41 +135,15 @@ def _names(arguments: list[str]) -> Iterator[str]:
                 yield name.ascii
 
 
-def _rdap(servers: list[str] | None, http: HttpSettings) -> RdapClient:
-    from clonewatch.probe.rdap import rdap_client
-
+def _rdap_servers(servers: list[str] | None) -> dict[str, str]:
+    """SUFFIX=URL pairs from --rdap-server; InputError for a malformed one."""
     overrides: dict[str, str] = {}
     for item in servers or []:
         suffix, sep, url = item.partition("=")
         if not sep or not suffix or not url.startswith(("http://", "https://")):
             raise InputError(f"bad --rdap-server {item!r}: expected SUFFIX=https://server/rdap/")
         overrides[suffix.strip(".").lower()] = url
-    return rdap_client(http, overrides)
-
-
-class _browser:
-    """Headless Chromium for the run when asked for, closed with it."""
-
-    def __init__(self, prober: Any, wanted: bool) -> None:
-        self.prober = prober
-        self.wanted = wanted
-        self.running: Any = None
-
-    def __enter__(self) -> Any:
-        if not self.wanted:
-            return None
-        from clonewatch.probe.browser import Browser
-
-        try:
-            self.running = Browser(fetch=self.prober.resource)
-            self.running.start()
-        except ClonewatchError as exc:
-            fail(exc)
-        return self.running
-
-    def __exit__(self, *exc: object) -> None:
-        if self.running is not None:
-            self.running.close()
+    return overrides
 
 
 def _row(record: dict[str, Any]) -> dict[str, Any]:

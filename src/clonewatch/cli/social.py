@@ -29,7 +29,7 @@ from clonewatch.social.community import CommunityWorker
 from clonewatch.social.graph import account_graph, write_graph
 
 if TYPE_CHECKING:
-    from clonewatch.probe.fetch import RedirectResolver
+    from clonewatch.social.resolve import LinkResolver
 
 social_app = typer.Typer(
     help="Trace who shares look-alike links on X, and coordinated account groups.", no_args_is_help=True
@@ -56,14 +56,14 @@ AllowPrivate = Annotated[
 ]
 
 
-def _redirects(resolve: bool, resolver: str | None, allow_private: bool) -> RedirectResolver | None:
+def _redirects(resolve: bool, resolver: str | None, allow_private: bool) -> LinkResolver | None:
     if not resolve:
         return None
-    from clonewatch.probe.dns import ResolverSettings  # dnspython loads only for --resolve
-    from clonewatch.probe.fetch import RedirectResolver
+    from clonewatch.net import HttpSettings, ResolverSettings
+    from clonewatch.social.resolve import LinkResolver
 
-    settings = ResolverSettings.parse(resolver) if resolver else None
-    return RedirectResolver(allow_private=allow_private, dns=settings)
+    dns = ResolverSettings.parse(resolver) if resolver else None
+    return LinkResolver(HttpSettings(allow_private=allow_private, dns=dns))
 
 
 @social_app.command("links")

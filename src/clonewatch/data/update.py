@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ def update_data(
     confusables_url: str = CONFUSABLES_URL,
     rdap_url: str = RDAP_BOOTSTRAP_URL,
     data_dir: Path | None = None,
+    allow_private: bool = False,
 ) -> list[Updated]:
     """Download each file, check that it parses, then replace the bundled copy atomically.
     With ``data_dir`` every file goes there; by default each goes beside its package."""
@@ -50,7 +50,7 @@ def update_data(
     results: list[Updated] = []
     for name, url, default_dir, count in files:
         target_dir = data_dir or default_dir
-        body = _download(url)
+        body = _download(url, allow_private=allow_private)
         with tempfile.NamedTemporaryFile(dir=target_dir, prefix=f".{name}.", delete=False) as tmp:
             tmp.write(body)
         tmp_path = Path(tmp.name)
@@ -83,14 +83,29 @@ def _count_confusables(path: Path) -> int:
     return len(Confusables.from_file(path))
 
 
-def _download(url: str) -> bytes:
+def _download(url: str, *, allow_private: bool) -> bytes:
+    """The body at ``url``, fetched by the network layer's rules (public addresses only unless
+    ``allow_private``, certificates verified, redirects followed and re-checked)."""
+    from clonewatch.net import HttpClient, HttpSettings, follow
+
     if not url.startswith(("https://", "http://")):
         raise UpdateError(f"{url}: only http(s) URLs are supported")
-    try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
-            body: bytes = response.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise UpdateError(f"{url}: download failed ({exc})") from exc
-    if len(body) > MAX_BYTES:
+    settings = HttpSettings(
+        allow_private=allow_private,
+        timeout=TIMEOUT,
+        budget=TIMEOUT * 4,
+        max_body=MAX_BYTES,
+        max_decompressed=MAX_BYTES,
+        verify=True,
+    )
+    chain = follow(HttpClient(settings), url, headers={"User-Agent": "clonewatch-update-data/0.1"})
+    response = chain.final
+    if response is None:
+        raise UpdateError(f"{url}: download failed ({chain.error})")
+    if response.status != 200:
+        raise UpdateError(f"{url}: download failed (HTTP {response.status})")
+    if response.cut in ("body", "decompressed"):
         raise UpdateError(f"{url}: larger than {MAX_BYTES} bytes")
-    return body
+    if response.cut is not None:
+        raise UpdateError(f"{url}: download failed (timed out)")
+    return response.body

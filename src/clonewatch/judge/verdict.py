@@ -68,9 +68,7 @@ def _held_by_owner(evidence: Evidence) -> str | None:
 
 
 def _site_verdict(evidence: Evidence, genuine_domains: Collection[str]) -> Verdict:
-    genuine = {_registrable(d) for d in genuine_domains} | (
-        {evidence.match.genuine} if evidence.match is not None else set()
-    )
+    genuine = {_registrable(d) for d in genuine_domains}
     dns = evidence.dns
     if dns is not None and dns.exists is False:
         registered = evidence.rdap is not None and evidence.rdap.error is None

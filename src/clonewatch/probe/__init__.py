@@ -4,9 +4,10 @@ Importing this package loads neither Playwright nor the imaging libraries; they 
 browser starts or a screenshot is hashed.
 """
 
+from clonewatch.net.resolve import ResolverSettings
 from clonewatch.probe.browser import Browser, BrowserSettings
 from clonewatch.probe.capture import BrowserCapture, Navigation, save_png
-from clonewatch.probe.dns import DnsFacts, DnsStatus, LivenessChecker, ResolverSettings, check_names
+from clonewatch.probe.dns import DnsFacts, DnsStatus, LivenessChecker, check_names
 from clonewatch.probe.resources import Resource, ResourceFetcher
 
 __all__ = [

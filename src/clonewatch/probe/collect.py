@@ -1,32 +1,28 @@
 """Probe domains: collect DNS, RDAP, TLS, HTTP (as a plain client and as a browser arriving from
-X), optionally a headless-browser capture, compare with the genuine site, and judge. One bad
-domain never stops the batch; concurrency is bounded."""
+X), optionally a headless-browser capture, and compare with the genuine site the caller names.
+One bad domain never stops the batch; concurrency is bounded. Deciding what the evidence means
+is the judge's work, and which site a name imitates the matcher's (see ``clonewatch.pipeline``)."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clonewatch.brands import Brand, brand_for
-from clonewatch.judge import judge
-from clonewatch.match import Match, Matcher
 from clonewatch.names import DomainName, default_psl, parse_host
+from clonewatch.net import HttpClient, HttpSettings, ResolverSettings
 from clonewatch.probe.chain import HttpEvidence, Visitor, follow
 from clonewatch.probe.evidence import Evidence, SiteView
-from clonewatch.probe.http import HttpSettings, PageFetcher
 from clonewatch.probe.records import dns_evidence
-from clonewatch.probe.resources import Resource
 
 if TYPE_CHECKING:
     from clonewatch.probe.browser import Browser
     from clonewatch.probe.capture import BrowserCapture
-    from clonewatch.probe.dns import ResolverSettings
     from clonewatch.probe.page import PageFingerprint
     from clonewatch.probe.rdap import RdapClient
     from clonewatch.probe.similarity import Similarity
@@ -46,90 +42,80 @@ class ProbeSettings:
     keep: Callable[[bytes], str] | None = None  # stores page bodies and screenshots by content
 
 
+@dataclass(frozen=True, slots=True)
+class Genuine:
+    """The site a suspect is compared with: its domain, and every domain of the same owner."""
+
+    domain: str
+    domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeRequest:
+    """One domain to probe, and the genuine site it may imitate (None: nothing to compare)."""
+
+    domain: str
+    genuine: Genuine | None = None
+
+
 @dataclass(slots=True)
 class Prober:
-    """Collects evidence with the given parts; ``browser`` and ``rdap`` are optional."""
+    """Collects evidence with the given parts; ``browser`` and ``rdap`` are optional. ``client``
+    is the network layer's client every fetch goes through (the browser's should be the same)."""
 
     settings: ProbeSettings
-    brands: Sequence[Brand]
+    client: HttpClient
     rdap: RdapClient | None = None
     browser: Browser | None = None
-    lookup: Callable[[str], list[str]] | None = None
-    fetcher: PageFetcher = field(init=False)
-    matcher: Matcher = field(init=False)
     _genuine: dict[str, tuple[Future[SiteView], float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def __post_init__(self) -> None:
-        self.fetcher = PageFetcher(self.settings.http, self.lookup)
-        self.matcher = Matcher(self.brands)
-
-    def resource(self, url: str, headers: Mapping[str, str]) -> Resource:
-        """The browser's fetcher (a ResourceFetcher): every request Chromium makes comes here."""
-        deadline = time.monotonic() + self.settings.http.timeout * 2
-        page = self.fetcher.get(url, headers=dict(headers), deadline=deadline)
-        return Resource(page.status, page.headers, page.body)
-
-    def probe_all(self, domains: Iterable[str]) -> Iterator[Evidence]:
-        """Evidence for each domain as it completes (at most ``concurrency`` at once)."""
+    def probe_all(self, requests: Iterable[ProbeRequest]) -> Iterator[tuple[ProbeRequest, Evidence]]:
+        """Each request with its evidence as it completes (at most ``concurrency`` at once)."""
         with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
-            pending: set[Future[Evidence]] = set()
-            for domain in domains:
-                pending.add(pool.submit(self.probe, domain))
+            pending: dict[Future[Evidence], ProbeRequest] = {}
+            for request in requests:
+                pending[pool.submit(self.probe, request.domain, request.genuine)] = request
                 if len(pending) >= self.settings.concurrency * 4:
                     done = next(as_completed(pending))
-                    pending.discard(done)
-                    yield done.result()
-            for done in as_completed(pending):
-                yield done.result()
+                    yield pending.pop(done), done.result()
+            for done in as_completed(list(pending)):
+                yield pending.pop(done), done.result()
 
-    def probe(self, domain: str) -> Evidence:
+    def probe(self, domain: str, genuine: Genuine | None = None) -> Evidence:
         """Never raises for a domain's own faults: they land in ``error``."""
         started = time.monotonic()
         when = datetime.now(UTC).isoformat(timespec="seconds")
         name = parse_host(domain, default_psl())
         if not isinstance(name, DomainName):
-            return Evidence(domain, domain, None, when, 0.0, error=f"not a domain name: {domain[:100]}")
-        hit = self.matcher.match(name)
+            return Evidence(domain, domain, when, 0.0, error=f"not a domain name: {domain[:100]}")
         try:
-            evidence = self._collect(name, hit, when, started)
+            return self._collect(name, genuine, when, started)
         except Exception as exc:  # one bad domain never stops the batch; the error is its evidence
-            return Evidence(
-                name.ascii,
-                name.unicode,
-                hit,
-                when,
-                time.monotonic() - started,
-                error=f"{type(exc).__name__}: {exc}",
-            )
-        genuine_domains = self._genuine_domains(hit)
-        return replace(evidence, verdict=judge(evidence, genuine_domains))
+            error = f"{type(exc).__name__}: {exc}"
+            return Evidence(name.ascii, name.unicode, when, time.monotonic() - started, error=error)
 
-    def _collect(self, name: DomainName, hit: Match | None, when: str, started: float) -> Evidence:
+    def _collect(self, name: DomainName, genuine: Genuine | None, when: str, started: float) -> Evidence:
         dns = dns_evidence(name.ascii, self.settings.resolver, timeout=self.settings.http.timeout)
         rdap = self.rdap.lookup(name.registrable) if self.rdap is not None else None
         if dns.exists is False:
-            return Evidence(
-                name.ascii, name.unicode, hit, when, time.monotonic() - started, dns=dns, rdap=rdap
-            )
-        genuine_domains = self._genuine_domains(hit)
-        site = self._view(name.ascii, genuine_domains)
+            return Evidence(name.ascii, name.unicode, when, time.monotonic() - started, dns=dns, rdap=rdap)
+        site = self._view(name.ascii, genuine.domains if genuine is not None else ())
         tls = None
         if self.settings.tls and dns.addresses:
             tls = self._tls(name.ascii, dns.addresses[0])
-        genuine = self._genuine_view(hit.genuine) if hit is not None else None
-        comparison = _compare(site, genuine)
+        genuine_view = self._genuine_view(genuine.domain) if genuine is not None else None
+        comparison = _compare(site, genuine_view)
         return Evidence(
             name.ascii,
             name.unicode,
-            hit,
             when,
             time.monotonic() - started,
             dns=dns,
             rdap=rdap,
             tls=tls,
             site=site,
-            genuine_site=genuine,
+            genuine_site=genuine_view,
             comparison=comparison,
         )
 
@@ -169,11 +155,11 @@ class Prober:
         """HTTP first (sites send visitors on to HTTPS themselves); HTTPS when port 80 fails."""
         keep = self.settings.keep
         seen = follow(
-            self.fetcher, f"http://{host}/", visitor, deadline=deadline, genuine_domains=genuine, keep=keep
+            self.client, f"http://{host}/", visitor, deadline=deadline, genuine_domains=genuine, keep=keep
         )
         if seen.error is not None and len(seen.hops) == 1 and seen.hops[0].mechanism == "failed":
             secure = follow(
-                self.fetcher,
+                self.client,
                 f"https://{host}/",
                 visitor,
                 deadline=deadline,
@@ -185,19 +171,13 @@ class Prober:
         return seen
 
     def _tls(self, host: str, address: str) -> TlsEvidence | None:
-        from clonewatch.probe.fetch import is_forbidden, is_metadata
         from clonewatch.probe.tls import certificate_of
 
-        if is_metadata(address) or (not self.settings.http.allow_private and is_forbidden(address)):
+        policy = self.settings.http.policy
+        if not policy.permits(address):
             return None
-        return certificate_of(
-            host, address, timeout=self.settings.http.timeout, ca_file=self.settings.http.ca_file
-        )
-
-    def _genuine_domains(self, hit: Match | None) -> tuple[str, ...]:
-        if hit is None:
-            return ()
-        return tuple(brand_for(hit.genuine, self.brands).domains)
+        http = self.settings.http
+        return certificate_of(host, address, timeout=http.timeout, ca_file=http.ca_file, policy=policy)
 
     def _genuine_view(self, genuine: str) -> SiteView:
         """The genuine site's own view, collected once and shared by every look-alike; kept for

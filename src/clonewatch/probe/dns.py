@@ -17,7 +17,8 @@ import dns.resolver
 
 from clonewatch.errors import InputError
 from clonewatch.names import default_psl
-from clonewatch.probe.transport import UdpClient, records_of
+from clonewatch.net.resolve import ResolverSettings
+from clonewatch.net.udp import UdpClient, records_of
 
 REORDER_WINDOW = 10_000  # about the names checked while one name times out, retries included
 
@@ -48,42 +49,6 @@ class DnsFacts:
         for key in ("a", "aaaa", "ns", "mx"):
             record[key] = list(record[key])
         return record
-
-
-@dataclass(frozen=True, slots=True)
-class ResolverSettings:
-    """Where and how hard to ask: one server (the system's first when None), bounded concurrency,
-    a per-query timeout, retries on timeout, and an optional rate limit in queries per second."""
-
-    nameserver: str | None = None
-    port: int = 53
-    concurrency: int = 100
-    timeout: float = 2.0
-    retries: int = 1
-    rate: float = 0.0
-
-    @classmethod
-    def parse(cls, server: str | None, **options: Any) -> ResolverSettings:
-        """``HOST:PORT``, ``HOST`` or ``[V6]:PORT`` from the command line; InputError when malformed."""
-        if server is None:
-            return cls(**options)
-        host, port = server, 53
-        if server.startswith("["):
-            host, _, rest = server[1:].partition("]")
-            if rest.startswith(":"):
-                port = _port(rest[1:], server)
-        elif server.count(":") == 1:
-            host, _, text = server.partition(":")
-            port = _port(text, server)
-        if not host:
-            raise InputError(f"bad resolver {server!r}: expected HOST:PORT")
-        return cls(nameserver=host, port=port, **options)
-
-
-def _port(text: str, server: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise InputError(f"bad resolver {server!r}: port must be 1-65535")
-    return int(text)
 
 
 @dataclass(slots=True)

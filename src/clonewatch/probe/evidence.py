@@ -1,5 +1,6 @@
-"""The evidence record of one probed domain: what it is (match), what it answers (DNS, RDAP, TLS,
-HTTP per visitor, browser), how it compares with the genuine site, and the verdict."""
+"""The evidence record of one probed domain: what it answers (DNS, RDAP, TLS, HTTP per visitor,
+browser) and how it compares with the genuine site. What it imitates (the match) and what it is
+(the verdict) stand beside it, in ``clonewatch.pipeline.Probed``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from clonewatch.judge import Verdict
-    from clonewatch.match import Match
     from clonewatch.probe.capture import BrowserCapture
     from clonewatch.probe.chain import HttpEvidence
     from clonewatch.probe.rdap import RdapEvidence
@@ -41,11 +40,10 @@ class SiteView:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Everything collected about one domain, and the verdict drawn from it."""
+    """Everything collected about one domain."""
 
     domain: str
     unicode: str
-    match: Match | None
     probed_at: str
     elapsed: float
     dns: DnsEvidence | None = None
@@ -54,21 +52,12 @@ class Evidence:
     site: SiteView = field(default_factory=SiteView)
     genuine_site: SiteView | None = None
     comparison: Similarity | None = None
-    verdict: Verdict | None = None
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        hit = self.match
         return {
             "domain": self.domain,
             "unicode": self.unicode,
-            "brand": hit.brand if hit else None,
-            "genuine": hit.genuine if hit else None,
-            "score": hit.score if hit else None,
-            "reasons": list(hit.reasons) if hit else [],
-            "verdict": str(self.verdict.kind) if self.verdict else None,
-            "confidence": self.verdict.confidence if self.verdict else None,
-            "facts": list(self.verdict.facts) if self.verdict else [],
             "probed_at": self.probed_at,
             "elapsed": round(self.elapsed, 3),
             "dns": self.dns.to_dict() if self.dns else None,

@@ -9,31 +9,26 @@ safety rules. Failures (no server for the suffix, not found, bad JSON) are field
 from __future__ import annotations
 
 import datetime
-import http.client
 import json
-import socket
-import ssl
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 
 import idna
 
 from clonewatch.errors import ClonewatchError, DataError
-from clonewatch.probe.fetch import REDIRECTS, USER_AGENT, FetchRefused, RedirectResolver
+from clonewatch.net import HttpClient, follow
 
 if TYPE_CHECKING:
-    from clonewatch.probe.dns import ResolverSettings
-    from clonewatch.probe.http import HttpSettings
+    from clonewatch.net import HttpSettings
 
 BOOTSTRAP_URL = "https://data.iana.org/rdap/dns.json"
 BOOTSTRAP_FILE = "rdap_dns.json"
 MAX_BYTES = 1024 * 1024
-TIMEOUT = 10.0
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) clonewatch"
 ACCEPT = "application/rdap+json, application/json;q=0.9"
 
 
@@ -251,78 +246,44 @@ def _iso(value: Any) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class JsonFetcher:
-    """GETs JSON by the probe's rules: the host is resolved and checked (private addresses are
-    refused unless allowed), the connection goes to the checked address, redirects are re-checked,
-    bodies are capped at ``max_bytes`` and the whole fetch at ``timeout`` seconds."""
+    """GETs JSON through the network layer: the host resolved and checked (private addresses
+    refused unless allowed), redirects followed and re-checked, certificates verified, the body
+    capped at ``max_bytes`` and the whole fetch at the client's budget."""
 
-    allow_private: bool = False
-    timeout: float = TIMEOUT
-    ca_file: str | None = None
+    client: HttpClient
     max_bytes: int = MAX_BYTES
     max_redirects: int = 3
-    dns: ResolverSettings | None = None
-    lookup: Callable[[str], list[str]] | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_settings(
+        cls, settings: HttpSettings, *, lookup: Callable[[str], list[str]] | None = None
+    ) -> JsonFetcher:
+        """A fetcher by the probe's rules (resolver, private-address rule, trusted CAs) with
+        certificates verified, ``settings.timeout`` for the whole fetch and bodies capped."""
+        rules = replace(
+            settings,
+            verify=True,
+            decompress=False,
+            budget=settings.timeout,
+            max_body=MAX_BYTES,
+            max_decompressed=MAX_BYTES,
+        )
+        return cls(HttpClient(rules, lookup))
 
     def __call__(self, url: str) -> Any:
-        import dns.exception  # dnspython loads only when something is fetched
-
-        deadline = time.monotonic() + self.timeout
-        for _ in range(self.max_redirects + 1):
-            try:
-                status, location, body = self._get(url, deadline)
-            except FetchRefused as exc:
-                raise RdapFetchError(f"refused: {exc}") from exc
-            except (OSError, http.client.HTTPException, dns.exception.DNSException) as exc:
-                raise RdapFetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
-            if status in REDIRECTS and location:
-                url = urljoin(url, location)
-                continue
-            if status != 200:
-                raise RdapFetchError(f"{url}: HTTP {status}", status=status)
-            return json.loads(body)
-        raise RdapFetchError(f"{url}: more than {self.max_redirects} redirects")
-
-    def _get(self, url: str, deadline: float) -> tuple[int, str | None, bytes]:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise RdapFetchError(f"not a web URL: {url[:80]}")
-        resolver = RedirectResolver(
-            allow_private=self.allow_private, timeout=self.timeout, dns=self.dns, lookup=self.lookup
-        )
-        address = resolver.address_for(parts.hostname)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        sock = socket.create_connection((address, port), timeout=_left(deadline))
-        try:
-            if parts.scheme == "https":
-                context = ssl.create_default_context(cafile=self.ca_file)
-                sock = context.wrap_socket(sock, server_hostname=parts.hostname)
-            connection = http.client.HTTPConnection(parts.hostname, port, timeout=_left(deadline))
-            connection.sock = sock
-            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            headers = {"Host": parts.netloc, "Accept": ACCEPT, "User-Agent": USER_AGENT}
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            return response.status, response.getheader("Location"), self._body(response, sock, deadline)
-        finally:
-            sock.close()
-
-    def _body(self, response: http.client.HTTPResponse, sock: socket.socket, deadline: float) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        while chunk := response.read1(64 * 1024):
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise RdapFetchError(f"answer larger than {self.max_bytes} bytes")
-            chunks.append(chunk)
-            sock.settimeout(_left(deadline))
-        return b"".join(chunks)
-
-
-def _left(deadline: float) -> float:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise TimeoutError("timed out")
-    return left
+        headers = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
+        chain = follow(self.client, url, headers=headers, max_redirects=self.max_redirects)
+        response = chain.final
+        if response is None:
+            error = chain.error or "no answer"
+            raise RdapFetchError(error if error.startswith("refused") else f"{chain.final_url}: {error}")
+        if response.status != 200:
+            raise RdapFetchError(f"{chain.final_url}: HTTP {response.status}", status=response.status)
+        if response.cut == "deadline":
+            raise RdapFetchError(f"{chain.final_url}: timed out")
+        if response.truncated:
+            raise RdapFetchError(f"answer larger than {self.max_bytes} bytes")
+        return json.loads(response.body)
 
 
 def rdap_client(settings: HttpSettings, overrides: Mapping[str, str] | None = None) -> RdapClient:
@@ -331,10 +292,4 @@ def rdap_client(settings: HttpSettings, overrides: Mapping[str, str] | None = No
     bootstrap = Bootstrap.load()
     if overrides:
         bootstrap = bootstrap.with_overrides(overrides)
-    fetch = JsonFetcher(
-        allow_private=settings.allow_private,
-        timeout=settings.timeout,
-        ca_file=settings.ca_file,
-        dns=settings.dns,
-    )
-    return RdapClient(bootstrap, fetch)
+    return RdapClient(bootstrap, JsonFetcher.from_settings(settings))

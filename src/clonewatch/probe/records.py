@@ -6,8 +6,10 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from clonewatch.net.resolve import stub_resolver
+
 if TYPE_CHECKING:
-    from clonewatch.probe.dns import ResolverSettings
+    from clonewatch.net.resolve import ResolverSettings
 
 RECORD_TYPES = ("A", "AAAA", "CNAME", "NS", "MX", "TXT")
 MAX_TXT = 20
@@ -38,11 +40,7 @@ def dns_evidence(domain: str, settings: ResolverSettings | None, *, timeout: flo
     import dns.exception
     import dns.resolver
 
-    resolver = dns.resolver.Resolver(configure=settings is None or settings.nameserver is None)
-    if settings is not None and settings.nameserver is not None:
-        resolver.nameservers = [settings.nameserver]
-        resolver.port = settings.port
-    resolver.lifetime = timeout
+    resolver = stub_resolver(settings, timeout)
     records: dict[str, tuple[str, ...]] = {}
     exists: bool | None = True
     errors: list[str] = []

@@ -3,16 +3,20 @@
 Chromium never connects anywhere itself. Every request it makes is handed to a `ResourceFetcher`
 that the caller supplies (it resolves names with the user's resolver, refuses private addresses,
 caps size and time, and does not follow redirects); its `Resource` is what the page receives.
-A fetcher refuses a request by raising `clonewatch.probe.fetch.FetchRefused`.
+A fetcher refuses a request by raising `clonewatch.errors.FetchRefused`.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urldefrag, urljoin
+
+if TYPE_CHECKING:
+    from clonewatch.net import HttpClient
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Dropped before the body goes to Chromium: the fetcher hands over a whole, decoded body.
@@ -81,3 +85,15 @@ class ResourceFetcher(Protocol):
     """
 
     def __call__(self, url: str, headers: Mapping[str, str]) -> Resource: ...
+
+
+def network_fetcher(client: HttpClient) -> ResourceFetcher:
+    """A ResourceFetcher over the network layer: every request Chromium makes goes through it,
+    each with twice the client's timeout."""
+
+    def fetch(url: str, headers: Mapping[str, str]) -> Resource:
+        deadline = time.monotonic() + client.settings.timeout * 2
+        page = client.get(url, headers=dict(headers), deadline=deadline)
+        return Resource(page.status, page.headers, page.body)
+
+    return fetch

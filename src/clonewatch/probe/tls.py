@@ -1,7 +1,7 @@
 """The certificate a host presents, captured even when it does not validate, and whether it does.
 
-The caller has resolved the host and refused forbidden addresses; this module connects to the
-address it is given, with the host as SNI. A first handshake that verifies nothing captures the
+The caller has resolved the host; the network layer refuses a forbidden address and connects to
+the one it is given, with the host as SNI. A first handshake that verifies nothing captures the
 certificate (clones often present expired, self-signed or borrowed ones, which are evidence too);
 a second, verifying handshake says whether the chain and the name check out, and why not.
 Each handshake is capped at ``timeout`` seconds. Failures are returned in ``error``, not raised.
@@ -9,7 +9,6 @@ Each handshake is capped at ``timeout`` seconds. Failures are returned in ``erro
 
 from __future__ import annotations
 
-import socket
 import ssl
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -18,6 +17,9 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
+
+from clonewatch.errors import FetchRefused
+from clonewatch.net import AddressPolicy, tls_handshake
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +55,26 @@ class TlsEvidence:
 
 
 def certificate_of(
-    host: str, address: str, port: int = 443, *, timeout: float, ca_file: str | None = None
+    host: str,
+    address: str,
+    port: int = 443,
+    *,
+    timeout: float,
+    ca_file: str | None = None,
+    policy: AddressPolicy | None = None,
 ) -> TlsEvidence:
     """Capture and check the certificate ``host`` presents on ``address:port``.
 
     ``valid`` means the chain validates against ``ca_file`` (when given; else the system's trust
     store) and the certificate names ``host``.
     """
+    policy = policy or AddressPolicy()
     try:
-        der, version = _handshake(host, address, port, timeout, _capturing_context())
+        der, version = tls_handshake(
+            host, address, port, timeout=timeout, context=_capturing_context(), policy=policy
+        )
+    except FetchRefused as exc:
+        return TlsEvidence(host, address, port, error=f"refused: {exc}")
     except (OSError, ValueError) as exc:
         return TlsEvidence(host, address, port, error=_describe(exc))
     if der is None:
@@ -71,7 +84,7 @@ def certificate_of(
     except ValueError as exc:
         error = f"unparseable certificate: {exc}"
         return TlsEvidence(host, address, port, tls_version=version, error=error)
-    valid, reason = _verify(host, address, port, timeout, ca_file)
+    valid, reason = _verify(host, address, port, timeout, ca_file, policy)
     return replace(evidence, valid=valid, reason=reason, tls_version=version)
 
 
@@ -91,20 +104,12 @@ def _verifying_context(ca_file: str | None) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=ca_file)
 
 
-def _handshake(
-    host: str, address: str, port: int, timeout: float, context: ssl.SSLContext
-) -> tuple[bytes | None, str | None]:
-    with socket.create_connection((address, port), timeout=timeout) as raw:
-        raw.settimeout(timeout)
-        with context.wrap_socket(raw, server_hostname=host) as tls:
-            return tls.getpeercert(binary_form=True), tls.version()
-
-
 def _verify(
-    host: str, address: str, port: int, timeout: float, ca_file: str | None
+    host: str, address: str, port: int, timeout: float, ca_file: str | None, policy: AddressPolicy
 ) -> tuple[bool, str | None]:
     try:
-        _handshake(host, address, port, timeout, _verifying_context(ca_file))
+        context = _verifying_context(ca_file)
+        tls_handshake(host, address, port, timeout=timeout, context=context, policy=policy)
     except ssl.SSLCertVerificationError as exc:
         return False, exc.verify_message or str(exc)
     except OSError as exc:

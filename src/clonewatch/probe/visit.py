@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urldefrag, urlsplit
 
+from clonewatch.errors import FetchRefused
 from clonewatch.probe.capture import BrowserCapture, Mechanism, Navigation
-from clonewatch.probe.fetch import FetchRefused
 from clonewatch.probe.resources import Resource, ResourceFetcher
 
 if TYPE_CHECKING:

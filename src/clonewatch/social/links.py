@@ -12,7 +12,7 @@ from clonewatch.match import Match
 from clonewatch.names import DomainName, defang, default_psl, parse_host
 
 if TYPE_CHECKING:
-    from clonewatch.probe.fetch import RedirectResolver
+    from clonewatch.social.resolve import LinkResolver
 
 # A link already in normal form (lower-case scheme and host, no port, query, fragment or escapes):
 # most links in a feed; they skip the general parser.
@@ -93,7 +93,7 @@ def _tracking(key: str) -> bool:
     return lowered in TRACKING_NAMES or lowered.startswith(TRACKING_PREFIXES)
 
 
-def link_of(raw: str, matcher: Matches | None, redirects: RedirectResolver | None = None) -> Link | None:
+def link_of(raw: str, matcher: Matches | None, redirects: LinkResolver | None = None) -> Link | None:
     """The normalised link, matched against the brands when a matcher is given; with ``redirects``
     the link is first followed to where it lands, and the chain is kept."""
     normalised = _normalise(raw)

@@ -16,7 +16,7 @@ from clonewatch.social.table import ShareTable
 from clonewatch.social.texts import NearDuplicates
 
 if TYPE_CHECKING:
-    from clonewatch.probe.fetch import RedirectResolver
+    from clonewatch.social.resolve import LinkResolver
 
 LINK_CACHE = 500_000  # links are shared many times: normalise and match each once (bounded)
 LINK_LEVELS = (Level.URL, Level.DOMAIN, Level.BRAND)
@@ -31,7 +31,7 @@ class LinkKeys:
     matcher: Matcher | None
     level: Level
     only_lookalikes: bool
-    redirects: RedirectResolver | None = None
+    redirects: LinkResolver | None = None
     _cache: dict[str, tuple[Link | None, str | None]] = field(default_factory=dict)
     _hosts: HostMatches | None = None
 
@@ -70,7 +70,7 @@ def shares_of(
     *,
     level: Level,
     only_lookalikes: bool,
-    redirects: RedirectResolver | None = None,
+    redirects: LinkResolver | None = None,
 ) -> Iterator[tuple[Post, Link | None, Share | None]]:
     """Each link of each post, with the share it makes at ``level`` (None when the link does not
     count). At the repost level each repost is one share keyed by the reposted post, at the text
@@ -107,7 +107,7 @@ def share_table(
     *,
     level: Level,
     only_lookalikes: bool,
-    redirects: RedirectResolver | None = None,
+    redirects: LinkResolver | None = None,
 ) -> ShareTable:
     """All shares of all files in columns. A single CSV file at a link level is read column-wise
     (pyarrow); other inputs go post by post."""

@@ -102,7 +102,7 @@ def start_index(value: Any) -> int | str:
 
 def resolver_address(value: Any) -> str:
     """A DNS server as HOST:PORT or HOST."""
-    from clonewatch.probe.dns import ResolverSettings
+    from clonewatch.net import ResolverSettings
 
     if not isinstance(value, str):
         raise ValueError("must be a string HOST:PORT")

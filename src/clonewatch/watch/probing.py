@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from clonewatch.brands import Brand
 
 if TYPE_CHECKING:
-    from clonewatch.probe.collect import Prober
+    from clonewatch.pipeline import Pipeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,20 +45,19 @@ class ProbeOptions:
 
 
 def default_probe_fn(brands: Sequence[Brand], options: ProbeOptions) -> ProbeFn:
-    """A ProbeFn over ``clonewatch.probe.collect.Prober``, built on first use; page bodies and
+    """A ProbeFn over :class:`clonewatch.pipeline.Pipeline`, built on first use; page bodies and
     screenshots go to the blob store, named by content."""
-    prober: Prober | None = None
+    pipeline: Pipeline | None = None
 
     def probe(domains: Sequence[str]) -> Iterator[ProbeOutcome]:
-        nonlocal prober
-        if prober is None:
-            prober = _prober(brands, options)
-        for evidence in prober.probe_all(domains):
-            record = evidence.to_dict()
-            verdict = evidence.verdict
+        nonlocal pipeline
+        if pipeline is None:
+            pipeline = _pipeline(brands, options)
+        for probed in pipeline.run(domains):
+            verdict = probed.verdict
             yield ProbeOutcome(
-                evidence.domain,
-                record,
+                probed.domain,
+                probed.to_dict(),
                 str(verdict.kind) if verdict is not None else "unknown",
                 verdict.confidence if verdict is not None else 0.0,
             )
@@ -66,24 +65,16 @@ def default_probe_fn(brands: Sequence[Brand], options: ProbeOptions) -> ProbeFn:
     return probe
 
 
-def _prober(brands: Sequence[Brand], options: ProbeOptions) -> Prober:
-    from clonewatch.probe.collect import Prober, ProbeSettings
-    from clonewatch.probe.dns import ResolverSettings
-    from clonewatch.probe.http import HttpSettings
-    from clonewatch.probe.rdap import rdap_client
+def _pipeline(brands: Sequence[Brand], options: ProbeOptions) -> Pipeline:
+    from clonewatch.net import HttpSettings, ResolverSettings
+    from clonewatch.pipeline import Pipeline
+    from clonewatch.probe.collect import ProbeSettings
     from clonewatch.store import BlobStore, default_blob_dir
 
     dns = ResolverSettings.parse(options.resolver) if options.resolver else None
     http = HttpSettings(allow_private=options.allow_private, dns=dns)
-    rdap = rdap_client(http)
     blobs = BlobStore(options.blobs or default_blob_dir())
     settings = ProbeSettings(http=http, resolver=dns, concurrency=options.concurrency, keep=blobs.put)
-    prober = Prober(settings, list(brands), rdap=rdap)
-    if options.screenshots:
-        from clonewatch.probe.browser import Browser
-
-        browser = Browser(fetch=prober.resource)
-        browser.start()
-        atexit.register(browser.close)
-        prober.browser = browser
-    return prober
+    pipeline = Pipeline(settings, brands, browser=options.screenshots).open()
+    atexit.register(pipeline.close)
+    return pipeline

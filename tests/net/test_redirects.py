@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
-from clonewatch.probe import ResolverSettings
-from clonewatch.probe.fetch import RedirectResolver
+from clonewatch.errors import FetchFailed, FetchRefused
+from clonewatch.net import Chain, HttpClient, HttpSettings, ResolverSettings, follow
 from clonewatch.testing.dns import LocalDns
 
 
-def resolver_for(local_dns: LocalDns, *, allow_private: bool) -> RedirectResolver:
-    return RedirectResolver(
-        allow_private=allow_private, dns=ResolverSettings.parse(local_dns.resolver), timeout=3
-    )
+@dataclass
+class Follower:
+    client: HttpClient
+
+    def resolve(self, url: str) -> Chain:
+        return follow(self.client, url)
+
+
+def resolver_for(local_dns: LocalDns, *, allow_private: bool, max_redirects: int = 10) -> Follower:
+    dns = ResolverSettings.parse(local_dns.resolver)
+    settings = HttpSettings(allow_private=allow_private, dns=dns, timeout=3, max_redirects=max_redirects)
+    return Follower(HttpClient(settings))
 
 
 def test_shortener_chain_is_followed_and_recorded(local_dns: LocalDns, sites: int) -> None:
@@ -24,9 +34,7 @@ def test_shortener_chain_is_followed_and_recorded(local_dns: LocalDns, sites: in
 
 
 def test_redirect_loops_are_capped(local_dns: LocalDns, sites: int) -> None:
-    resolver = RedirectResolver(
-        allow_private=True, dns=ResolverSettings.parse(local_dns.resolver), max_redirects=4
-    )
+    resolver = resolver_for(local_dns, allow_private=True, max_redirects=4)
     chain = resolver.resolve(f"http://loop.click:{sites}/")
     assert chain.error == "more than 4 redirects"
     assert len(chain.hops) == 5
@@ -47,28 +55,14 @@ def test_unknown_names_and_dead_ports_are_errors(local_dns: LocalDns) -> None:
     assert resolver.resolve("ftp://short.click/").error is not None
 
 
-def test_addresses_off_the_public_internet_are_forbidden_and_metadata_always() -> None:
-    from clonewatch.probe.fetch import is_forbidden, is_metadata
-
-    for address in ("127.0.0.1", "10.1.2.3", "100.64.0.1", "169.254.1.1", "::1", "fc00::1", "192.0.2.1"):
-        assert is_forbidden(address), address
-    for address in ("169.254.169.254", "::ffff:169.254.169.254", "fd00:ec2:0::254", "100.100.100.200"):
-        assert is_metadata(address) and is_forbidden(address), address
-    for address in ("8.8.8.8", "2001:4860:4860::8888", "::ffff:8.8.8.8"):
-        assert not is_forbidden(address) and not is_metadata(address), address
-
-
 def test_malformed_urls_are_refused_not_raised() -> None:
     import time
 
-    from clonewatch.probe.fetch import FetchRefused
-    from clonewatch.probe.http import HttpSettings, PageFetcher
-
-    fetcher = PageFetcher(HttpSettings(allow_private=True), lookup=lambda host: ["127.0.0.1"])
+    fetcher = HttpClient(HttpSettings(allow_private=True), lookup=lambda host: ["127.0.0.1"])
     for url in ("http://x:99999/", "http://[::1/", "http://x:0x50/"):
         with pytest.raises(FetchRefused):
             fetcher.get(url, headers={}, deadline=time.monotonic() + 1)
-    system = PageFetcher(HttpSettings(allow_private=True))  # the name fails to encode before any lookup
+    system = HttpClient(HttpSettings(allow_private=True))  # the name fails to encode before any lookup
     with pytest.raises(FetchRefused, match="malformed host name"):
         system.get(f"http://{'a' * 64}.lol/", headers={}, deadline=time.monotonic() + 1)
 
@@ -77,8 +71,6 @@ def test_a_server_that_never_ends_its_headers_costs_only_the_deadline() -> None:
     import socket
     import threading
     import time
-
-    from clonewatch.probe.http import FetchFailed, HttpSettings, PageFetcher
 
     listener = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
@@ -96,7 +88,7 @@ def test_a_server_that_never_ends_its_headers_costs_only_the_deadline() -> None:
 
     threading.Thread(target=serve, daemon=True).start()
     port = listener.getsockname()[1]
-    fetcher = PageFetcher(HttpSettings(allow_private=True, timeout=1.0), lookup=lambda host: ["127.0.0.1"])
+    fetcher = HttpClient(HttpSettings(allow_private=True, timeout=1.0), lookup=lambda host: ["127.0.0.1"])
     started = time.monotonic()
     try:
         with pytest.raises(FetchFailed):

@@ -37,7 +37,12 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 def update_from(
-    cli: Cli, served: tuple[str, Path], confusables: str, rdap: str = "dns.json", *, allow_private: bool = True
+    cli: Cli,
+    served: tuple[str, Path],
+    confusables: str,
+    rdap: str = "dns.json",
+    *,
+    allow_private: bool = True,
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     base, tmp_path = served
     out = tmp_path / "data"
@@ -88,8 +93,7 @@ def test_update_data_refuses_a_loopback_server_unless_allowed(cli: Cli, served: 
 
 
 def test_update_data_reports_an_unreachable_server(cli: Cli, tmp_path: Path) -> None:
-    result = cli(
-        "update-data", "--allow-private", "--psl-url", "http://127.0.0.1:9/psl.dat", "--data-dir", str(tmp_path)
-    )
+    url = "http://127.0.0.1:9/psl.dat"
+    result = cli("update-data", "--allow-private", "--psl-url", url, "--data-dir", str(tmp_path))
     assert result.returncode == 1
     assert "download failed" in result.stderr

@@ -24,7 +24,9 @@ def update_data_command(
     ] = None,
     allow_private: Annotated[
         bool,
-        typer.Option("--allow-private", help="Let downloads reach private and loopback addresses (mirrors, tests)."),
+        typer.Option(
+            "--allow-private", help="Let downloads reach private and loopback addresses (mirrors, tests)."
+        ),
     ] = False,
 ) -> None:
     """Download fresh copies of the bundled data files (PSL, confusables, RDAP bootstrap)."""

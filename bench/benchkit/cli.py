@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,11 @@ def add_out_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out-dir", type=Path, default=PROJECT_ROOT / "bench" / "out", help="work and result directory"
     )
+
+
+def first_missing(paths: Iterable[Path]) -> Path | None:
+    """The first of ``paths`` that is not a file (a benchmark's input data), or None."""
+    return next((path for path in paths if not path.is_file()), None)
 
 
 def machine_line() -> str:

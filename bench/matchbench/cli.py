@@ -5,10 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchkit.cli import PROJECT_ROOT, add_clonewatch_args, add_out_dir, machine_line, run_info, write_result
+from benchkit.cli import (
+    PROJECT_ROOT,
+    add_clonewatch_args,
+    add_out_dir,
+    first_missing,
+    machine_line,
+    run_info,
+    write_result,
+)
 from benchkit.clonewatch import ClonewatchError, resolve_command
 from benchkit.numbers import fmt_int
 from benchkit.report import busy_warning, memory_detail
@@ -150,162 +159,201 @@ def print_misses(q: Quality) -> None:
         print(f"  ... {len(q.misses) - MISS_LIMIT} more in match.json")
 
 
+@dataclass
+class Inputs:
+    """Everything both tools read: the big feed, openSquat's keywords, the two quality feeds."""
+
+    paths: DataPaths
+    suffixes: SuffixList
+    keywords_file: Path
+    keyword_of: dict[str, str]  # genuine domain -> openSquat keyword
+    feed: Path
+    looks: list[LookalikeRow]
+    look_feed: Path
+    benign_feed: Path
+    benign_lines: int
+
+
+@dataclass
+class Outcome:
+    """The timed runs by key (cw1, cw2, cw300, rival) and the quality of each tool."""
+
+    rows: dict[str, ThroughputRow] = field(default_factory=dict)
+    quality: dict[str, Quality] = field(default_factory=dict)
+
+    @property
+    def ordered(self) -> list[ThroughputRow]:
+        return [self.rows[k] for k in ("cw1", "cw2", "cw300", "rival") if k in self.rows]
+
+    def failed(self) -> bool:
+        """A run that did not finish. openSquat hitting --rival-timeout is a result, not a failure."""
+        return any(
+            not r.ok and not (r.key == "rival" and r.stats and r.stats.timed_out) for r in self.ordered
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     out_dir: Path = args.out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = DataPaths(PROJECT_ROOT, args.data_dir.resolve(), out_dir)
-    for needed in (paths.benign_gz, paths.doppelganger_csv, paths.dev_brands):
-        if not needed.is_file():
-            print(f"bench/match: missing input {needed}", file=sys.stderr)
-            return 2
-
-    cw_cmd: list[str] = []
-    if not args.skip_clonewatch:
-        try:
-            cw_cmd = resolve_command(PROJECT_ROOT, args.clonewatch)
-            cwrun.check_usable(cw_cmd)
-        except ClonewatchError as exc:
-            print(f"bench/match: {exc}", file=sys.stderr)
-            return 2
+    missing = first_missing([paths.benign_gz, paths.doppelganger_csv, paths.dev_brands])
+    if missing is not None:
+        print(f"bench/match: missing input {missing}", file=sys.stderr)
+        return 2
     rival = Rival(out_dir)
-    probe: dict[str, Any] | None = None
+    try:
+        cw_cmd = [] if args.skip_clonewatch else clonewatch_command(args)
+        probe = None if args.skip_rival else rival.prepare()
+    except (ClonewatchError, RivalError, OSError) as exc:
+        print(f"bench/match: {exc}", file=sys.stderr)
+        return 2
+    inputs = prepare_inputs(paths, args.size, args.seed)
+    outcome = Outcome()
+    if not args.skip_clonewatch:
+        run_clonewatch(args, cw_cmd, inputs, outcome)
     if not args.skip_rival:
-        try:
-            probe = rival.prepare()
-        except (RivalError, OSError) as exc:
-            print(f"bench/match: {exc}", file=sys.stderr)
-            return 2
+        run_rival(args, rival, inputs, outcome)
+    ratios = report.ratios(outcome.rows)
+    markdown = report.markdown_table(outcome.ordered, outcome.quality, args.size)
+    markdown += "\n\n" + report.ratio_lines(ratios)
+    print_report(args.size, inputs, outcome, probe, markdown)
+    write_result(out_dir / "match.json", result_json(args, inputs, outcome, probe, ratios, markdown))
+    return 1 if outcome.failed() else 0
 
+
+def clonewatch_command(args: argparse.Namespace) -> list[str]:
+    """The clonewatch command line, checked to answer ``match --help``."""
+    cmd = resolve_command(PROJECT_ROOT, args.clonewatch)
+    cwrun.check_usable(cmd)
+    return cmd
+
+
+def prepare_inputs(paths: DataPaths, size: int, seed: int) -> Inputs:
+    """The keyword file, the feed (built once per size and seed) and the two quality feeds."""
     suffixes = SuffixList(paths.psl)
     keywords_file, keyword_of = write_keywords(paths, paths.dev_brands, suffixes)
-    feed = build_feed(paths, args.size, args.seed)
+    feed = build_feed(paths, size, seed)
     looks = read_lookalikes(paths.doppelganger_csv)
-    look_feed = out_dir / "quality-lookalikes.txt"
+    look_feed = paths.out_dir / "quality-lookalikes.txt"
     write_lines(look_feed, list(dict.fromkeys(r.domain for r in looks)))
-    benign_feed = out_dir / "quality-benign.txt"
+    benign_feed = paths.out_dir / "quality-benign.txt"
     benign_names = read_lines(paths.benign_gz)
     write_lines(benign_feed, benign_names)
+    return Inputs(
+        paths, suffixes, keywords_file, keyword_of, feed, looks, look_feed, benign_feed, len(benign_names)
+    )
 
-    rows: dict[str, ThroughputRow] = {}
-    quality: dict[str, Quality] = {}
-    cw_work = out_dir / "clonewatch"
 
-    if not args.skip_clonewatch:
-        runs: list[tuple[str, str, Path | None, int]] = [
-            ("cw1", "clonewatch (1 worker)", paths.dev_brands, 1)
-        ]
-        if not args.skip_workers:
-            runs.append(("cw2", "clonewatch (2 workers)", paths.dev_brands, 2))
-        if args.brands_300:
-            runs.append(("cw300", "clonewatch (1 worker, bundled watch list)", None, 1))
-        for key, label, brands, workers in runs:
-            res = cwrun.run(
-                cw_cmd,
-                f"{key}-{args.size}",
-                feed,
-                cw_work,
-                brands=brands,
-                workers=workers,
-                timeout=args.clonewatch_timeout,
-            )
-            rows[key] = ThroughputRow(
-                key,
-                label,
-                args.size,
-                res.stats,
-                len(res.by_domain),
-                extra={"records": res.records, "bad_lines": res.bad_lines},
-            )
-        if not args.skip_quality:
-            look = cwrun.run(
-                cw_cmd,
-                "quality-lookalikes",
-                look_feed,
-                cw_work,
-                brands=paths.dev_brands,
-                workers=None,
-                timeout=args.clonewatch_timeout,
-            )
-            ben = cwrun.run(
-                cw_cmd,
-                "quality-benign",
-                benign_feed,
-                cw_work,
-                brands=paths.dev_brands,
-                workers=None,
-                timeout=args.clonewatch_timeout,
-            )
-            q = clonewatch_quality(looks, look, ben, len(benign_names))
-            for key in ("cw1", "cw2"):
-                quality[key] = q
-
-    if not args.skip_rival:
-        res_r = rival.run(f"feed-{args.size}", feed, keywords_file, args.rival_timeout)
-        rows["rival"] = ThroughputRow(
-            "rival",
-            f"openSquat {RIVAL_VERSION} (-c {CONFIDENCE})",
-            args.size,
-            res_r.stats,
-            len(res_r.by_domain),
-            extra={
-                "blocked_network_attempts": res_r.blocked_attempts,
-                "keyword_matches": sum(len(v) for v in res_r.by_domain.values()),
-                "flagged_by_keyword": dict(
-                    Counter(k for kws in res_r.by_domain.values() for k in kws).most_common()
-                ),
-            },
+def run_clonewatch(args: argparse.Namespace, cmd: list[str], inputs: Inputs, outcome: Outcome) -> None:
+    """The timed runs on the big feed (1 worker, 2 workers, the bundled list), then the quality runs."""
+    brands = inputs.paths.dev_brands
+    work = inputs.paths.out_dir / "clonewatch"
+    runs: list[tuple[str, str, Path | None, int]] = [("cw1", "clonewatch (1 worker)", brands, 1)]
+    if not args.skip_workers:
+        runs.append(("cw2", "clonewatch (2 workers)", brands, 2))
+    if args.brands_300:
+        runs.append(("cw300", "clonewatch (1 worker, bundled watch list)", None, 1))
+    for key, label, brands_file, workers in runs:
+        res = cwrun.run(
+            cmd,
+            f"{key}-{args.size}",
+            inputs.feed,
+            work,
+            brands=brands_file,
+            workers=workers,
+            timeout=args.clonewatch_timeout,
         )
-        if not args.skip_quality:
-            look_r = rival.run("quality-lookalikes", look_feed, keywords_file, args.rival_timeout)
-            ben_r = rival.run("quality-benign", benign_feed, keywords_file, args.rival_timeout)
-            quality["rival"] = rival_quality(looks, keyword_of, look_r, ben_r, len(benign_names), suffixes)
+        outcome.rows[key] = ThroughputRow(
+            key,
+            label,
+            args.size,
+            res.stats,
+            len(res.by_domain),
+            extra={"records": res.records, "bad_lines": res.bad_lines},
+        )
+    if args.skip_quality:
+        return
+    look, ben = (
+        cwrun.run(cmd, name, feed, work, brands=brands, workers=None, timeout=args.clonewatch_timeout)
+        for name, feed in (("quality-lookalikes", inputs.look_feed), ("quality-benign", inputs.benign_feed))
+    )
+    q = clonewatch_quality(inputs.looks, look, ben, inputs.benign_lines)
+    for key in ("cw1", "cw2"):
+        outcome.quality[key] = q
 
-    order = [k for k in ("cw1", "cw2", "cw300", "rival") if k in rows]
-    ordered = [rows[k] for k in order]
-    ratios = report.ratios(rows)
-    table = report.markdown_table(ordered, quality, args.size)
 
-    print(f"\n## Matcher benchmark: {args.size:,}-name feed, {len(keyword_of)} brands (dev_brands.txt)\n")
+def run_rival(args: argparse.Namespace, rival: Rival, inputs: Inputs, outcome: Outcome) -> None:
+    """openSquat on the big feed, then its quality runs."""
+    res = rival.run(f"feed-{args.size}", inputs.feed, inputs.keywords_file, args.rival_timeout)
+    by_keyword = Counter(k for kws in res.by_domain.values() for k in kws)
+    outcome.rows["rival"] = ThroughputRow(
+        "rival",
+        f"openSquat {RIVAL_VERSION} (-c {CONFIDENCE})",
+        args.size,
+        res.stats,
+        len(res.by_domain),
+        extra={
+            "blocked_network_attempts": res.blocked_attempts,
+            "keyword_matches": sum(len(v) for v in res.by_domain.values()),
+            "flagged_by_keyword": dict(by_keyword.most_common()),
+        },
+    )
+    if args.skip_quality:
+        return
+    look = rival.run("quality-lookalikes", inputs.look_feed, inputs.keywords_file, args.rival_timeout)
+    ben = rival.run("quality-benign", inputs.benign_feed, inputs.keywords_file, args.rival_timeout)
+    outcome.quality["rival"] = rival_quality(
+        inputs.looks, inputs.keyword_of, look, ben, inputs.benign_lines, inputs.suffixes
+    )
+
+
+def print_report(
+    size: int, inputs: Inputs, outcome: Outcome, probe: dict[str, Any] | None, markdown: str
+) -> None:
+    print(f"\n## Matcher benchmark: {size:,}-name feed, {len(inputs.keyword_of)} brands (dev_brands.txt)\n")
     print(machine_line())
-    print(f"feed: {feed}")
+    print(f"feed: {inputs.feed}")
     if probe is not None:
         check = probe.get("opensquat_version_check")
         print(f"openSquat network block: active in main and worker processes; its version check {check}")
     print()
-    for row in ordered:
+    for row in outcome.ordered:
         print_run(row)
     print()
     for key in ("cw1", "rival"):
-        if key in quality:
-            print_misses(quality[key])
+        if key in outcome.quality:
+            print_misses(outcome.quality[key])
     print()
-    print(table)
-    print()
-    print(report.ratio_lines(ratios))
+    print(markdown)
     print()
     print(
-        f"Recall: share of the {len(looks)} look-alike rows of doppelganger_dev.csv flagged for the "
+        f"Recall: share of the {len(inputs.looks)} look-alike rows of doppelganger_dev.csv flagged for the "
         "right genuine domain (clonewatch: record.genuine == row.genuine; openSquat: matched keyword == "
         "registrable label of the genuine domain, read from its -t json output). Benign flags: distinct "
-        f"names flagged in benign_dev.txt.gz ({len(benign_names):,} popular domains) per 100,000. Peak MB: "
+        f"names flagged in benign_dev.txt.gz ({inputs.benign_lines:,} popular domains) per 100,000. Peak MB: "
         "max of the summed RSS of the process and all its descendants, sampled every 20 ms (pages shared "
         "by forked workers are counted in each process), or the largest single process's own peak (VmHWM) "
         f"if higher. openSquat runs with -c {CONFIDENCE}, keywords = "
         "registrable labels of the brand domains, network blocked."
     )
 
-    result: dict[str, Any] = {
+
+def result_json(
+    args: argparse.Namespace,
+    inputs: Inputs,
+    outcome: Outcome,
+    probe: dict[str, Any] | None,
+    ratios: dict[str, float | None],
+    markdown: str,
+) -> dict[str, Any]:
+    return {
         **run_info(),
-        "feed": {"path": str(feed), "size": args.size, "seed": args.seed},
-        "brands": {"file": str(paths.dev_brands), "opensquat_keywords": keyword_of},
+        "feed": {"path": str(inputs.feed), "size": args.size, "seed": args.seed},
+        "brands": {"file": str(inputs.paths.dev_brands), "opensquat_keywords": inputs.keyword_of},
         "opensquat": {"version": RIVAL_VERSION, "confidence": CONFIDENCE, "network_probe": probe},
-        "runs": [row.as_json() for row in ordered],
-        "quality": {k: q.as_json() for k, q in quality.items() if k in ("cw1", "rival")},
+        "runs": [row.as_json() for row in outcome.ordered],
+        "quality": {k: q.as_json() for k, q in outcome.quality.items() if k in ("cw1", "rival")},
         "ratios": {k: None if v is None else round(v, 3) for k, v in ratios.items()},
-        "markdown": table + "\n\n" + report.ratio_lines(ratios),
+        "markdown": markdown,
     }
-    write_result(out_dir / "match.json", result)
-    # A rival that hits --rival-timeout is a result, not a failure; anything else that did not finish is.
-    failed = [r for r in ordered if not r.ok and not (r.key == "rival" and r.stats and r.stats.timed_out)]
-    return 1 if failed else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,8 @@ from benchkit.clonewatch import ClonewatchError, resolve_command
 from benchkit.log import progress
 from benchkit.sandbox import RivalError
 from socialbench import cwrun, dataset, reference, report
-from socialbench.compare import CntEdges, CwEdges, compare, read_cnt_edges, read_cw_edges
-from socialbench.recovery import recovery
+from socialbench.compare import CntEdges, Comparison, CwEdges, compare, read_cnt_edges, read_cw_edges
+from socialbench.recovery import Recovery, recovery
 from socialbench.report import ToolRow
 from socialbench.rival import RIVAL_VERSION, Rival
 
@@ -66,125 +67,162 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+@dataclass
+class ClonewatchSide:
+    """clonewatch's timed run (with its edge list) and its groups run (the planted-network check)."""
+
+    row: ToolRow
+    edges: CwEdges | None = None
+    groups_row: ToolRow | None = None
+    groups: list[dict[str, Any]] | None = None
+
+
+@dataclass
+class RivalSide:
+    """The toolkit's three stages as one row, and its edge list."""
+
+    row: ToolRow
+    edges: CntEdges | None = None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     out_dir: Path = args.out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-
-    cw_cmd: list[str] = []
-    if not args.skip_clonewatch:
-        try:
-            cw_cmd = resolve_command(PROJECT_ROOT, args.clonewatch)
-            cwrun.check_usable(cw_cmd)
-        except ClonewatchError as exc:
-            progress(f"bench/social: {exc}")
-            return 2
     rival = Rival(out_dir)
-    probe: dict[str, Any] | None = None
-    if not args.skip_rival:
-        try:
-            probe = rival.prepare()
-        except (RivalError, OSError) as exc:
-            progress(f"bench/social: {exc}")
-            return 2
-
     try:
+        cw_cmd = [] if args.skip_clonewatch else clonewatch_command(args)
+        probe = None if args.skip_rival else rival.prepare()
         data = dataset.build(out_dir, args.size, args.seed)
-    except ValueError as exc:
+    except (ClonewatchError, RivalError, OSError, ValueError) as exc:
         progress(f"bench/social: {exc}")
         return 2
-
-    rows: list[ToolRow] = []
-    cw_row: ToolRow | None = None
-    rival_row: ToolRow | None = None
-    cw_edges: CwEdges | None = None
-    cnt_edges: CntEdges | None = None
-    groups: list[dict[str, Any]] | None = None
-    extra_runs: list[ToolRow] = []
     tag = f"{args.size}-w{args.window}"
-    if not args.skip_clonewatch:
-        work = out_dir / "clonewatch"
-        main_run = cwrun.run(
-            cw_cmd,
-            f"social-{tag}-min1",
-            data.cw_csv,
-            work,
-            window=args.window,
-            min_repeat=1,
-            edges=True,
-            timeout=args.clonewatch_timeout,
-        )
-        cw_row = ToolRow(
-            "clonewatch",
-            "clonewatch (--min-repeat 1 --edges)",
-            args.size,
-            [("social coordinate", main_run.stats)],
-            extra={"summary": main_run.summary, "groups": len(main_run.groups)},
-        )
-        if main_run.ok and main_run.edges_file is not None and main_run.edges_file.exists():
-            cw_edges = read_cw_edges(main_run.edges_file)
-            cw_row.edges = len(cw_edges.edges)
-        elif main_run.ok:
-            cw_row.error = "no --edges file written"
-        rows.append(cw_row)
-        if not args.skip_recovery:
-            rec_run = cwrun.run(
-                cw_cmd,
-                f"social-{tag}-min{args.min_repeat}",
-                data.cw_csv,
-                work,
-                window=args.window,
-                min_repeat=args.min_repeat,
-                edges=False,
-                timeout=args.clonewatch_timeout,
-            )
-            extra_runs.append(
-                ToolRow(
-                    "clonewatch_groups",
-                    f"clonewatch (--min-repeat {args.min_repeat}, groups only)",
-                    args.size,
-                    [("social coordinate", rec_run.stats)],
-                    extra={"summary": rec_run.summary, "groups": len(rec_run.groups)},
-                )
-            )
-            if rec_run.ok:
-                groups = rec_run.groups
-
-    if not args.skip_rival:
-        res = rival.run(
-            f"social-{tag}",
-            data.cnt_csv,
-            window=args.window,
-            n_cpus=args.cnt_cpus,
-            timeout=args.rival_timeout,
-        )
-        rival_row = ToolRow(
-            "cnt",
-            f"coordination-network-toolkit {RIVAL_VERSION} (co_link, --n_cpus {args.cnt_cpus})",
-            args.size,
-            [(s.name, s.stats) for s in res.stages],
-            skipped_stages=res.skipped_stages,
-            out_of_time=res.out_of_time,
-            extra={
-                "database_mb": round(res.database_bytes / 2**20, 1),
-                "blocked_network_attempts": res.blocked_attempts,
-            },
-        )
-        if res.edges_file is not None and res.edges_file.exists():
-            cnt_edges = read_cnt_edges(res.edges_file)
-        rows.append(rival_row)
+    cw = None if args.skip_clonewatch else run_clonewatch(args, cw_cmd, data, tag, out_dir / "clonewatch")
+    cnt = None if args.skip_rival else run_rival(args, rival, data, tag)
+    rows = [side.row for side in (cw, cnt) if side is not None]
+    every_run = [*rows, *([cw.groups_row] if cw and cw.groups_row else [])]
 
     # The reference count and the comparison run after the timed runs, so they take no memory from them.
     by_url = reference.read_posts(data.cw_csv)
     ref = reference.co_link_edges(by_url, args.window)
+    cw_edges, cnt_edges = (cw.edges if cw else None), (cnt.edges if cnt else None)
     comparison = compare(cw_edges, cnt_edges, ref, by_url, examples=args.examples)
-    if rival_row is not None and cnt_edges is not None:
-        rival_row.edges = comparison.cnt_pairs
-        rival_row.edges_note = f"({comparison.cnt_directed_rows:,} directed rows)"
+    if cnt is not None and cnt.edges is not None:
+        cnt.row.edges = comparison.cnt_pairs
+        cnt.row.edges_note = f"({comparison.cnt_directed_rows:,} directed rows)"
+    groups = cw.groups if cw else None
     rec = recovery(data.planted, groups, ref, args.min_repeat) if groups is not None else None
 
-    ratios = report.ratios(cw_row, rival_row)
-    table = report.markdown_table(rows)
+    ratios = report.ratios(cw.row if cw else None, cnt.row if cnt else None)
+    markdown = report.markdown_table(rows) + "\n\n" + report.ratio_lines(ratios)
+    print_report(args, data, probe, every_run, cnt, comparison, rec, markdown)
+    result: dict[str, Any] = {
+        **run_info(),
+        "data": data.as_json(),
+        "window_s": args.window,
+        "cnt": {"version": RIVAL_VERSION, "n_cpus": args.cnt_cpus, "network_probe": probe},
+        "runs": [row.as_json() for row in every_run],
+        "edges": comparison.as_json(),
+        "planted_recovery": rec.as_json() if rec is not None else None,
+        "ratios": {k: None if v is None else round(v, 3) for k, v in ratios.items()},
+        "markdown": markdown,
+    }
+    write_result(out_dir / "social.json", result)
+    # A toolkit run killed at --rival-timeout is a result; any other run that did not finish is a failure.
+    failed = [r for r in every_run if not r.ok and not (r.key == "cnt" and r.timed_out)]
+    return 1 if failed else 0
+
+
+def clonewatch_command(args: argparse.Namespace) -> list[str]:
+    """The clonewatch command line, checked to offer ``social coordinate --edges``."""
+    cmd = resolve_command(PROJECT_ROOT, args.clonewatch)
+    cwrun.check_usable(cmd)
+    return cmd
+
+
+def run_clonewatch(
+    args: argparse.Namespace, cmd: list[str], data: dataset.Dataset, tag: str, work: Path
+) -> ClonewatchSide:
+    """The timed run with ``--min-repeat 1 --edges``, then (unless skipped) the ``--min-repeat K`` groups."""
+    timed = cwrun.run(
+        cmd,
+        f"social-{tag}-min1",
+        data.cw_csv,
+        work,
+        window=args.window,
+        min_repeat=1,
+        edges=True,
+        timeout=args.clonewatch_timeout,
+    )
+    row = ToolRow(
+        "clonewatch",
+        "clonewatch (--min-repeat 1 --edges)",
+        args.size,
+        [("social coordinate", timed.stats)],
+        extra={"summary": timed.summary, "groups": len(timed.groups)},
+    )
+    side = ClonewatchSide(row)
+    if timed.ok and timed.edges_file is not None and timed.edges_file.exists():
+        side.edges = read_cw_edges(timed.edges_file)
+        row.edges = len(side.edges.edges)
+    elif timed.ok:
+        row.error = "no --edges file written"
+    if args.skip_recovery:
+        return side
+    grouped = cwrun.run(
+        cmd,
+        f"social-{tag}-min{args.min_repeat}",
+        data.cw_csv,
+        work,
+        window=args.window,
+        min_repeat=args.min_repeat,
+        edges=False,
+        timeout=args.clonewatch_timeout,
+    )
+    side.groups_row = ToolRow(
+        "clonewatch_groups",
+        f"clonewatch (--min-repeat {args.min_repeat}, groups only)",
+        args.size,
+        [("social coordinate", grouped.stats)],
+        extra={"summary": grouped.summary, "groups": len(grouped.groups)},
+    )
+    if grouped.ok:
+        side.groups = grouped.groups
+    return side
+
+
+def run_rival(args: argparse.Namespace, rival: Rival, data: dataset.Dataset, tag: str) -> RivalSide:
+    """The toolkit's three stages within --rival-timeout, and its edge list."""
+    res = rival.run(
+        f"social-{tag}", data.cnt_csv, window=args.window, n_cpus=args.cnt_cpus, timeout=args.rival_timeout
+    )
+    row = ToolRow(
+        "cnt",
+        f"coordination-network-toolkit {RIVAL_VERSION} (co_link, --n_cpus {args.cnt_cpus})",
+        args.size,
+        [(s.name, s.stats) for s in res.stages],
+        skipped_stages=res.skipped_stages,
+        out_of_time=res.out_of_time,
+        extra={
+            "database_mb": round(res.database_bytes / 2**20, 1),
+            "blocked_network_attempts": res.blocked_attempts,
+        },
+    )
+    edges = read_cnt_edges(res.edges_file) if res.edges_file is not None and res.edges_file.exists() else None
+    return RivalSide(row, edges)
+
+
+def print_report(
+    args: argparse.Namespace,
+    data: dataset.Dataset,
+    probe: dict[str, Any] | None,
+    runs: list[ToolRow],
+    cnt: RivalSide | None,
+    comparison: Comparison,
+    rec: Recovery | None,
+    markdown: str,
+) -> None:
     print(f"\n## Co-link coordination benchmark: {args.size:,} posts, window {args.window} s\n")
     print(machine_line())
     print(
@@ -196,12 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     if probe is not None:
         print("toolkit network block: active in main and worker processes")
     print()
-    for row in [*rows, *extra_runs]:
+    for row in runs:
         print("\n".join(report.run_lines(row)))
-    if rival_row is not None:
-        blocked = rival_row.extra["blocked_network_attempts"]
+    if cnt is not None:
+        blocked = cnt.row.extra["blocked_network_attempts"]
         print(
-            f"toolkit: SQLite database {rival_row.extra['database_mb']:,.0f} MB on disk; "
+            f"toolkit: SQLite database {cnt.row.extra['database_mb']:,.0f} MB on disk; "
             f"refused network attempts: {len(blocked)}"
         )
     print("\n### Edges (min-repeat 1)\n")
@@ -210,9 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n### Planted networks\n")
         print("\n".join(report.recovery_lines(rec)))
     print()
-    print(table)
-    print()
-    print(report.ratio_lines(ratios))
+    print(markdown)
     print()
     print(
         "posts/s: posts in the data set / wall seconds of the whole run (the toolkit: preprocess into "
@@ -221,19 +257,3 @@ def main(argv: list[str] | None = None) -> int:
         "for the toolkit the highest of its stages. Edges: unordered account pairs that co-shared a URL "
         f"within {args.window} s (min-repeat 1)."
     )
-
-    result: dict[str, Any] = {
-        **run_info(),
-        "data": data.as_json(),
-        "window_s": args.window,
-        "cnt": {"version": RIVAL_VERSION, "n_cpus": args.cnt_cpus, "network_probe": probe},
-        "runs": [row.as_json() for row in [*rows, *extra_runs]],
-        "edges": comparison.as_json(),
-        "planted_recovery": rec.as_json() if rec is not None else None,
-        "ratios": {k: None if v is None else round(v, 3) for k, v in ratios.items()},
-        "markdown": table + "\n\n" + report.ratio_lines(ratios),
-    }
-    write_result(out_dir / "social.json", result)
-    # A toolkit run killed at --rival-timeout is a result; any other run that did not finish is a failure.
-    failed = [r for r in [*rows, *extra_runs] if not r.ok and not (r.key == "cnt" and r.timed_out)]
-    return 1 if failed else 0

@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
+from clonewatch.brands import Brand
+from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, FormatOption, load_brands
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format, write_columns
-from clonewatch.errors import ClonewatchError
+from clonewatch.errors import InputError
 from clonewatch.match import Matcher
 from clonewatch.social import (
     CoShareNetwork,
     Level,
     ReadReport,
-    co_share_edges,
-    estimate_window,
-    groups_of,
+    account_network,
+    coordinated_groups,
     parse_window,
     read_posts,
-    share_table,
     shares_of,
 )
-from clonewatch.social.community import CommunityWorker
-from clonewatch.social.graph import account_graph, write_graph
+from clonewatch.social.graph import write_graph
 
 if TYPE_CHECKING:
     from clonewatch.social.resolve import LinkResolver
@@ -41,8 +39,6 @@ LINK_COLUMNS = (
 GROUP_COLUMNS = ("size", "accounts", "keys", "first", "last", "co_shares", "edges", "urls")
 
 Files = Annotated[list[Path], typer.Argument(help="Posts: X API v2 JSON pages, twarc2 JSON lines, or CSV.")]
-Brands = Annotated[Path | None, typer.Option(help="Watchlist file replacing the bundled one (as for match).")]
-Format = Annotated[OutputFormat | None, typer.Option("--format", help="Output format.")]
 Resolve = Annotated[
     bool,
     typer.Option("--resolve", help="Follow every link's redirects (shorteners, hops) to where it lands."),
@@ -72,19 +68,16 @@ def links_command(
     resolve: Resolve = False,
     resolver: Resolver = None,
     allow_private: AllowPrivate = False,
-    brands: Brands = None,
-    output_format: Format = None,
+    brands: BrandsOption = None,
+    output_format: FormatOption = None,
 ) -> None:
     """Every shared link, normalised, with the look-alike it lands on (if any); with --resolve,
     followed through its redirects with the chain recorded (private addresses refused)."""
-    try:
-        redirects = _redirects(resolve, resolver, allow_private)
-    except ClonewatchError as exc:
-        fail(exc)
+    redirects = _redirects(resolve, resolver, allow_private)
     matcher = Matcher(load_brands(brands))
     writer = RecordWriter(choose_format(output_format, sys.stdout), LINK_COLUMNS, title="shared links")
     report = ReadReport()
-    try:
+    with writer:
         for path in files:
             for post, link, _ in shares_of(
                 read_posts(path, report), matcher, level=Level.URL, only_lookalikes=False, redirects=redirects
@@ -106,10 +99,6 @@ def links_command(
                         "resolve_error": link.resolve_error,
                     }
                 )
-    except ClonewatchError as exc:
-        writer.close()
-        fail(exc)
-    writer.close()
     _summary(report)
 
 
@@ -138,43 +127,32 @@ def coordinate_command(
         Path | None,
         typer.Option("--edges", help="Also write every co-sharing account pair here (.csv, or .jsonl)."),
     ] = None,
-    brands: Brands = None,
-    output_format: Format = None,
+    brands: BrandsOption = None,
+    output_format: FormatOption = None,
 ) -> None:
     """Groups of accounts that repeatedly share the same links within seconds of each other,
     with the links and look-alikes they pushed, when, and the tightest co-shares as evidence."""
-    try:
-        seconds = parse_window(window) if window is not None else None
-        redirects = _redirects(resolve, resolver, allow_private)
-    except ClonewatchError as exc:
-        fail(exc)
-    with CommunityWorker() as worker:  # loads the graph library in its own process meanwhile
-        matcher = _matcher(brands, level, only_lookalikes)
-        report = ReadReport()
-        try:
-            shares = share_table(
-                files, matcher, report, level=level, only_lookalikes=only_lookalikes, redirects=redirects
-            )
-        except ClonewatchError as exc:
-            fail(exc)
-        if seconds is None:
-            try:
-                seconds = estimate_window(shares)
-            except ClonewatchError as exc:
-                fail(exc)
-            print(f"clonewatch: window estimated from the data: {seconds:g} s", file=sys.stderr)
-        network = co_share_edges(shares, seconds)
-        with ThreadPoolExecutor(max_workers=1) as background:  # the edges file is written while groups form
-            writing = background.submit(_write_edges, edges_out, network) if edges_out is not None else None
-            groups = groups_of(network, min_repeat=min_repeat, worker=worker)
-            if writing is not None:
-                writing.result()
+    seconds = parse_window(window) if window is not None else None
+    redirects = _redirects(resolve, resolver, allow_private)
+    report = ReadReport()
+    found = coordinated_groups(
+        files,
+        report,
+        min_repeat=min_repeat,
+        window=seconds,
+        level=level,
+        only_lookalikes=only_lookalikes,
+        watchlist=_watchlist(brands),
+        redirects=redirects,
+        on_estimate=_estimated,
+        while_grouping=partial(_write_edges, edges_out) if edges_out is not None else None,
+    )
     writer = RecordWriter(
         choose_format(output_format, sys.stdout), GROUP_COLUMNS, sort_key="size", title="groups"
     )
-    writer.write_all(group.to_dict() for group in groups)
-    writer.close()
-    _summary(report, f", {len(shares):,} shares, {len(groups):,} groups")
+    with writer:
+        writer.write_all(group.to_dict() for group in found.groups)
+    _summary(report, f", {found.shares:,} shares, {len(found.groups):,} groups")
 
 
 coordinate_command.__doc__ = f"{coordinate_command.__doc__}\n\n{EXIT_CODES_HELP}"
@@ -190,40 +168,42 @@ def graph_command(
     only_lookalikes: Annotated[
         bool, typer.Option("--only-lookalikes", help="Only links that land on a look-alike domain.")
     ] = False,
-    brands: Brands = None,
+    brands: BrandsOption = None,
 ) -> None:
     """Write the co-sharing network of accounts (weighted edges, account facts on the nodes)."""
-    try:
-        seconds = parse_window(window)
-        matcher = _matcher(brands, level, only_lookalikes)
-        report = ReadReport()
-        shares = share_table(files, matcher, report, level=level, only_lookalikes=only_lookalikes)
-        network = co_share_edges(shares, seconds)
-        accounts = {account.id: account for account in shares.accounts}
-        graph = account_graph(network.edges(min_repeat=min_repeat), accounts, min_repeat=min_repeat)
-        write_graph(graph, out)
-    except ClonewatchError as exc:
-        fail(exc)
+    seconds = parse_window(window)
+    report = ReadReport()
+    graph = account_network(
+        files,
+        report,
+        window=seconds,
+        min_repeat=min_repeat,
+        level=level,
+        only_lookalikes=only_lookalikes,
+        watchlist=_watchlist(brands),
+    )
+    write_graph(graph, out)
     _summary(report, f", {graph.number_of_nodes():,} accounts and {graph.number_of_edges():,} edges in {out}")
 
 
-def _matcher(brands: Path | None, level: Level, only_lookalikes: bool) -> Matcher | None:
-    """A matcher when the look-alikes decide what counts; a --brands file is read either way (a
-    bad one is an error)."""
-    needed = only_lookalikes or level is Level.BRAND
-    if not needed and brands is None:
-        return None
-    watchlist = load_brands(brands)
-    return Matcher(watchlist) if needed else None
+def _watchlist(brands: Path | None) -> list[Brand] | None:
+    """The --brands file, read whether or not the look-alikes decide what counts (a bad one is an
+    error either way); None leaves the bundled watchlist to the stage, for when it is needed."""
+    return load_brands(brands) if brands is not None else None
+
+
+def _estimated(seconds: float) -> None:
+    print(f"clonewatch: window estimated from the data: {seconds:g} s", file=sys.stderr)
 
 
 def _write_edges(path: Path, network: CoShareNetwork) -> None:
+    """The co-sharing edges as CSV, or JSON lines for .jsonl/.json (run while the groups form)."""
     fmt = OutputFormat.JSONL if path.suffix in (".jsonl", ".json") else OutputFormat.CSV
     try:
         with path.open("w", encoding="utf-8", newline="") as stream:
             write_columns(network.edge_columns(), fmt, stream)
     except OSError as exc:
-        fail(f"{path}: cannot write edges ({exc.strerror})")
+        raise InputError(f"{path}: cannot write edges ({exc.strerror})") from None
 
 
 def _summary(report: ReadReport, extra: str = "") -> None:

@@ -5,6 +5,7 @@ from clonewatch.social.groups import groups_of
 from clonewatch.social.links import Link, link_of, normalise_url
 from clonewatch.social.network import CoShareNetwork, Edge, co_share_edges, estimate_window
 from clonewatch.social.posts import Account, Post, ReadReport, read_posts
+from clonewatch.social.run import Coordination, account_network, coordinated_groups
 from clonewatch.social.shares import share_table, shares_of
 from clonewatch.social.table import ShareTable
 
@@ -12,6 +13,7 @@ __all__ = [
     "Account",
     "CoShare",
     "CoShareNetwork",
+    "Coordination",
     "Edge",
     "Group",
     "Level",
@@ -20,7 +22,9 @@ __all__ = [
     "ReadReport",
     "Share",
     "ShareTable",
+    "account_network",
     "co_share_edges",
+    "coordinated_groups",
     "estimate_window",
     "groups_of",
     "link_of",

@@ -8,13 +8,14 @@ import argparse
 import shlex
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from benchkit.cli import PROJECT_ROOT, add_out_dir, machine_line, run_info, write_result
 from benchkit.log import progress
 from benchkit.report import markdown_table
-from probebench.lab import LAB_ADDRESS, LabError, per_kind_for, running_lab
+from probebench.lab import LAB_ADDRESS, Lab, LabError, per_kind_for, running_lab
 from probebench.monitor import ProbeStats, run_probe
 from probebench.score import Accuracy, score
 
@@ -136,6 +137,18 @@ def _main_row(r: dict[str, Any]) -> list[str]:
     ]
 
 
+@dataclass
+class LabSession:
+    """The runs of one lab session, and the lab's size and timings, for the report."""
+
+    per_kind: int
+    hosts: int
+    suspects: int
+    setup_s: float
+    rows: list[dict[str, Any]]
+    wall_s: float = 0.0  # the whole session, lab set-up and tear-down included
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     out_dir: Path = args.out_dir.resolve()
@@ -145,109 +158,100 @@ def main(argv: list[str] | None = None) -> int:
     if not exe.exists():
         progress(f"bench/probe: no clonewatch at {exe}: run ./run test first or pass --clonewatch PATH")
         return 2
+    try:
+        session = run_session(args, exe, work)
+    except (LabError, RuntimeError, OSError) as exc:
+        progress(f"bench/probe: {exc}")
+        return 2
+    table = _main_table(session.rows)
+    print_report(args, session, table)
+    write_result(out_dir / "probe.json", result_json(args, session, table))
+    return 0 if all(r["ok"] for r in session.rows) else 1
+
+
+def run_session(args: argparse.Namespace, exe: Path, work: Path) -> LabSession:
+    """Build and serve the lab, then probe every suspect once per run (plain, screenshots)."""
     per_kind = per_kind_for(args.size)
     runs = [
         name
         for name, skip in (("plain", args.skip_plain), ("screenshots", args.skip_screenshots))
         if not skip
     ]
-    rows: list[dict[str, Any]] = []
-    setup_s = 0.0
-    bench_start = time.perf_counter()
-    try:
-        progress(f"lab: building a world with {per_kind} suspects per kind on {args.address}")
-        with running_lab(work / "lab", per_kind, args.address) as lab:
-            setup_s = time.perf_counter() - bench_start
-            suspects = lab.world.suspects()
-            names_file = work / "names.txt"
-            names_file.write_text("".join(f"{name}\n" for name, _ in suspects), encoding="utf-8")
-            progress(
-                f"lab: {len(lab.world.hosts)} hosts served, {len(suspects)} suspects to probe, "
-                f"resolver {lab.dns.resolver}, RDAP {lab.rdap_url} (set up in {setup_s:.1f}s)"
-            )
-            dns_pids = [p.pid for p in getattr(lab.dns, "_processes", [])]
-            for name in runs:
-                cmd = [str(exe), *lab.probe_args()]
-                if args.concurrency is not None:
-                    cmd += ["--concurrency", str(args.concurrency)]
-                if name == "screenshots":
-                    shots = work / "shots"
-                    shutil.rmtree(shots, ignore_errors=True)
-                    cmd += ["--screenshots", str(shots)]
-                output = work / f"{name}.jsonl"
-                progress(f"clonewatch: {name}: {shlex.join(cmd)} < {names_file} > {output}")
-                stats = run_probe(
-                    cmd,
-                    stdin=names_file,
-                    stdout=output,
-                    stderr=work / f"{name}.stderr.log",
-                    dns_pids=dns_pids,
-                    timeout=args.timeout,
-                )
-                acc = score(output, suspects)
-                row = _run_row(name, stats, acc, len(suspects))
-                if name == "screenshots":
-                    row["screenshot_records"] = sum(k.screenshots for k in acc.by_kind.values())
-                    row["distinct_png_files"] = len(list((work / "shots").glob("*.png")))
-                rows.append(row)
-                tail = (work / f"{name}.stderr.log").read_text(encoding="utf-8", errors="replace")
-                if not stats.ok:
-                    state = "TIMED OUT" if stats.timed_out else f"FAILED rc={stats.returncode}"
-                    progress(f"clonewatch: {name}: {state}; stderr tail:\n{tail[-1500:]}")
-                progress(
-                    f"clonewatch: {name}: rc={stats.returncode} wall={stats.wall_s:.1f}s "
-                    f"{row['domains_per_min']:.0f}/min tree peak={_mb(stats.tree_peak_rss_kb)} MB "
-                    f"correct={acc.correct}/{acc.total}"
-                )
-    except (LabError, RuntimeError, OSError) as exc:
-        progress(f"bench/probe: {exc}")
-        return 2
-    bench_wall = time.perf_counter() - bench_start
+    start = time.perf_counter()
+    progress(f"lab: building a world with {per_kind} suspects per kind on {args.address}")
+    with running_lab(work / "lab", per_kind, args.address) as lab:
+        setup_s = time.perf_counter() - start
+        suspects = lab.world.suspects()
+        names_file = work / "names.txt"
+        names_file.write_text("".join(f"{name}\n" for name, _ in suspects), encoding="utf-8")
+        progress(
+            f"lab: {len(lab.world.hosts)} hosts served, {len(suspects)} suspects to probe, "
+            f"resolver {lab.dns.resolver}, RDAP {lab.rdap_url} (set up in {setup_s:.1f}s)"
+        )
+        rows = [probe_run(name, args, exe, lab, names_file, work) for name in runs]
+        session = LabSession(per_kind, len(lab.world.hosts), len(suspects), setup_s, rows)
+    session.wall_s = time.perf_counter() - start
+    return session
 
-    print(f"\n## clonewatch probe benchmark: {len(suspects):,} local test hosts, {per_kind} per kind\n")
+
+def probe_run(
+    name: str, args: argparse.Namespace, exe: Path, lab: Lab, names_file: Path, work: Path
+) -> dict[str, Any]:
+    """One ``clonewatch probe`` over every suspect, monitored and scored."""
+    cmd = [str(exe), *lab.probe_args()]
+    if args.concurrency is not None:
+        cmd += ["--concurrency", str(args.concurrency)]
+    if name == "screenshots":
+        shots = work / "shots"
+        shutil.rmtree(shots, ignore_errors=True)
+        cmd += ["--screenshots", str(shots)]
+    output = work / f"{name}.jsonl"
+    progress(f"clonewatch: {name}: {shlex.join(cmd)} < {names_file} > {output}")
+    stats = run_probe(
+        cmd,
+        stdin=names_file,
+        stdout=output,
+        stderr=work / f"{name}.stderr.log",
+        dns_pids=[p.pid for p in getattr(lab.dns, "_processes", [])],
+        timeout=args.timeout,
+    )
+    suspects = lab.world.suspects()
+    acc = score(output, suspects)
+    row = _run_row(name, stats, acc, len(suspects))
+    if name == "screenshots":
+        row["screenshot_records"] = sum(k.screenshots for k in acc.by_kind.values())
+        row["distinct_png_files"] = len(list((work / "shots").glob("*.png")))
+    if not stats.ok:
+        tail = (work / f"{name}.stderr.log").read_text(encoding="utf-8", errors="replace")
+        state = "TIMED OUT" if stats.timed_out else f"FAILED rc={stats.returncode}"
+        progress(f"clonewatch: {name}: {state}; stderr tail:\n{tail[-1500:]}")
+    progress(
+        f"clonewatch: {name}: rc={stats.returncode} wall={stats.wall_s:.1f}s "
+        f"{row['domains_per_min']:.0f}/min tree peak={_mb(stats.tree_peak_rss_kb)} MB "
+        f"correct={acc.correct}/{acc.total}"
+    )
+    return row
+
+
+def print_report(args: argparse.Namespace, session: LabSession, table: str) -> None:
+    rows = session.rows
+    size = f"{session.suspects:,} local test hosts, {session.per_kind} per kind"
+    print(f"\n## clonewatch probe benchmark: {size}\n")
     print(machine_line())
     conc = args.concurrency or f"{DEFAULT_CONCURRENCY} (CLI default)"
     print(
-        f"lab: {len(lab.world.hosts)} hosts on {args.address}:80/443 (LocalWeb, threaded, in this process), "
+        f"lab: {session.hosts} hosts on {args.address}:80/443 (LocalWeb, threaded, in this process), "
         f"NSD behind Unbound, RDAP for every host; --concurrency {conc}; timeout/budget: CLI defaults"
     )
     print("rivals: none (no other tool gives probe verdicts; dnstwist only checks liveness)")
-    print(f"bench wall time: {bench_wall:,.1f} s (lab set-up {setup_s:,.1f} s)\n")
+    print(f"bench wall time: {session.wall_s:,.1f} s (lab set-up {session.setup_s:,.1f} s)\n")
     for r in rows:
-        st = r["stats"]
-        groups = ", ".join(f"{k} {_mb(v)}" for k, v in sorted(st["group_peak_rss_kb"].items()))
-        elapsed = r["accuracy"].as_json(0)["per_domain_elapsed_s"]
-        print(
-            f"{r['run']}: {r['domains_per_min']:,.0f} domains/min ({r['wall_s']:,.1f} s), "
-            f"first result after {st['first_result_s'] or 0:.1f} s; CPU {st['cpu_s']:,.0f} s "
-            f"({st['cpu_s'] / r['wall_s']:.2f} cores), lab web servers {st['lab_cpu_s']:,.0f} s, "
-            f"DNS {st['dns_cpu_s']:,.1f} s, other {st['other_cpu_cores']:.2f} cores; "
-            f"peak RSS by process kind (MB): {groups}; up to {st['peak_procs']} processes"
-        )
-        if elapsed:
-            print(
-                f"  per-domain elapsed (clonewatch's own): median {elapsed['median']} s, "
-                f"p90 {elapsed['p90']} s, p99 {elapsed['p99']} s, max {elapsed['max']} s"
-            )
-        if "distinct_png_files" in r:
-            by_kind = ", ".join(f"{k} {v.screenshots}" for k, v in r["accuracy"].by_kind.items())
-            print(
-                f"  records with a screenshot: {r['screenshot_records']} ({by_kind}); distinct PNG files "
-                f"(named by content hash): {r['distinct_png_files']}"
-            )
+        print("\n".join(_run_lines(r)))
     print("\n### Verdicts per kind (correct/total, wrong verdicts in brackets)\n")
     print(_kind_table(rows))
     for r in rows:
-        acc = r["accuracy"]
-        if acc.wrong:
-            print(f"\n### Wrong verdicts, {r['run']}: {len(acc.wrong)} (first {args.examples})\n")
-            for w in acc.wrong[: args.examples]:
-                facts = "; ".join(w["facts"])[:300]
-                print(f"- {w['domain']}: got {w['got']}, expected {w['expected']}: {facts}")
-                errs = {k: v for k, v in (w.get("http_errors") or {}).items() if v}
-                if errs or w.get("error") or w.get("browser_error"):
-                    print(f"  errors: http {errs} record {w.get('error')} browser {w.get('browser_error')}")
-    table = _main_table(rows)
+        if r["accuracy"].wrong:
+            print("\n".join(_wrong_lines(r, args.examples)))
     print()
     print(table)
     print()
@@ -266,21 +270,60 @@ def main(argv: list[str] | None = None) -> int:
         "process, which serves every site, during the run."
     )
 
-    result: dict[str, Any] = {
+
+def _run_lines(r: dict[str, Any]) -> list[str]:
+    """Speed, CPU and memory of one run; clonewatch's own per-domain times; the screenshots taken."""
+    st = r["stats"]
+    groups = ", ".join(f"{k} {_mb(v)}" for k, v in sorted(st["group_peak_rss_kb"].items()))
+    lines = [
+        f"{r['run']}: {r['domains_per_min']:,.0f} domains/min ({r['wall_s']:,.1f} s), "
+        f"first result after {st['first_result_s'] or 0:.1f} s; CPU {st['cpu_s']:,.0f} s "
+        f"({st['cpu_s'] / r['wall_s']:.2f} cores), lab web servers {st['lab_cpu_s']:,.0f} s, "
+        f"DNS {st['dns_cpu_s']:,.1f} s, other {st['other_cpu_cores']:.2f} cores; "
+        f"peak RSS by process kind (MB): {groups}; up to {st['peak_procs']} processes"
+    ]
+    elapsed = r["accuracy"].as_json(0)["per_domain_elapsed_s"]
+    if elapsed:
+        lines.append(
+            f"  per-domain elapsed (clonewatch's own): median {elapsed['median']} s, "
+            f"p90 {elapsed['p90']} s, p99 {elapsed['p99']} s, max {elapsed['max']} s"
+        )
+    if "distinct_png_files" in r:
+        by_kind = ", ".join(f"{k} {v.screenshots}" for k, v in r["accuracy"].by_kind.items())
+        lines.append(
+            f"  records with a screenshot: {r['screenshot_records']} ({by_kind}); distinct PNG files "
+            f"(named by content hash): {r['distinct_png_files']}"
+        )
+    return lines
+
+
+def _wrong_lines(r: dict[str, Any], examples: int) -> list[str]:
+    """The first ``examples`` wrong verdicts of a run, with their facts and errors."""
+    acc: Accuracy = r["accuracy"]
+    lines = [f"\n### Wrong verdicts, {r['run']}: {len(acc.wrong)} (first {examples})\n"]
+    for w in acc.wrong[:examples]:
+        facts = "; ".join(w["facts"])[:300]
+        lines.append(f"- {w['domain']}: got {w['got']}, expected {w['expected']}: {facts}")
+        errs = {k: v for k, v in (w.get("http_errors") or {}).items() if v}
+        if errs or w.get("error") or w.get("browser_error"):
+            lines.append(f"  errors: http {errs} record {w.get('error')} browser {w.get('browser_error')}")
+    return lines
+
+
+def result_json(args: argparse.Namespace, session: LabSession, table: str) -> dict[str, Any]:
+    return {
         **run_info(),
         "lab": {
             "address": args.address,
-            "per_kind": per_kind,
-            "hosts": len(lab.world.hosts),
-            "suspects": len(suspects),
+            "per_kind": session.per_kind,
+            "hosts": session.hosts,
+            "suspects": session.suspects,
             "concurrency": args.concurrency,
         },
         "rivals": None,
-        "bench_wall_s": round(bench_wall, 1),
-        "setup_s": round(setup_s, 1),
+        "bench_wall_s": round(session.wall_s, 1),
+        "setup_s": round(session.setup_s, 1),
         "targets_per_min": TARGETS,
-        "runs": [{**r, "accuracy": r["accuracy"].as_json(args.examples)} for r in rows],
+        "runs": [{**r, "accuracy": r["accuracy"].as_json(args.examples)} for r in session.rows],
         "markdown": table,
     }
-    write_result(out_dir / "probe.json", result)
-    return 0 if all(r["ok"] for r in rows) else 1

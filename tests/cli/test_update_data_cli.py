@@ -97,3 +97,12 @@ def test_update_data_reports_an_unreachable_server(cli: Cli, tmp_path: Path) -> 
     result = cli("update-data", "--allow-private", "--psl-url", url, "--data-dir", str(tmp_path))
     assert result.returncode == 1
     assert "download failed" in result.stderr
+
+
+def test_update_data_reports_a_directory_it_cannot_write(cli: Cli, served: tuple[str, Path]) -> None:
+    base, tmp_path = served
+    missing = tmp_path / "missing"
+    result = cli("update-data", "--allow-private", "--psl-url", f"{base}/psl.dat", "--data-dir", str(missing))
+    assert result.returncode == 1
+    assert result.stderr.startswith("clonewatch: error: [Errno 2] No such file or directory: ")
+    assert str(missing) in result.stderr and len(result.stderr.splitlines()) == 1

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from clonewatch.cli.common import fail
-from clonewatch.data.update import CONFUSABLES_URL, PSL_URL, RDAP_BOOTSTRAP_URL, UpdateError, update_data
+from clonewatch.data.update import CONFUSABLES_URL, PSL_URL, RDAP_BOOTSTRAP_URL, update_data
 
 
 def update_data_command(
@@ -30,15 +29,12 @@ def update_data_command(
     ] = False,
 ) -> None:
     """Download fresh copies of the bundled data files (PSL, confusables, RDAP bootstrap)."""
-    try:
-        updated = update_data(
-            psl_url=psl_url,
-            confusables_url=confusables_url,
-            rdap_url=rdap_url,
-            data_dir=data_dir,
-            allow_private=allow_private,
-        )
-    except (UpdateError, OSError) as exc:
-        fail(str(exc), code=1)
+    updated = update_data(
+        psl_url=psl_url,
+        confusables_url=confusables_url,
+        rdap_url=rdap_url,
+        data_dir=data_dir,
+        allow_private=allow_private,
+    )
     for item in updated:
         typer.echo(f"updated {item.path} ({item.size:,} bytes, {item.entries:,} entries)")

@@ -39,7 +39,8 @@ def update_data(
     allow_private: bool = False,
 ) -> list[Updated]:
     """Download each file, check that it parses, then replace the bundled copy atomically.
-    With ``data_dir`` every file goes there; by default each goes beside its package."""
+    With ``data_dir`` every file goes there; by default each goes beside its package.
+    Raises :class:`UpdateError` for a failed download, an invalid file or one that cannot be written."""
     from clonewatch.probe.rdap import BOOTSTRAP_FILE, bundled_bootstrap
 
     files: list[tuple[str, str, Path, Callable[[Path], int]]] = [
@@ -47,6 +48,15 @@ def update_data(
         (CONFUSABLES_FILE, confusables_url, data_path(CONFUSABLES_FILE).parent, _count_confusables),
         (BOOTSTRAP_FILE, rdap_url, bundled_bootstrap().parent, _count_rdap_suffixes),
     ]
+    try:
+        return _update(files, data_dir, allow_private=allow_private)
+    except OSError as exc:
+        raise UpdateError(str(exc)) from exc
+
+
+def _update(
+    files: list[tuple[str, str, Path, Callable[[Path], int]]], data_dir: Path | None, *, allow_private: bool
+) -> list[Updated]:
     results: list[Updated] = []
     for name, url, default_dir, count in files:
         target_dir = data_dir or default_dir

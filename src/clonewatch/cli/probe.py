@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, fail, load_brands
+from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, FormatOption, load_brands
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
-from clonewatch.errors import ClonewatchError, InputError
+from clonewatch.errors import InputError
 from clonewatch.names import DomainName, default_psl, parse_host
 
 PROBE_COLUMNS = ("domain", "verdict", "confidence", "brand", "genuine", "final_url", "facts", "error")
@@ -26,9 +26,7 @@ def probe_command(
             help="Domains or URLs to probe; '-' reads names or `match --format jsonl` lines from stdin."
         ),
     ],
-    brands: Annotated[
-        Path | None, typer.Option(help="Watchlist file replacing the bundled one (as for match).")
-    ] = None,
+    brands: BrandsOption = None,
     resolver: Annotated[
         str | None, typer.Option(help="DNS server for every lookup, the browser's too: HOST:PORT.")
     ] = None,
@@ -60,7 +58,7 @@ def probe_command(
     rdap_server: Annotated[
         list[str] | None, typer.Option(help="SUFFIX=URL: ask this RDAP server for that suffix (repeatable).")
     ] = None,
-    output_format: Annotated[OutputFormat | None, typer.Option("--format", help="Output format.")] = None,
+    output_format: FormatOption = None,
 ) -> None:
     """Collect DNS, RDAP, TLS, the HTTP redirect chain (as a plain client and as a browser from X),
     page fingerprints and optionally a screenshot, compare with the genuine site, and decide:
@@ -69,41 +67,38 @@ def probe_command(
     from clonewatch.pipeline import Pipeline
     from clonewatch.probe.collect import ProbeSettings
 
-    try:
-        names = list(_names(domains))
-        dns = ResolverSettings.parse(resolver, timeout=timeout) if resolver else None
-        http = HttpSettings(
-            allow_private=allow_private,
-            timeout=timeout,
-            budget=budget,
-            max_body=max_body << 20,
-            max_decompressed=max_decompressed << 20,
-            max_redirects=max_redirects,
-            ca_file=str(ca_file) if ca_file else None,
-            dns=dns,
-        )
-        if screenshots is not None:
-            screenshots.mkdir(parents=True, exist_ok=True)
-        settings = ProbeSettings(http=http, resolver=dns, concurrency=concurrency, screenshots=screenshots)
-        pipeline = Pipeline(
-            settings,
-            load_brands(brands),
-            rdap=rdap,
-            rdap_servers=_rdap_servers(rdap_server),
-            browser=screenshots is not None or browser,
-        )
-        writer = RecordWriter(choose_format(output_format, sys.stdout), PROBE_COLUMNS, title="probes")
-        verdicts: Counter[str] = Counter()
-        with pipeline:
-            for done, probed in enumerate(pipeline.run(names), start=1):
-                record = probed.to_dict()
-                verdicts[record["verdict"] or "error"] += 1
-                writer.write(record if writer.fmt is OutputFormat.JSONL else _row(record))
-                if sys.stderr.isatty():
-                    progress = f"\rclonewatch: probed {done:,}/{len(names):,}"
-                    print(progress, end="", file=sys.stderr, flush=True)
-    except ClonewatchError as exc:
-        fail(exc)
+    names = list(_names(domains))
+    dns = ResolverSettings.parse(resolver, timeout=timeout) if resolver else None
+    http = HttpSettings(
+        allow_private=allow_private,
+        timeout=timeout,
+        budget=budget,
+        max_body=max_body << 20,
+        max_decompressed=max_decompressed << 20,
+        max_redirects=max_redirects,
+        ca_file=str(ca_file) if ca_file else None,
+        dns=dns,
+    )
+    if screenshots is not None:
+        screenshots.mkdir(parents=True, exist_ok=True)
+    settings = ProbeSettings(http=http, resolver=dns, concurrency=concurrency, screenshots=screenshots)
+    pipeline = Pipeline(
+        settings,
+        load_brands(brands),
+        rdap=rdap,
+        rdap_servers=_rdap_servers(rdap_server),
+        browser=screenshots is not None or browser,
+    )
+    writer = RecordWriter(choose_format(output_format, sys.stdout), PROBE_COLUMNS, title="probes")
+    verdicts: Counter[str] = Counter()
+    with pipeline:
+        for done, probed in enumerate(pipeline.run(names), start=1):
+            record = probed.to_dict()
+            verdicts[record["verdict"] or "error"] += 1
+            writer.write(record if writer.fmt is OutputFormat.JSONL else _row(record))
+            if sys.stderr.isatty():
+                progress = f"\rclonewatch: probed {done:,}/{len(names):,}"
+                print(progress, end="", file=sys.stderr, flush=True)
     writer.close()
     summary = ", ".join(f"{count} {verdict}" for verdict, count in verdicts.most_common())
     print(f"\rclonewatch: probed {len(names):,} domains: {summary or 'none'}", file=sys.stderr)

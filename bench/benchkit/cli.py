@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,6 +16,22 @@ from typing import Any
 from benchkit.log import progress
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+_REEXEC_GUARD = "BENCH_REEXEC"
+
+
+def ensure_project_python(script: Path, needs: str = "clonewatch") -> None:
+    """Re-run ``script`` (a bench/ launcher) with the project's ``.venv`` interpreter when ``needs`` cannot
+    be imported by this one, so that ``python3 bench/NAME`` works from the project root."""
+    try:
+        importlib.import_module(needs)
+        return
+    except ImportError:
+        pass
+    python = PROJECT_ROOT / ".venv" / "bin" / "python"
+    if os.environ.get(_REEXEC_GUARD) or not python.exists():
+        raise SystemExit(f"bench/{script.name}: {needs} is not importable; run ./run test first ({python})")
+    os.environ[_REEXEC_GUARD] = "1"
+    os.execv(str(python), [str(python), str(script), *sys.argv[1:]])
 
 
 def add_clonewatch_args(p: argparse.ArgumentParser) -> None:

@@ -1,19 +1,15 @@
-"""bench/generate: command line. Parses the flags with the standard library, then makes sure it runs
-under the project's venv (clonewatch is driven in-process through its Python API)."""
+"""bench/generate: command line. The launcher has made sure it runs under the project's venv (clonewatch
+is driven in-process through its Python API)."""
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
-import sys
 from pathlib import Path
 
-from benchkit.cli import add_out_dir
+from benchkit.cli import PROJECT_ROOT, add_out_dir
+from genbench.suite import run
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SEED = 20250130
-_REEXEC_GUARD = "BENCH_GENERATE_REEXEC"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -54,23 +50,5 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def ensure_project_python(argv: list[str] | None) -> None:
-    """Re-run this script with the project's ``.venv`` interpreter when clonewatch cannot be imported."""
-    if importlib.util.find_spec("clonewatch") is not None:
-        return
-    python = PROJECT_ROOT / ".venv" / "bin" / "python"
-    if os.environ.get(_REEXEC_GUARD) or not python.exists():
-        raise SystemExit(f"bench/generate: clonewatch is not importable; run ./run test first ({python})")
-    os.environ[_REEXEC_GUARD] = "1"
-    script = PROJECT_ROOT / "bench" / "generate"
-    args = sys.argv[1:] if argv is None else argv
-    os.execv(str(python), [str(python), str(script), *args])
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    ensure_project_python(argv)
-    # Imported only now: the suite needs clonewatch, which the interpreter above may not have had.
-    from genbench.suite import run
-
-    return run(args)
+    return run(parse_args(argv))

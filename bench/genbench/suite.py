@@ -6,11 +6,11 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from benchkit.cli import machine_line, run_info, write_result
+from benchkit.cli import PROJECT_ROOT, first_missing, machine_line, run_info, write_result
 from benchkit.load import LoadMeter
 from benchkit.log import progress
 from benchkit.numbers import ratio, round_or_none
@@ -18,9 +18,8 @@ from benchkit.sandbox import RivalError
 from clonewatch.brands import Brand, load_brands_file
 from clonewatch.names import default_psl
 from genbench import cwgen, dnsrun, report
-from genbench.cli import PROJECT_ROOT
 from genbench.dnsrun import DnsRun
-from genbench.inputs import DataPaths, SuffixRules, read_lookalikes, read_public_suffixes
+from genbench.inputs import DataPaths, LookalikeRow, SuffixRules, read_lookalikes, read_public_suffixes
 from genbench.results import GenRun, Recall, recall, targets_by_brand
 from genbench.rival import RIVAL_VERSION, Rival
 from genbench.zones import NSD_NO_RATE_LIMIT, DnsPlan, build_plan
@@ -146,51 +145,119 @@ def print_dns(
     return report.dns_table(runs, checks), names_ratio, queries_ratio
 
 
+@dataclass
+class Inputs:
+    paths: DataPaths
+    brands: list[Brand]
+    domains: list[str]  # each brand's main domain
+    looks: list[LookalikeRow]
+    targets: dict[str, set[str]]  # genuine domain -> its look-alike rows' domains
+    psl: SuffixRules
+
+
+@dataclass
+class DnsPart:
+    plan: DnsPlan
+    runs: list[DnsRun]
+    matrices: dict[str, dict[str, dict[str, int]]]
+    checks: dict[str, dict[str, Any]]
+
+
 def run(args: argparse.Namespace) -> int:
     out_dir: Path = args.out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = DataPaths(PROJECT_ROOT, args.data_dir.resolve(), out_dir)
-    for needed in (paths.dev_brands, paths.doppelganger_csv, paths.psl):
-        if not needed.is_file():
-            print(f"bench/generate: missing input {needed}", file=sys.stderr)
-            return 2
-    brands = load_brands_file(paths.dev_brands)
-    domains = [brand.main_domain for brand in brands]
-    looks = read_lookalikes(paths.doppelganger_csv)
-    targets = targets_by_brand(looks)
-    psl = read_public_suffixes(paths.psl)
+    missing = first_missing([paths.dev_brands, paths.doppelganger_csv, paths.psl])
+    if missing is not None:
+        print(f"bench/generate: missing input {missing}", file=sys.stderr)
+        return 2
+    inputs = read_inputs(paths)
     rival: Rival | None = None
     wheel: dict[str, list[str]] = {}
     if not args.skip_dnstwist:
-        rival = Rival(out_dir)
         try:
-            rival.prepare()
+            rival, wheel = prepare_rival(out_dir)
         except (RivalError, OSError) as exc:
             print(f"bench/generate: {exc}", file=sys.stderr)
             return 2
-        wheel = rival.wheel_files()
-        progress(f"dnstwist: wheel files: {', '.join(wheel['all'])}; dictionaries: {wheel['data'] or 'none'}")
 
-    keep = 0 if args.skip_dns else math.ceil(args.dns_names / len(brands))
-    gen_runs = [clonewatch_generation(brands, args.limit, targets, keep, paths)]
+    keep = 0 if args.skip_dns else math.ceil(args.dns_names / len(inputs.brands))
+    gen_runs = [clonewatch_generation(inputs.brands, args.limit, inputs.targets, keep, paths)]
     if rival is not None:
-        gen_runs += dnstwist_generation(rival, domains, psl, targets)
-    recalls = {run.key: recall(run, looks) for run in gen_runs if not run.error}
+        gen_runs += dnstwist_generation(rival, inputs.domains, inputs.psl, inputs.targets)
+    recalls = {run.key: recall(run, inputs.looks) for run in gen_runs if not run.error}
+    dns = None if args.skip_dns else dns_pass(args, inputs, gen_runs[0], rival)
 
-    plan: DnsPlan | None = None
-    dns_runs: list[DnsRun] = []
-    matrices: dict[str, dict[str, dict[str, int]]] = {}
-    checks: dict[str, dict[str, Any]] = {}
-    if not args.skip_dns:
-        names = dns_names([brand.head for brand in gen_runs[0].brands], args.dns_names)
-        genuine_suffixes = {default_psl().suffix_of(domain) for domain in domains}
-        plan = build_plan(names, genuine_suffixes, args.seed)
-        progress(f"dns: {len(names):,} names; planted {plan.counts}; wildcard suffix .{plan.wildcard_suffix}")
-        dns_runs, matrices, checks = dns_part(plan, rival, args.dnstwist_threads or None, out_dir)
+    print_header(args.limit, inputs.psl, wheel if rival is not None else None)
+    markdown = print_generation(gen_runs, recalls, args.limit)
+    names_ratio = queries_ratio = None
+    if dns is not None:
+        dns_table, names_ratio, queries_ratio = print_dns(dns.plan, dns.runs, dns.matrices, dns.checks)
+        markdown += "\n\n" + dns_table
+    print("\n## Summary\n")
+    print(markdown)
 
+    result: dict[str, Any] = {
+        **run_info(),
+        "inputs": {
+            "brands": inputs.domains,
+            "brands_file": str(paths.dev_brands),
+            "lookalikes_file": str(paths.doppelganger_csv),
+            "lookalike_rows": len(inputs.looks),
+            "psl": {k: v for k, v in asdict(inputs.psl).items() if k != "suffixes"}
+            | {"suffixes": len(inputs.psl.suffixes)},
+            "dnstwist_wheel_files": wheel,
+        },
+        "limit": args.limit,
+        "generation": [_gen_json(run) for run in gen_runs],
+        "recall": {key: value.as_json() for key, value in recalls.items()},
+        "dns": None if dns is None else _dns_part_json(dns, names_ratio, queries_ratio),
+        "markdown": markdown,
+    }
+    write_result(out_dir / "generate.json", result)
+    cw_check = dns.checks.get("clonewatch") if dns is not None else None
+    failed = any(run.error for run in gen_runs) or (
+        cw_check is not None and any(cw_check["called_registered"].values())
+    )
+    return 1 if failed else 0
+
+
+def read_inputs(paths: DataPaths) -> Inputs:
+    brands = load_brands_file(paths.dev_brands)
+    looks = read_lookalikes(paths.doppelganger_csv)
+    return Inputs(
+        paths,
+        brands,
+        [brand.main_domain for brand in brands],
+        looks,
+        targets_by_brand(looks),
+        read_public_suffixes(paths.psl),
+    )
+
+
+def prepare_rival(out_dir: Path) -> tuple[Rival, dict[str, list[str]]]:
+    """dnstwist in the rival sandbox, and the files its wheel ships (are there dictionaries?)."""
+    rival = Rival(out_dir)
+    rival.prepare()
+    wheel = rival.wheel_files()
+    progress(f"dnstwist: wheel files: {', '.join(wheel['all'])}; dictionaries: {wheel['data'] or 'none'}")
+    return rival, wheel
+
+
+def dns_pass(args: argparse.Namespace, inputs: Inputs, cw: GenRun, rival: Rival | None) -> DnsPart:
+    """Plant the test zones among clonewatch's top candidates; both tools resolve them."""
+    names = dns_names([brand.head for brand in cw.brands], args.dns_names)
+    genuine_suffixes = {default_psl().suffix_of(domain) for domain in inputs.domains}
+    plan = build_plan(names, genuine_suffixes, args.seed)
+    progress(f"dns: {len(names):,} names; planted {plan.counts}; wildcard suffix .{plan.wildcard_suffix}")
+    runs, matrices, checks = dns_part(plan, rival, args.dnstwist_threads or None, inputs.paths.out)
+    return DnsPart(plan, runs, matrices, checks)
+
+
+def print_header(limit: int, psl: SuffixRules, wheel: dict[str, list[str]] | None) -> None:
     print(f"\n# bench/generate: clonewatch vs dnstwist {RIVAL_VERSION}\n")
-    print(f"{machine_line()}; clonewatch limit {args.limit:,} per brand")
-    if rival is not None:
+    print(f"{machine_line()}; clonewatch limit {limit:,} per brand")
+    if wheel is not None:
         data = ", ".join(wheel["data"]) or "none (the wheel holds only dnstwist.py): dictionary=[]"
         print(
             f"dnstwist tld_dictionary: {len(psl.suffixes):,} public suffixes ({psl.icann:,} ICANN, "
@@ -198,52 +265,24 @@ def run(args: argparse.Namespace) -> int:
             f"rules skipped, {psl.idn_punycoded} IDN rules as punycode, {psl.idn_skipped} skipped); "
             f"bundled dictionaries: {data}"
         )
-    gen_table = print_generation(gen_runs, recalls, args.limit)
-    dns_table, names_ratio, queries_ratio = ("", None, None)
-    if plan is not None:
-        dns_table, names_ratio, queries_ratio = print_dns(plan, dns_runs, matrices, checks)
-    markdown = gen_table + ("\n\n" + dns_table if dns_table else "")
-    print("\n## Summary\n")
-    print(markdown)
 
-    result: dict[str, Any] = {
-        **run_info(),
-        "inputs": {
-            "brands": domains,
-            "brands_file": str(paths.dev_brands),
-            "lookalikes_file": str(paths.doppelganger_csv),
-            "lookalike_rows": len(looks),
-            "psl": {k: v for k, v in asdict(psl).items() if k != "suffixes"}
-            | {"suffixes": len(psl.suffixes)},
-            "dnstwist_wheel_files": wheel,
-        },
-        "limit": args.limit,
-        "generation": [_gen_json(run) for run in gen_runs],
-        "recall": {key: value.as_json() for key, value in recalls.items()},
-        "dns": None
-        if plan is None
-        else {
-            "names": len(plan.names),
-            "seed": plan.seed,
-            "planted": plan.counts,
-            "wildcard_suffix": plan.wildcard_suffix,
-            "nsd_extra_options": list(NSD_NO_RATE_LIMIT),
-            "servfail": plan.zones.servfail,
-            "timeouts": plan.zones.timeouts,
-            "runs": [_dns_json(run) for run in dns_runs],
-            "verdicts_by_planted_kind": matrices,
-            "correctness": checks,
-            "ratio_names_per_s_clonewatch_over_dnstwist": round_or_none(names_ratio, 3),
-            "ratio_queries_per_s_clonewatch_over_dnstwist": round_or_none(queries_ratio, 3),
-        },
-        "markdown": markdown,
+
+def _dns_part_json(dns: DnsPart, names_ratio: float | None, queries_ratio: float | None) -> dict[str, Any]:
+    plan = dns.plan
+    return {
+        "names": len(plan.names),
+        "seed": plan.seed,
+        "planted": plan.counts,
+        "wildcard_suffix": plan.wildcard_suffix,
+        "nsd_extra_options": list(NSD_NO_RATE_LIMIT),
+        "servfail": plan.zones.servfail,
+        "timeouts": plan.zones.timeouts,
+        "runs": [_dns_json(run) for run in dns.runs],
+        "verdicts_by_planted_kind": dns.matrices,
+        "correctness": dns.checks,
+        "ratio_names_per_s_clonewatch_over_dnstwist": round_or_none(names_ratio, 3),
+        "ratio_queries_per_s_clonewatch_over_dnstwist": round_or_none(queries_ratio, 3),
     }
-    write_result(out_dir / "generate.json", result)
-    cw_check = checks.get("clonewatch")
-    failed = any(run.error for run in gen_runs) or (
-        cw_check is not None and any(cw_check["called_registered"].values())
-    )
-    return 1 if failed else 0
 
 
 def _gen_json(run: GenRun) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from benchkit.cli import PROJECT_ROOT
 from benchkit.log import progress
 from benchkit.report import LEFT, RIGHT, markdown_table
 from clonewatch.store import Store
@@ -24,7 +25,6 @@ from clonewatch.testing.ctlog import LocalCtLog
 from clonewatch.testing.postgres import LocalPostgres
 from watchbench import ctpool, nrdfile
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CT_TARGET = 5000.0  # entries/s
 NRD_TARGET_SECONDS = 60.0  # for 1M lines
 _SUMMARY = re.compile(r"read (\d+) names, (\d+) matches, (\d+) new look-alikes")

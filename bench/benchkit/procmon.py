@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -145,6 +145,31 @@ class TreeSampler(Protocol):
         """``now``: seconds since the start; ``rss``: (VmRSS, VmHWM) in kB of each process of the tree."""
 
 
+@dataclass
+class _TreePeaks:
+    """What the samples of one run have seen so far."""
+
+    peak: int = 0  # summed VmRSS of the tree
+    procs: int = 0
+    samples: int = 0
+    max_hwm: int = 0
+    last_ticks: dict[int, int] = field(default_factory=dict)  # CPU of each process when last seen
+
+    def sample(self, root: int) -> dict[int, tuple[int, int]]:
+        """One sample of the tree under ``root``: (VmRSS, VmHWM) of each of its processes."""
+        tree = process_tree(root)
+        rss = {pid: rss_kb(pid) for pid in tree}
+        for pid in tree:
+            ticks = cpu_ticks(pid)
+            if ticks:
+                self.last_ticks[pid] = ticks
+        self.samples += 1
+        self.peak = max(self.peak, sum(r for r, _ in rss.values()))
+        self.max_hwm = max([self.max_hwm, *(h for _, h in rss.values())])
+        self.procs = max(self.procs, len(tree))
+        return rss
+
+
 def run_monitored(
     cmd: Sequence[str],
     *,
@@ -165,6 +190,8 @@ def run_monitored(
     every sample of the tree.
     """
     result: dict[str, object] = {}
+    peaks = _TreePeaks()
+    timed_out = False
     with ExitStack() as files:
         out = files.enter_context(stdout.open("wb"))
         err = files.enter_context(stderr.open("wb"))
@@ -192,24 +219,12 @@ def run_monitored(
 
         waiter = threading.Thread(target=reap, daemon=True)
         waiter.start()
-        peak = peak_procs = samples = max_hwm = 0
-        last_ticks: dict[int, int] = {}  # CPU of each process of the tree when last seen
-        timed_out = False
         deadline = None if timeout is None else start + timeout
         while waiter.is_alive():
             now = time.perf_counter()
-            tree = process_tree(proc.pid)
-            rss = {pid: rss_kb(pid) for pid in tree}
-            for pid in tree:
-                ticks = cpu_ticks(pid)
-                if ticks:
-                    last_ticks[pid] = ticks
+            rss = peaks.sample(proc.pid)
             for sampler in samplers:
                 sampler.sample(now - start, proc.pid, rss)
-            samples += 1
-            peak = max(peak, sum(r for r, _ in rss.values()))
-            max_hwm = max([max_hwm, *(h for _, h in rss.values())])
-            peak_procs = max(peak_procs, len(tree))
             if deadline is not None and time.perf_counter() > deadline and not timed_out:
                 timed_out = True
                 kill_group(proc.pid, waiter)
@@ -225,7 +240,7 @@ def run_monitored(
     cpu = result.get("cpu")
     tick = os.sysconf("SC_CLK_TCK")
     # wait4 counts only the descendants the process reaped itself; the samples also see the others.
-    cpu_s = max(cpu if isinstance(cpu, float) else 0.0, sum(last_ticks.values()) / tick)
+    cpu_s = max(cpu if isinstance(cpu, float) else 0.0, sum(peaks.last_ticks.values()) / tick)
     own_cpu_s = self1 - self0
     watched_cpu_s = (watched1 - watched0) / tick
     other = max(0.0, (busy1 - busy0) - cpu_s - own_cpu_s - watched_cpu_s) / wall if wall > 0 else 0.0
@@ -234,10 +249,10 @@ def run_monitored(
         wall_s=wall,
         returncode=returncode,
         timed_out=timed_out,
-        peak_tree_rss_kb=peak,
-        peak_procs=peak_procs,
-        max_single_rss_kb=max_hwm,
-        samples=samples,
+        peak_tree_rss_kb=peaks.peak,
+        peak_procs=peaks.procs,
+        max_single_rss_kb=peaks.max_hwm,
+        samples=peaks.samples,
         cpu_s=cpu_s,
         other_cpu_cores=other,
         own_cpu_s=own_cpu_s,

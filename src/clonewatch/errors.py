@@ -64,7 +64,12 @@ class BrowserError(ClonewatchError):
 
 class FetchRefused(ClonewatchError):
     """A URL or the address it resolves to may not be reached: private, loopback, link-local or
-    metadata (unless allowed), malformed, or not http(s). The one refusal type of ``clonewatch.net``."""
+    metadata (unless allowed), malformed, or not http(s). The one refusal type of ``clonewatch.net``;
+    ``metadata`` says the address is a cloud metadata service (refused even when private ones are allowed)."""
+
+    def __init__(self, message: str, *, metadata: bool = False) -> None:
+        super().__init__(message)
+        self.metadata = metadata
 
 
 class FetchFailed(ClonewatchError):

@@ -41,7 +41,7 @@ def _rfc6052(ip: ipaddress.IPv6Address, prefix: int) -> ipaddress.IPv4Address:
     if prefix == 96:
         return ipaddress.IPv4Address(value & 0xFFFFFFFF)
     bits = [(value >> (127 - i)) & 1 for i in range(128) if not 64 <= i < 72]
-    embedded = bits[prefix if prefix < 64 else prefix - 8 :][:32]
+    embedded = bits[prefix : prefix + 32]
     return ipaddress.IPv4Address(int("".join(map(str, embedded)), 2))
 
 
@@ -105,4 +105,4 @@ class AddressPolicy:
     def check(self, host: str, address: str) -> None:
         """FetchRefused when ``host``'s ``address`` may not be reached."""
         if not self.permits(address):
-            raise FetchRefused(f"{host} resolves to {address}")
+            raise FetchRefused(f"{host} resolves to {address}", metadata=is_metadata(address))

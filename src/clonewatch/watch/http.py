@@ -13,6 +13,8 @@ from clonewatch.net import HttpClient as NetClient
 from clonewatch.net import HttpSettings
 
 USER_AGENT = "clonewatch-watch/0.1"
+METADATA_HINT = "cloud metadata address: never fetched"
+PRIVATE_HINT = "private address; --allow-private to permit"
 BUDGET = 600.0  # a whole NRD file over a slow link; each read still times out after ``timeout``
 
 
@@ -70,7 +72,8 @@ class HttpClient:
         except FetchRefused as exc:
             if str(exc).startswith(("not a web URL", "malformed")):
                 raise FeedUnavailable(f"{url}: not an http(s) URL") from None
-            reason = f"{url}: refused, {exc} (private address; --allow-private to permit)"
+            why = METADATA_HINT if exc.metadata else PRIVATE_HINT
+            reason = f"{url}: refused, {exc} ({why})"
             raise FetchBlocked(reason) from None
         except FetchFailed as exc:
             raise FeedUnavailable(f"{url}: {exc}") from None

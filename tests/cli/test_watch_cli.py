@@ -23,6 +23,7 @@ from clonewatch.store import Store
 from clonewatch.store.models import AlertRow, DomainRow, MatchRow
 from clonewatch.testing import oddcerts
 from clonewatch.testing.ctlog import MALFORMED, CertFactory, LocalCtLog
+from clonewatch.watch.feeds import default_feed_kinds
 from tests.conftest import CLONEWATCH
 
 SUFFIXES = ("ltd", "live", "lol", "click", "rest", "pm", "top", "cfd", "com.co", "eu.com", "online", "news")
@@ -280,3 +281,23 @@ def test_certificates_that_do_not_parse_never_stop_the_watch(
     assert "1 unreadable entries skipped" in first.stderr
     assert again.returncode == 0 and again.stdout == "", again.stderr
     assert "malformed entry" not in again.stderr
+
+
+def test_every_feed_kind_has_its_flag(
+    cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    """The flags come from the feed registry: each is in the help and adds a feed of its kind; a
+    relative path is taken from the working directory even beside a config file elsewhere."""
+    kinds = default_feed_kinds()
+    help_text = cli("watch", "--help", env={"COLUMNS": "200"}).stdout
+    for kind in kinds.values():
+        assert f"{kind.flag} " in help_text and kind.help in help_text
+    (tmp_path / "nrd").mkdir()
+    (tmp_path / "names.txt").write_text("spiegel.ltd\n")
+    elsewhere = tmp_path / "conf"
+    elsewhere.mkdir()
+    (elsewhere / "w.toml").write_text('[[feeds.ct]]\nurl = "https://ct.example/log/"\n')
+    values = {"nrd": "nrd", "ct": "https://ct2.example/log/", "file": "names.txt"}
+    flags = [arg for name, kind in kinds.items() for arg in (kind.flag, values[name])]
+    result = cli("watch", "--config", str(elsewhere / "w.toml"), *flags, "--check-config", cwd=tmp_path)
+    assert result.returncode == 0 and f"configuration is valid ({len(kinds) + 1} feed(s))" in result.stderr

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import tomllib
+from dataclasses import MISSING, fields
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from clonewatch.errors import ConfigError
-from clonewatch.watch.config import load_config, parse_config
+from clonewatch.watch import config as config_module
+from clonewatch.watch.config import flag_feeds, load_config, parse_config
+from clonewatch.watch.ctfeed import CtOptions
+from clonewatch.watch.feeds import default_feed_kinds
+from clonewatch.watch.nrd import NrdOptions
 
 GOOD = """
 db = "sqlite:///w.db"
@@ -55,12 +61,10 @@ def test_every_key_is_read_and_paths_are_relative_to_the_file(tmp_path: Path) ->
         300.0,
     )
     assert [(f.kind, f.poll) for f in config.feeds] == [("nrd", 3600.0), ("ct", 300.0), ("file", 300.0)]
-    assert config.feeds[0].options["source"] == str(tmp_path / "nrd")
-    assert config.feeds[1].options == {
-        "url": "https://ct.example/log/",
-        "entries_per_request": 64,
-        "start": "end",
-    }
+    assert config.feeds[0].options == NrdOptions(source=str(tmp_path / "nrd"), settle=2.0)
+    assert config.feeds[1].options == CtOptions(
+        url="https://ct.example/log/", entries_per_request=64, start="end"
+    )
     assert config.probe.concurrency == 4 and config.probe.schedule.interval("parked") == timedelta(hours=12)
     assert config.probe.schedule.interval("clone") == timedelta(days=3)
     assert config.alerts.file == tmp_path / "alerts.jsonl" and config.alerts.webhooks == (
@@ -143,3 +147,50 @@ def test_probe_resolver_screenshots_and_blobs(tmp_path: Path) -> None:
     )  # fmt: skip
     with pytest.raises(ConfigError, match=r"probe\.resolver: bad resolver"):
         parse_config({"feeds": feeds, "probe": {"resolver": "127.0.0.1:notaport"}}, base_dir=tmp_path)
+
+
+def test_a_registered_kind_is_read_from_the_config_with_no_code_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The config knows feed kinds only through the registry: a kind added there is read, its
+    defaults applied, its unknown keys refused, and it is listed among the known kinds."""
+    from tests.watch.test_feeds import ZONE, ZoneOptions
+
+    monkeypatch.setattr(config_module, "default_feed_kinds", lambda: {**default_feed_kinds(), "zone": ZONE})
+    config = parse_config({"feeds": {"zone": [{"source": "com.zone", "poll": "1h"}]}}, base_dir=tmp_path)
+    assert [(f.kind, f.options, f.poll, f.key) for f in config.feeds] == [
+        ("zone", ZoneOptions(str(tmp_path / "com.zone")), 3600.0, "feeds.zone[0]")
+    ]
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"feeds": {"zone": [{"source": "x", "serial": 1}], "dns": []}})
+    assert str(caught.value).splitlines() == [
+        "feeds.dns: unknown key (known: nrd, ct, file, zone)",
+        "feeds.zone[0].serial: unknown key (known: source, origin, axfr_every, poll)",
+    ]
+
+
+def test_feed_flags_become_feed_tables(tmp_path: Path) -> None:
+    (tmp_path / "nrd").mkdir()
+    tables = flag_feeds(
+        {"nrd": ["nrd", "https://nrd.example/today.gz"], "ct": ["ct.example/log"], "file": ["-"]}, tmp_path
+    )
+    assert tables == {
+        "nrd": [{"source": str(tmp_path / "nrd")}, {"source": "https://nrd.example/today.gz"}],
+        "ct": [{"url": "ct.example/log"}],  # not a path option: left as given, for the check to refuse
+        "file": [{"source": "-"}],
+    }
+    assert flag_feeds({"ct": []}) == {}
+
+
+def test_the_module_docstring_documents_every_feed_option_with_its_default() -> None:
+    """The ``[[feeds.*]]`` part of the config's docstring parses as TOML and shows every option
+    of every registered kind (and only those), each default as the kind declares it."""
+    doc = config_module.__doc__ or ""
+    lines = doc[doc.index("    [[feeds.") : doc.index("    [probe]")].splitlines()
+    documented = tomllib.loads("\n".join(line.split("#")[0].strip() for line in lines))["feeds"]
+    for name, kind in default_feed_kinds().items():
+        (table,) = documented[name]
+        assert set(table) - {"poll"} == set(kind.keys), name  # poll: every kind's, shown on some
+        for option in fields(kind.options):
+            if option.default is not MISSING:
+                assert table[option.name] == option.default, f"feeds.{name}.{option.name}"

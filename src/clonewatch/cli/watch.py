@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import FrameType
 from typing import Annotated, Any
@@ -14,12 +17,11 @@ import typer
 
 from clonewatch.cli.common import EXIT_CODES_HELP, EXIT_OK, BrandsOption, DbOption, load_brands
 from clonewatch.errors import FeedUnavailable
+from clonewatch.watch.feeds import default_feed_kinds
 
 
 def _overrides(
-    nrd: list[str],
-    ct: list[str],
-    feed: list[str],
+    feeds: Mapping[str, list[str]],
     *,
     alert_webhook: list[str],
     alert_file: Path | None,
@@ -32,16 +34,11 @@ def _overrides(
     poll: str | None,
 ) -> dict[str, Any]:
     """The flags as a config table, merged over --config (flags add feeds and replace values)."""
+    from clonewatch.watch.config import flag_feeds
+
     raw: dict[str, Any] = {}
-    feeds: dict[str, list[dict[str, Any]]] = {}
-    if nrd:
-        feeds["nrd"] = [{"source": _absolute(item)} for item in nrd]
-    if ct:
-        feeds["ct"] = [{"url": item} for item in ct]
-    if feed:
-        feeds["file"] = [{"source": _absolute(item)} for item in feed]
-    if feeds:
-        raw["feeds"] = feeds
+    if tables := flag_feeds(feeds):
+        raw["feeds"] = tables
     alerts: dict[str, Any] = {}
     if alert_webhook:
         alerts["webhook"] = list(alert_webhook)
@@ -69,26 +66,34 @@ def _overrides(
     return raw
 
 
-def _absolute(source: str) -> str:
-    if source == "-" or "://" in source:
-        return source
-    return str(Path(source).expanduser().resolve())
+def _feed_flags(command: Callable[..., None]) -> Callable[..., None]:
+    """One repeatable flag per registered feed kind (``--nrd``, ``--ct``, ``--feed``: the flag and
+    its help come from the registry), passed to ``command`` together as ``feeds`` (kind -> values)."""
+    kinds = default_feed_kinds()
+    flags = [
+        inspect.Parameter(
+            f"{name}_feeds",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[list[str] | None, typer.Option(kind.flag, help=kind.help)],
+        )
+        for name, kind in kinds.items()
+    ]
+
+    @functools.wraps(command)
+    def with_feed_flags(**values: Any) -> None:
+        command(feeds={name: values.pop(f"{name}_feeds") or [] for name in kinds}, **values)
+
+    signature = inspect.signature(command, eval_str=True)
+    rest = [param for param in signature.parameters.values() if param.name != "feeds"]
+    with_feed_flags.__signature__ = signature.replace(parameters=[*flags, *rest])  # type: ignore[attr-defined]
+    return with_feed_flags
 
 
+@_feed_flags
 def watch_command(
-    nrd: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--nrd", help="Newly-registered-domain lists: a directory of daily files or an http(s) URL."
-        ),
-    ] = None,
-    ct: Annotated[
-        list[str] | None,
-        typer.Option("--ct", help="A certificate-transparency log (RFC 6962), e.g. https://ct.example/log/."),
-    ] = None,
-    feed: Annotated[
-        list[str] | None, typer.Option("--feed", help="A plain list file, or - for standard input.")
-    ] = None,
+    *,
+    feeds: Mapping[str, list[str]],
     config: Annotated[Path | None, typer.Option("--config", help="A TOML file with every option.")] = None,
     check_config: Annotated[
         bool, typer.Option("--check-config", help="Validate the configuration and exit (0 good, 2 bad).")
@@ -136,9 +141,7 @@ def watch_command(
     from clonewatch.watch import load_config, run_watch
 
     overrides = _overrides(
-        nrd or [],
-        ct or [],
-        feed or [],
+        feeds,
         alert_webhook=alert_webhook or [],
         alert_file=alert_file,
         no_probe=no_probe,

@@ -52,10 +52,9 @@ Relative paths in a file are taken relative to the file. The keys, with their de
 
 from __future__ import annotations
 
-import functools
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -70,21 +69,23 @@ from clonewatch.watch.checks import (
     positive_int,
     resolver_address,
     seconds,
-    start_index,
     text,
 )
-
-FEED_KINDS = ("nrd", "ct", "file")
+from clonewatch.watch.feeds import Feed, FeedContext, default_feed_kinds, feed_kind
 
 
 @dataclass(frozen=True, slots=True)
 class FeedSpec:
-    """One configured feed: its kind, its options, how often it is polled, and its config key."""
+    """One configured feed: its kind, its options (the kind's options dataclass, e.g.
+    :class:`clonewatch.watch.ctfeed.CtOptions`), how often it is polled, and its config key."""
 
     kind: str
-    options: Mapping[str, Any]
+    options: Any
     poll: float
     key: str
+
+    def build(self, context: FeedContext) -> Feed:
+        return feed_kind(self.kind, self.key).build(self.options, context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,62 +207,48 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path | None = None, origin
 
 
 def _feeds(check: Checker, raw: Any, default_poll: float) -> tuple[FeedSpec, ...]:
-    kinds = check.table(raw, "feeds", FEED_KINDS)
+    """Every ``[[feeds.KIND]]`` table, read with its kind's options (unknown kinds refused)."""
+    registered = default_feed_kinds()
+    kinds = check.table(raw, "feeds", tuple(registered))
     specs: list[FeedSpec] = []
-    fields = {
-        "nrd": ("source", "poll", "settle"),
-        "ct": ("url", "poll", "entries_per_request", "start"),
-        "file": ("source", "poll"),
-    }
-    for kind in FEED_KINDS:
-        items = kinds.get(kind, [])
+    for name, kind in registered.items():
+        items = kinds.get(name, [])
         if not isinstance(items, list):
-            check.errors.append(f"feeds.{kind}: not an array of tables ([[feeds.{kind}]])")
+            check.errors.append(f"feeds.{name}: not an array of tables ([[feeds.{name}]])")
             continue
         for number, item in enumerate(items):
-            key = f"feeds.{kind}[{number}]"
-            table = check.table(item, key, fields[kind])
+            key = f"feeds.{name}[{number}]"
+            table = check.table(item, key, (*kind.keys, "poll"))
             if not isinstance(item, dict):
                 continue
-            options: dict[str, Any] = {}
-            if kind == "ct":
-                if "url" not in table:
-                    check.errors.append(f"{key}.url: missing")
-                options["url"] = check.get(table, key, "url", http_url, "")
-                options["entries_per_request"] = check.get(
-                    table, key, "entries_per_request", positive_int, 256
-                )
-                options["start"] = check.get(table, key, "start", start_index, 0)
-            else:
-                if "source" not in table:
-                    check.errors.append(f"{key}.source: missing")
-                source = functools.partial(_source, check, kind)
-                options["source"] = check.get(table, key, "source", source, "")
-                if kind == "nrd":
-                    options["settle"] = check.get(table, key, "settle", seconds, 2.0)
+            options = kind.read(table, key, check)
             poll = check.get(table, key, "poll", seconds, default_poll)
-            specs.append(FeedSpec(kind, options, poll, key))
+            if options is not None:
+                specs.append(FeedSpec(name, options, poll, key))
     return tuple(specs)
 
 
-def _source(check: Checker, kind: str, value: Any) -> str:
-    given = text(value)
-    if given.startswith(("http://", "https://")):
-        if kind != "nrd":
-            raise ValueError("a file feed reads a local file or - (use feeds.nrd for a URL)")
-        return http_url(given)
-    if "://" in given:
-        raise ValueError("not a path or an http(s) URL")
-    if given == "-":
-        if kind != "file":
-            raise ValueError("standard input (-) is a file feed (--feed -)")
-        return given
-    path = check.path(given)
-    if kind == "nrd" and not path.is_dir():
-        raise ValueError(f"{path} is not a directory")
-    if kind == "file" and not path.is_file():
-        raise ValueError(f"{path} is not a file")
-    return str(path)
+def flag_feeds(
+    values: Mapping[str, Sequence[str]], cwd: Path | None = None
+) -> dict[str, list[dict[str, str]]]:
+    """Feeds given on the command line (kind -> the values of its flag) as ``[[feeds.KIND]]``
+    tables: each value sets the kind's first option; local paths are made absolute from ``cwd``
+    (the working directory), since the tables are merged into a config file's."""
+    base = cwd or Path.cwd()
+    tables: dict[str, list[dict[str, str]]] = {}
+    for name, given in values.items():
+        if not given:
+            continue
+        first = fields(feed_kind(name, f"--{name}").options)[0]
+        is_path = first.metadata.get("path", False)
+        tables[name] = [{first.name: _absolute(value, base) if is_path else value} for value in given]
+    return tables
+
+
+def _absolute(value: str, base: Path) -> str:
+    if value == "-" or "://" in value:
+        return value
+    return str((base / Path(value).expanduser()).resolve())
 
 
 def _probe(check: Checker, raw: Any) -> ProbeConfig:

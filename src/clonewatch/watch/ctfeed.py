@@ -14,14 +14,27 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from clonewatch.errors import FeedUnavailable
+from clonewatch.watch.checks import http_url, positive_int, start_index
 from clonewatch.watch.ct import MalformedEntry, read_entry
-from clonewatch.watch.feeds import Batch, FeedContext
+from clonewatch.watch.feeds import Batch, FeedContext, FeedKind, checked
 
 log = logging.getLogger(__name__)
 KEEP_MALFORMED = 20
+PER_REQUEST = 256
+START = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CtOptions:
+    """``[[feeds.ct]]``: the log's URL, entries asked per ``get-entries``, where a new log starts."""
+
+    url: str = field(metadata=checked(http_url))
+    entries_per_request: int = field(default=PER_REQUEST, metadata=checked(positive_int))
+    start: int | str = field(default=START, metadata=checked(start_index))
 
 
 class CtLogFeed:
@@ -33,7 +46,7 @@ class CtLogFeed:
     kind = "ct"
 
     def __init__(
-        self, url: str, context: FeedContext, *, per_request: int = 256, start: int | str = 0
+        self, url: str, context: FeedContext, *, per_request: int = PER_REQUEST, start: int | str = START
     ) -> None:
         self.url = url if url.endswith("/") else f"{url}/"
         self.context = context
@@ -146,3 +159,14 @@ class CtLogFeed:
             if context.stop.wait(delay):
                 raise FeedUnavailable(f"{url}: stopping during backoff")
         raise FeedUnavailable(f"{url}: HTTP {response.status} after {context.retries + 1} attempts")
+
+
+CT = FeedKind(
+    "ct",
+    CtOptions,
+    lambda options, context: CtLogFeed(
+        options.url, context, per_request=options.entries_per_request, start=options.start
+    ),
+    flag="--ct",
+    help="A certificate-transparency log (RFC 6962), e.g. https://ct.example/log/.",
+)

@@ -11,16 +11,23 @@ and never read again.
 
 A feed that is down raises :class:`clonewatch.errors.FeedUnavailable` (after yielding what it
 could); the monitor logs it and tries again on a later poll.
+
+Each kind is declared once, beside its feed, as a :class:`FeedKind`: a frozen dataclass of its
+options (fields with their defaults and checks), its command-line flag and how it builds a feed.
+:func:`default_feed_kinds` lists them; the config (``[[feeds.KIND]]``) and ``clonewatch watch``'s
+flags are made from that list, and any other kind is refused with the known ones listed.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
 
 from clonewatch.errors import ConfigError
+from clonewatch.watch.checks import Checker
 from clonewatch.watch.http import HttpClient
 
 
@@ -60,38 +67,84 @@ class FeedContext:
     backoff: float = 1.0
 
 
-FeedFactory = Callable[[Mapping[str, Any], FeedContext], Feed]
+OptionsT = TypeVar("OptionsT")
+Check = Callable[[Any, Checker], Any]
 
 
-def default_feed_kinds() -> dict[str, FeedFactory]:
+def checked(convert: Callable[[Any], Any]) -> dict[str, Any]:
+    """Metadata of an option field: a config value becomes the option's value through ``convert``,
+    whose ValueError says what is wrong with it."""
+    return {"check": lambda value, checker: convert(value)}
+
+
+def checked_path(check: Check) -> dict[str, Any]:
+    """Metadata of an option that may name a local path: ``check(value, checker)`` resolves it with
+    ``checker.path`` (relative to the config file). Given as a flag, it is relative to the working
+    directory instead (:func:`clonewatch.watch.config.flag_feeds`)."""
+    return {"check": check, "path": True}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedKind(Generic[OptionsT]):
+    """One kind of feed, declared once: the frozen dataclass of its options (its fields are the keys
+    of ``[[feeds.NAME]]``, with their defaults and ``checked`` metadata; the first is the one its
+    command-line ``flag`` gives), the flag's help, and how a feed is built from the options."""
+
+    name: str
+    options: type[OptionsT]
+    build: Callable[[OptionsT, FeedContext], Feed]
+    flag: str
+    help: str
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(option.name for option in fields(self.options))  # type: ignore[arg-type]
+
+    def read(self, table: Mapping[str, Any], key: str, checker: Checker) -> OptionsT | None:
+        """The options in one ``[[feeds.NAME]]`` table (``key`` names it in errors): each value
+        given is checked, the others take their defaults. None, with every problem recorded in
+        ``checker.errors``, when a required option is missing or a value is wrong."""
+        values: dict[str, Any] = {}
+        errors = len(checker.errors)
+        for option in fields(self.options):  # type: ignore[arg-type]
+            if option.name in table:
+                convert = _bound(option.metadata["check"], checker)
+                values[option.name] = checker.get(table, key, option.name, convert, None)
+            elif option.default is MISSING and option.default_factory is MISSING:
+                checker.errors.append(f"{key}.{option.name}: missing")
+        return self.options(**values) if len(checker.errors) == errors else None
+
+
+def _bound(check: Check, checker: Checker) -> Callable[[Any], Any]:
+    return lambda value: check(value, checker)
+
+
+def default_feed_kinds() -> dict[str, FeedKind[Any]]:
     """Every built-in feed kind, by the name used in the config (``[[feeds.nrd]]``) and the store."""
-    from clonewatch.watch.ctfeed import CtLogFeed
-    from clonewatch.watch.nrd import NrdDirectoryFeed, NrdUrlFeed
-    from clonewatch.watch.stream import StreamFeed
+    from clonewatch.watch.ctfeed import CT
+    from clonewatch.watch.nrd import NRD
+    from clonewatch.watch.stream import FILE
 
-    def nrd(options: Mapping[str, Any], context: FeedContext) -> Feed:
-        source = str(options["source"])
-        if source.startswith(("http://", "https://")):
-            return NrdUrlFeed(source, context.client)
-        return NrdDirectoryFeed(source, settle=float(options.get("settle", 2.0)))
+    return {kind.name: kind for kind in (NRD, CT, FILE)}
 
-    def ct(options: Mapping[str, Any], context: FeedContext) -> Feed:
-        return CtLogFeed(
-            str(options["url"]),
-            context,
-            per_request=int(options.get("entries_per_request", 256)),
-            start=options.get("start", 0),
-        )
 
-    def stream(options: Mapping[str, Any], context: FeedContext) -> Feed:
-        return StreamFeed(str(options["source"]))
-
-    return {"nrd": nrd, "ct": ct, "file": stream}
+def feed_kind(name: str, key: str | None = None) -> FeedKind[Any]:
+    """The registered kind ``name``; ConfigError (under ``key``, default ``feeds.NAME``) listing the
+    known kinds for any other."""
+    kinds = default_feed_kinds()
+    if name not in kinds:
+        where = key or f"feeds.{name}"
+        raise ConfigError(f"{where}: unknown feed kind (known: {', '.join(sorted(kinds))})")
+    return kinds[name]
 
 
 def build_feed(kind: str, options: Mapping[str, Any], context: FeedContext) -> Feed:
-    """The feed of ``kind``; ConfigError for a kind that is not in the registry."""
-    kinds = default_feed_kinds()
-    if kind not in kinds:
-        raise ConfigError(f"feeds.{kind}: unknown feed kind (known: {', '.join(sorted(kinds))})")
-    return kinds[kind](options, context)
+    """The feed of ``kind`` with ``options`` as a config table would give them (relative paths from
+    the working directory); ConfigError for an unknown kind or a bad option."""
+    found = feed_kind(kind)
+    checker = Checker(Path.cwd())
+    checker.table(dict(options), f"feeds.{kind}", found.keys)
+    read = found.read(options, f"feeds.{kind}", checker)
+    if checker.errors or read is None:
+        raise ConfigError("\n".join(checker.errors))
+    return found.build(read, context)

@@ -13,15 +13,42 @@ import io
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from clonewatch.errors import FeedUnavailable
-from clonewatch.watch.feeds import Batch
+from clonewatch.watch.checks import Checker, http_url, seconds, text
+from clonewatch.watch.feeds import Batch, Feed, FeedContext, FeedKind, checked, checked_path
 from clonewatch.watch.http import HttpClient
 from clonewatch.watch.lines import Position, read_batches
 
 log = logging.getLogger(__name__)
+SETTLE = 2.0
+
+
+def nrd_source(value: Any, checker: Checker) -> str:
+    """An http(s) URL, or a directory (relative to the config file)."""
+    given = text(value)
+    if given.startswith(("http://", "https://")):
+        return http_url(given)
+    if "://" in given:
+        raise ValueError("not a path or an http(s) URL")
+    if given == "-":
+        raise ValueError("standard input (-) is a file feed (--feed -)")
+    path = checker.path(given)
+    if not path.is_dir():
+        raise ValueError(f"{path} is not a directory")
+    return str(path)
+
+
+@dataclass(frozen=True, slots=True)
+class NrdOptions:
+    """``[[feeds.nrd]]``: a directory of daily files or one list's URL; ``settle``: seconds a file
+    must be unchanged before a last line without its newline counts."""
+
+    source: str = field(metadata=checked_path(nrd_source))
+    settle: float = field(default=SETTLE, metadata=checked(seconds))
 
 
 def _files(cursor: Any) -> dict[str, Any]:
@@ -39,7 +66,7 @@ class NrdDirectoryFeed:
 
     kind = "nrd"
 
-    def __init__(self, directory: str | Path, *, settle: float = 2.0) -> None:
+    def __init__(self, directory: str | Path, *, settle: float = SETTLE) -> None:
         self.directory = Path(directory).expanduser().resolve()
         self.settle = settle
 
@@ -100,3 +127,18 @@ class NrdUrlFeed:
             yield Batch(lines, {"position": position.to_json(), "etag": None}, f"{self.url}:{position.line}")
         if new_etag != etag:  # read to the end: remember the version, so an unchanged list is not fetched
             yield Batch([], {"position": saved.to_json(), "etag": new_etag}, self.url)
+
+
+def _build(options: NrdOptions, context: FeedContext) -> Feed:
+    if options.source.startswith(("http://", "https://")):
+        return NrdUrlFeed(options.source, context.client)
+    return NrdDirectoryFeed(options.source, settle=options.settle)
+
+
+NRD = FeedKind(
+    "nrd",
+    NrdOptions,
+    _build,
+    flag="--nrd",
+    help="Newly-registered-domain lists: a directory of daily files or an http(s) URL.",
+)

@@ -12,7 +12,7 @@ from clonewatch.match import Matcher
 from clonewatch.store import Store
 from clonewatch.watch.alerts import STDOUT, AlertSink, FileSink, StdoutSink, WebhookSink
 from clonewatch.watch.config import WatchConfig
-from clonewatch.watch.feeds import Feed, FeedContext, build_feed
+from clonewatch.watch.feeds import Feed, FeedContext
 from clonewatch.watch.http import HttpClient
 from clonewatch.watch.monitor import Monitor, WatchStats
 from clonewatch.watch.probing import ProbeFn, ProbeOptions, default_probe_fn
@@ -64,9 +64,7 @@ def run_watch(
         retries=caps.retries,
         backoff=caps.backoff,
     )
-    feeds: list[tuple[Feed, float]] = [
-        (build_feed(spec.kind, spec.options, context), spec.poll) for spec in config.feeds
-    ]
+    feeds: list[tuple[Feed, float]] = [(spec.build(context), spec.poll) for spec in config.feeds]
     sinks = sinks_for(config, context, stdout)
     probe_fn: ProbeFn | None = None
     if config.probe.enabled:

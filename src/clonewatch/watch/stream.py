@@ -9,13 +9,37 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from clonewatch.errors import FeedUnavailable
 from clonewatch.names.feed import STDIN
-from clonewatch.watch.feeds import Batch
+from clonewatch.watch.checks import Checker, text
+from clonewatch.watch.feeds import Batch, FeedKind, checked_path
 from clonewatch.watch.lines import Position, read_batches
+
+
+def file_source(value: Any, checker: Checker) -> str:
+    """A file (relative to the config file), or ``-`` for standard input."""
+    given = text(value)
+    if given.startswith(("http://", "https://")):
+        raise ValueError("a file feed reads a local file or - (use feeds.nrd for a URL)")
+    if "://" in given:
+        raise ValueError("not a path or an http(s) URL")
+    if given == STDIN:
+        return given
+    path = checker.path(given)
+    if not path.is_file():
+        raise ValueError(f"{path} is not a file")
+    return str(path)
+
+
+@dataclass(frozen=True, slots=True)
+class FileOptions:
+    """``[[feeds.file]]``: a list file, or ``-`` for standard input."""
+
+    source: str = field(metadata=checked_path(file_source))
 
 
 class StreamFeed:
@@ -60,3 +84,12 @@ class StreamFeed:
         line += len(batch)
         self._stdin_done = True
         yield Batch(batch, {"line": line}, f"stdin:{line}")
+
+
+FILE = FeedKind(
+    "file",
+    FileOptions,
+    lambda options, context: StreamFeed(options.source),
+    flag="--feed",
+    help="A plain list file, or - for standard input.",
+)

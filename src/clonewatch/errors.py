@@ -10,6 +10,7 @@ ClonewatchError
 │   └── ConfigError       a watch configuration value is missing or wrong (names the key)
 ├── DataError             a bundled data file is missing or corrupt
 ├── StoreUnavailable      the database cannot be reached or opened (exit code 1)
+├── NoRecord              the store holds nothing about what was asked (exit code 1)
 ├── BrowserError          headless Chromium cannot be started, or was used when not running
 ├── FetchRefused          a URL or address we must not reach (private, metadata, malformed, not http(s))
 ├── FetchFailed           a request did not complete (refused connection, timeout, TLS, broken answer)
@@ -52,6 +53,11 @@ class ConfigError(InputError):
 
 class StoreUnavailable(ClonewatchError):
     """The database server refused the connection or the file cannot be opened."""
+
+
+class NoRecord(ClonewatchError):
+    """The store holds nothing about what was asked (a domain's history); not bad input, so the CLI
+    exits with 1, where :class:`UnknownDomain` (exit 2) refuses a write about a domain never seen."""
 
 
 class DataError(ClonewatchError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -63,14 +63,6 @@ class ClonewatchGroup(TyperGroup):
         except ClonewatchError as exc:
             print(f"clonewatch: error: {exc}", file=sys.stderr)
             raise typer.Exit(exit_code(exc)) from None
-
-
-def fail(error: ClonewatchError | str, code: int | None = None) -> NoReturn:
-    """One line on standard error, then exit (2 for input errors)."""
-    if code is None:
-        code = EXIT_USAGE if isinstance(error, InputError | str) else EXIT_FINDINGS
-    print(f"clonewatch: error: {error}", file=sys.stderr)
-    raise typer.Exit(code)
 
 
 def load_brands(path: Path | None) -> list[Brand]:

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, EXIT_FINDINGS, DbOption, FormatOption, fail
+from clonewatch.cli.common import EXIT_CODES_HELP, DbOption, FormatOption
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
-from clonewatch.errors import InputError
+from clonewatch.errors import InputError, NoRecord
 
 if TYPE_CHECKING:
     from clonewatch.store import HistoryEvent, Store
@@ -88,7 +88,7 @@ def history_command(
         events = store.history(parsed.ascii)
         where = store.url
     if not events:
-        fail(f"no record of {parsed.ascii} in the store at {where}", EXIT_FINDINGS)
+        raise NoRecord(f"no record of {parsed.ascii} in the store at {where}")
     fmt = choose_format(output_format, sys.stdout)
     with RecordWriter(fmt, HISTORY_COLUMNS, title=parsed.ascii) as writer:
         for event in events:

@@ -301,3 +301,19 @@ def test_every_feed_kind_has_its_flag(
     flags = [arg for name, kind in kinds.items() for arg in (kind.flag, values[name])]
     result = cli("watch", "--config", str(elsewhere / "w.toml"), *flags, "--check-config", cwd=tmp_path)
     assert result.returncode == 0 and f"configuration is valid ({len(kinds) + 1} feed(s))" in result.stderr
+
+
+def test_a_line_with_no_name_is_reported_by_its_number(
+    cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    stdin = b"spiegel.ltd\nnot a domain\nhxxp://[::1]/login\nbildd.lol\n"
+    result = cli("watch", "--feed", "-", "--once", "--no-probe", "--db", db, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert sorted(json.loads(line)["domain"] for line in result.stdout.splitlines()) == [
+        "bildd.lol",
+        "spiegel.ltd",
+    ]
+    assert "stdin:2: skipping a line with no domain name: " in result.stderr
+    assert "stdin:3: skipping a line with no domain name: IP address, not a name" in result.stderr
+    assert "2 unreadable entries skipped" in result.stderr

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from clonewatch.match import Matcher
 from clonewatch.store import Store
@@ -17,7 +20,7 @@ from clonewatch.testing.oddcerts import duplicate_extension, tbs_of
 from clonewatch.testing.receivers import WebhookReceiver
 from clonewatch.watch.alerts import FileSink, WebhookSink, payload
 from clonewatch.watch.ctfeed import CtLogFeed
-from clonewatch.watch.feeds import FeedContext
+from clonewatch.watch.feeds import Batch, FeedContext
 from clonewatch.watch.monitor import Monitor
 from clonewatch.watch.nrd import NrdDirectoryFeed
 from clonewatch.watch.probing import ProbeOutcome
@@ -174,3 +177,54 @@ def test_certificates_that_do_not_parse_cost_only_themselves(
         assert monitor.stats.skipped == 1
         again = Monitor(store, feeds, news_matcher, context, batch_size=2)
         assert again.run_once() == 0 and again.stats.names == again.stats.skipped == 0
+
+
+def test_lines_with_no_domain_name_are_counted_and_reported_where_they_are(
+    store: Store,
+    news_matcher: Matcher,
+    context: FeedContext,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    (tmp_path / "nrd").mkdir()
+    junk = [f"junk line {i}" for i in range(8)]
+    path = tmp_path / "nrd" / "2026-11-24.csv"
+    path.write_text(
+        "\n".join(["domain,created", "spiegel.ltd,2026-11-24", "# a comment", "", *junk, "bildd.lol"])
+    )
+    monitor = Monitor(store, [(NrdDirectoryFeed(tmp_path / "nrd", settle=0), 60.0)], news_matcher, context)
+    with caplog.at_level(logging.WARNING):
+        assert monitor.run_once() == 0
+    assert sorted(f.match.domain for f in store.findings()) == ["bildd.lol", "spiegel.ltd"]
+    assert monitor.stats.skipped == 1 + len(junk) and monitor.stats.names == 3 + len(junk)
+    assert f"{path}:1: skipping a line with no domain name: " in caplog.text
+    assert f"{path}:5: skipping a line with no domain name: " in caplog.text  # blank and comment: not counted
+    assert f"{path}: skipped {len(junk) - 4} more lines with no domain name in lines 1-13" in caplog.text
+
+
+class _BrokenFeed:
+    """A feed with a bug: it raises something no feed should."""
+
+    kind = "file"
+    name = "file:broken"
+
+    def batches(self, cursor: object, size: int) -> Iterator[Batch]:
+        raise KeyError("a bug")
+        yield
+
+
+def test_a_feed_with_a_bug_does_not_stop_the_others(
+    store: Store,
+    news_matcher: Matcher,
+    context: FeedContext,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    (tmp_path / "list.txt").write_text("spiegel.ltd\n")
+    feeds = [(_BrokenFeed(), 60.0), (NrdDirectoryFeed(tmp_path), 60.0)]
+    monitor = Monitor(store, feeds, news_matcher, context)
+    with caplog.at_level(logging.WARNING):
+        assert monitor.run_once() == 1
+    assert [f.match.domain for f in store.findings()] == ["spiegel.ltd"]
+    assert monitor.stats.feed_errors == 1
+    assert "file:broken failed, retrying in 5s: 'a bug'" in caplog.text and "KeyError" in caplog.text

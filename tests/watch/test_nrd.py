@@ -87,3 +87,23 @@ def test_a_list_over_http_is_fetched_again_only_when_it_changed(tmp_path: Path, 
         assert names == ["bildd.lol"]
         with pytest.raises(FeedUnavailable, match="HTTP 404"):
             _read(NrdUrlFeed(server.url("missing.txt"), context.client), None)
+
+
+def test_batches_say_which_lines_they_hold(tmp_path: Path, context: FeedContext) -> None:
+    """Line numbers count from 1 per file, across batches, polls and compression."""
+    (tmp_path / "a.txt").write_text("l1.example.com\nl2.example.com\nl3.example.com\n")
+    with gzip.open(tmp_path / "b.txt.gz", "wt") as handle:
+        handle.write("g1.example.com\ng2.example.com\n")
+    feed = NrdDirectoryFeed(tmp_path, settle=0)
+    _, cursor, batches = _read(feed, None, size=2)
+    where = [(b.lines.at(0), len(b.names)) for b in batches if b.lines and b.names]
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt.gz"
+    assert where == [(f"{a}:1", 2), (f"{a}:3", 1), (f"{b}:1", 2)]
+    with (tmp_path / "a.txt").open("a") as handle:
+        handle.write("l4.example.com\n")
+    _, _, batches = _read(feed, cursor, size=2)
+    assert [(x.lines.at(0), x.names) for x in batches if x.lines] == [(f"{a}:4", ["l4.example.com"])]
+    with FileServer(tmp_path) as server:
+        url = server.url("a.txt")
+        _, _, batches = _read(NrdUrlFeed(url, context.client), None, size=3)
+    assert batches[0].lines is not None and batches[0].lines.at(2) == f"{url}:3"

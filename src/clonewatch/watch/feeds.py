@@ -7,7 +7,7 @@ crash loses nothing and replays at most one batch (whose inserts are idempotent)
 
 An entry a feed cannot read (a certificate that does not parse) is logged with its position,
 counted in :attr:`Batch.skipped` and passed over: the cursor moves past it, so it is never fatal
-and never read again.
+and never read again. The monitor does the same for a line that holds no domain name.
 
 A feed that is down raises :class:`clonewatch.errors.FeedUnavailable` (after yielding what it
 could); the monitor logs it and tries again on a later poll.
@@ -32,14 +32,34 @@ from clonewatch.watch.http import HttpClient
 
 
 @dataclass(frozen=True, slots=True)
+class Lines:
+    """Where a batch's names are the lines of one file: the file (or URL) and the first's number."""
+
+    origin: str
+    first: int
+
+    def at(self, index: int) -> str:
+        """``origin:line`` of ``names[index]``."""
+        return f"{self.origin}:{self.first + index}"
+
+
+@dataclass(frozen=True, slots=True)
 class Batch:
     """Names read from a feed (raw lines or DNS names; the matcher parses them) and the cursor after
-    them; ``skipped`` counts the entries in its range that the feed could not read (it logged each)."""
+    them; ``skipped`` counts the entries in its range that the feed could not read (it logged each).
+    ``lines`` is set when the names are a file's lines, so that one which is not a name can be
+    reported where it is."""
 
     names: Sequence[str]
     cursor: Any
     source: str = ""
     skipped: int = 0
+    lines: Lines | None = None
+
+    @classmethod
+    def of_lines(cls, names: Sequence[str], cursor: Any, origin: str, last: int) -> Batch:
+        """A batch of the lines of ``origin`` up to line number ``last``."""
+        return cls(names, cursor, f"{origin}:{last}", lines=Lines(origin, last - len(names) + 1))
 
 
 class Feed(Protocol):

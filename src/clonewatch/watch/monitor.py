@@ -4,14 +4,15 @@ Each batch's matches and the feed's cursor after it are committed in one transac
 (:meth:`Store.ingest_batch`), and a feed is asked for its next batch only after that commit; so
 a crash loses nothing and a restart replays at most one batch, which adds nothing. A feed that is
 down is logged and retried later (sooner at first, then backing off up to its poll interval)
-while the others go on. Stopping (the ``stop`` event) takes effect between batches.
+while the others go on. What a feed cannot read (a certificate, a line that holds no name) is
+counted, logged with its position and skipped. Stopping (the ``stop`` event) takes effect between batches.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -20,13 +21,14 @@ from clonewatch.match import Match, Matcher
 from clonewatch.names import DomainName, default_psl, parse_feed_line
 from clonewatch.store import ProbeSchedule, Store
 from clonewatch.watch.alerts import AlertSink, deliver_pending
-from clonewatch.watch.feeds import Feed, FeedContext
+from clonewatch.watch.feeds import Batch, Feed, FeedContext, Lines
 from clonewatch.watch.probing import ProbeFn
 
 log = logging.getLogger(__name__)
 FIRST_RETRY = 5.0
 PROGRESS_EVERY = 5.0
 IDLE_CHECK = 60.0  # longest sleep, so that re-probes come due on time
+LOG_UNREADABLE_LINES = 5  # per batch, then one line with the count
 
 
 @dataclass(slots=True)
@@ -102,43 +104,64 @@ class Monitor:
         self._progress(force=True)
 
     def _drain(self, state: _FeedState) -> bool:
-        """Read one feed until it is caught up (or stop is set); False when it failed."""
+        """Read one feed until it is caught up (or stop is set); False when it failed.
+
+        A feed that raises anything but FeedUnavailable has a bug: it is logged with its traceback
+        and retried like a feed that is down, so that the other feeds are still read.
+        """
         feed = state.feed
-        try:
-            for batch in feed.batches(self.store.cursor(feed.name), self.batch_size):
-                matches = self.match(batch.names)
-                result = self.store.ingest_batch(
-                    feed.name, batch.cursor, matches, kind=feed.kind, alert_targets=self.alert_targets
-                )
-                self.stats.batches += 1
-                self.stats.skipped += batch.skipped
-                self.stats.matched += len(matches)
-                self.stats.new_domains += len(result.new_domains)
-                if result.new_domains:
-                    for domain in result.new_domains:
-                        log.info("new look-alike %s (from %s)", domain, batch.source or feed.name)
-                    self._deliver()
-                self._progress()
-                if self.stopping:
-                    break
-        except FeedUnavailable as exc:
-            self.stats.feed_errors += 1
-            state.failures += 1
-            delay = min(state.poll, FIRST_RETRY * 2 ** (state.failures - 1))
-            log.warning("%s is unavailable, retrying in %.0fs: %s", feed.name, delay, exc)
-            state.due = time.monotonic() + delay
-            return False
+        batches = feed.batches(self.store.cursor(feed.name), self.batch_size)
+        while not self.stopping:
+            try:
+                batch = next(batches, None)
+            except FeedUnavailable as exc:
+                return self._failed(state, f"{feed.name} is unavailable", exc)
+            except Exception as exc:  # a feed's bug must not stop the others (see the docstring)
+                log.exception("%s failed", feed.name)
+                return self._failed(state, f"{feed.name} failed", exc)
+            if batch is None:
+                break
+            self._ingest(feed, batch)
         state.failures = 0
         state.due = time.monotonic() + state.poll
         return True
 
-    def match(self, names: Iterable[str]) -> list[Match]:
-        """The look-alikes among ``names`` (raw feed lines or DNS names)."""
+    def _failed(self, state: _FeedState, what: str, error: Exception) -> bool:
+        self.stats.feed_errors += 1
+        state.failures += 1
+        delay = min(state.poll, FIRST_RETRY * 2 ** (state.failures - 1))
+        log.warning("%s, retrying in %.0fs: %s", what, delay, error)
+        state.due = time.monotonic() + delay
+        return False
+
+    def _ingest(self, feed: Feed, batch: Batch) -> None:
+        """Store one batch's matches with the feed's cursor after it (one transaction)."""
+        matches = self.match(batch.names, batch.lines)
+        result = self.store.ingest_batch(
+            feed.name, batch.cursor, matches, kind=feed.kind, alert_targets=self.alert_targets
+        )
+        self.stats.batches += 1
+        self.stats.skipped += batch.skipped
+        self.stats.matched += len(matches)
+        self.stats.new_domains += len(result.new_domains)
+        if result.new_domains:
+            for domain in result.new_domains:
+                log.info("new look-alike %s (from %s)", domain, batch.source or feed.name)
+            self._deliver()
+        self._progress()
+
+    def match(self, names: Sequence[str], lines: Lines | None = None) -> list[Match]:
+        """The look-alikes among ``names`` (raw feed lines or DNS names).
+
+        With ``lines`` (the names are lines of a file), a line that holds no domain name is
+        counted as skipped and logged with its position (the first few of a batch one by one).
+        """
         psl = default_psl()
         match = self.matcher.match
         hits: list[Match] = []
         read = 0
-        for text in names:
+        unreadable = 0
+        for index, text in enumerate(names):
             name = parse_feed_line(text, psl)
             if name is None:
                 continue
@@ -147,7 +170,20 @@ class Monitor:
                 hit = match(name)
                 if hit is not None:
                     hits.append(hit)
+            elif lines is not None:
+                unreadable += 1
+                if unreadable <= LOG_UNREADABLE_LINES:
+                    log.warning("%s: skipping a line with no domain name: %s", lines.at(index), name.reason)
+        if unreadable > LOG_UNREADABLE_LINES and lines is not None:
+            log.warning(
+                "%s: skipped %d more lines with no domain name in lines %d-%d",
+                lines.origin,
+                unreadable - LOG_UNREADABLE_LINES,
+                lines.first,
+                lines.first + len(names) - 1,
+            )
         self.stats.names += read
+        self.stats.skipped += unreadable
         return hits
 
     def _probe_due(self) -> None:

@@ -96,7 +96,7 @@ class NrdDirectoryFeed:
                         continue
                     files[path.name] = position.to_json()
                     saved = position
-                    yield Batch(lines, {"files": dict(files)}, f"{path}:{position.line}")
+                    yield Batch.of_lines(lines, {"files": dict(files)}, str(path), position.line)
 
 
 class NrdUrlFeed:
@@ -124,7 +124,8 @@ class NrdUrlFeed:
         new_etag = response.headers.get("etag")
         for lines, position in read_batches(io.BytesIO(response.body), self.url, saved, size, final=True):
             saved = position
-            yield Batch(lines, {"position": position.to_json(), "etag": None}, f"{self.url}:{position.line}")
+            cursor = {"position": position.to_json(), "etag": None}
+            yield Batch.of_lines(lines, cursor, self.url, position.line)
         if new_etag != etag:  # read to the end: remember the version, so an unchanged list is not fetched
             yield Batch([], {"position": saved.to_json(), "etag": new_etag}, self.url)
 

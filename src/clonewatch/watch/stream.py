@@ -68,7 +68,7 @@ class StreamFeed:
             for lines, position in read_batches(handle, self.source, saved, size, final=True):
                 if position != saved:
                     saved = position
-                    yield Batch(lines, {"position": position.to_json()}, f"{self.source}:{position.line}")
+                    yield Batch.of_lines(lines, {"position": position.to_json()}, self.source, position.line)
 
     def _stdin(self, size: int) -> Iterator[Batch]:
         if self._stdin_done:
@@ -79,11 +79,11 @@ class StreamFeed:
             batch.append(raw.decode("utf-8", "replace"))
             if len(batch) >= size:
                 line += len(batch)
-                yield Batch(batch, {"line": line}, f"stdin:{line}")
+                yield Batch.of_lines(batch, {"line": line}, "stdin", line)
                 batch = []
         line += len(batch)
         self._stdin_done = True
-        yield Batch(batch, {"line": line}, f"stdin:{line}")
+        yield Batch.of_lines(batch, {"line": line}, "stdin", line)
 
 
 FILE = FeedKind(

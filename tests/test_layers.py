@@ -16,6 +16,7 @@ RANKS = {
     "clonewatch.data": 0,
     "clonewatch.net": 1,
     "clonewatch.names": 1,
+    "clonewatch.graphs": 1,
     "clonewatch.brands": 2,
     "clonewatch.match": 3,
     "clonewatch.generate": 4,

@@ -3,6 +3,7 @@
 import typer
 
 from clonewatch.cli.brands import brands_app
+from clonewatch.cli.cluster import cluster_command
 from clonewatch.cli.common import ClonewatchGroup
 from clonewatch.cli.data import update_data_command
 from clonewatch.cli.db import db_app
@@ -24,6 +25,7 @@ app = typer.Typer(
 app.command("match")(match_command)
 app.command("generate")(generate_command)
 app.command("probe")(probe_command)
+app.command("cluster")(cluster_command)
 app.command("update-data")(update_data_command)
 app.command("findings")(findings_command)
 app.command("history")(history_command)

@@ -74,9 +74,15 @@ def _genuine_summary(view: SiteView | None) -> dict[str, Any] | None:
     if view is None:
         return None
     plain = next(iter(view.http.values()), None)
+    page = plain.page if plain else None
     return {
         "final_url": plain.final_url if plain else None,
-        "title": plain.page.title if plain and plain.page else None,
+        "title": page.title if page else None,
+        # what a clone copies from the genuine site is evidence of copying, not of a common operator
+        "favicon_hash": plain.favicon_hash if plain else None,
+        "structure_hash": page.structure_hash if page else None,
+        "text_hash": page.text_hash if page else None,
+        "analytics_ids": list(page.analytics_ids) if page else [],
         "phash": view.browser.phash if view.browser else None,
         "name_servers": list(view.dns.records.get("NS", ())) if view.dns else [],
         "screenshot": view.screenshot,

@@ -1,5 +1,5 @@
 """Which accounts form a group: connected components of the repeated co-sharing edges, a big
-component split into its Louvain communities (NetworKit's PLM, in C++). Importing NetworKit takes
+component split into its Louvain communities (``clonewatch.graphs``). Importing NetworKit takes
 a few tenths of a second, so a CommunityWorker can load it in a helper process while the posts are
 still being read, and do the work there."""
 
@@ -8,9 +8,11 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from clonewatch.graphs import weighted_groups
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -18,55 +20,13 @@ if TYPE_CHECKING:
     Ints = npt.NDArray[np.int64]
 
 LOUVAIN_ABOVE = 50
-LOUVAIN_SEED = 7
 
 
 def account_groups(size: int, lo: Ints, hi: Ints, weight: Ints) -> Ints:
-    """A group number for each of ``size`` accounts (-1 for none), from the weighted edges
-    ``lo``-``hi``: components of 2 to LOUVAIN_ABOVE accounts as they are; bigger ones split into
-    their Louvain communities (found on the one graph: a community never spans two components),
-    communities of one account dropped."""
-    import networkit as nk
-
-    coo = (weight.astype(np.float64), (lo.astype(np.uint64), hi.astype(np.uint64)))
-    graph = nk.GraphFromCoo(coo, n=size, weighted=True, directed=False)  # the C++ side refers to it
-    found = nk.components.ConnectedComponents(graph)
-    found.run()
-    involved = np.zeros(size, dtype=bool)
-    involved[lo] = involved[hi] = True
-    component = np.where(involved, np.asarray(found.getPartition().getVector(), dtype=np.int64), -1)
-    sizes = np.bincount(component[involved], minlength=int(component.max()) + 1)
-    group = _numbered(component, (sizes >= 2) & (sizes <= LOUVAIN_ABOVE), start=0)
-    big = involved & (sizes > LOUVAIN_ABOVE)[np.maximum(component, 0)]
-    if big.any():
-        community = np.where(big, _louvain(graph), -1)
-        members = np.bincount(community[big], minlength=int(community.max()) + 1)
-        first = int(group.max()) + 1
-        group = np.where(big, _numbered(community, members > 1, start=first), group)
-    return group.astype(np.int64)
-
-
-def _numbered(label: Ints, kept: npt.NDArray[np.bool_], *, start: int) -> Ints:
-    """Consecutive numbers from ``start`` for the labels that are kept; -1 for the rest."""
-    numbers = start + np.cumsum(kept) - 1
-    safe = np.maximum(label, 0)
-    return np.where((label >= 0) & kept[safe], numbers[safe], -1)
-
-
-def _louvain(graph: Any) -> Ints:
-    """Louvain communities of a NetworKit graph (PLM; one thread and a fixed seed, so the same
-    input gives the same answer)."""
-    import networkit as nk
-
-    threads = nk.getMaxNumberOfThreads()
-    nk.setNumberOfThreads(1)
-    nk.setSeed(LOUVAIN_SEED, False)
-    try:
-        louvain = nk.community.PLM(graph, refine=False)
-        louvain.run()
-        return np.asarray(louvain.getPartition().getVector(), dtype=np.int64)
-    finally:
-        nk.setNumberOfThreads(threads)
+    """A group number for each of ``size`` accounts (-1 for none), from the weighted co-sharing
+    edges ``lo``-``hi``: components up to LOUVAIN_ABOVE accounts, bigger ones split into their
+    Louvain communities."""
+    return weighted_groups(size, lo, hi, weight, louvain_above=LOUVAIN_ABOVE)
 
 
 class CommunityWorker:

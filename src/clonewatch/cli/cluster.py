@@ -1,0 +1,104 @@
+"""`clonewatch cluster`: group probed domains into campaigns through shared infrastructure and content."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from clonewatch.cli.common import EXIT_CODES_HELP, FormatOption
+from clonewatch.cli.output import RecordWriter, choose_format
+from clonewatch.errors import InputError
+
+CAMPAIGN_COLUMNS = ("id", "size", "confidence", "brands", "roles", "pivots", "first_seen", "last_seen")
+
+
+def cluster_command(
+    evidence: Annotated[
+        list[str],
+        typer.Argument(help="Evidence files from `clonewatch probe --format jsonl`, or - for stdin."),
+    ],
+    seeds: Annotated[
+        Path | None, typer.Option(help="Proven clones, one per line: show only the campaigns holding one.")
+    ] = None,
+    ignore: Annotated[
+        Path | None,
+        typer.Option(help="Values that never join domains, one per line: KIND:VALUE or a bare value."),
+    ] = None,
+    batch_window: Annotated[
+        str, typer.Option(help="Registrations at one registrar this close form a batch (e.g. 48h, 2d).")
+    ] = "48h",
+    min_weight: Annotated[
+        float, typer.Option(min=0.05, help="Least weight of shared values that joins two domains.")
+    ] = 0.8,
+    max_members: Annotated[
+        int, typer.Option(min=2, help="A value shared by more domains than this is common: it joins nothing.")
+    ] = 1000,
+    asn_db: Annotated[
+        Path | None, typer.Option(help="Offline IP-to-ASN table (pyasn ipasn format, plain or .gz).")
+    ] = None,
+    graph: Annotated[
+        Path | None, typer.Option(help="Also write the campaigns as a graph: FILE.graphml or FILE.gexf.")
+    ] = None,
+    output_format: FormatOption = None,
+) -> None:
+    """Group probed domains into campaigns: communities of domains joined by the rare values they
+    share (addresses and networks, name servers, MX, registration batches, certificates, redirect
+    hops and their shapes, analytics IDs, favicons, templates, text, bodies), each member with its
+    role (clone, redirector, original, infra) and the link that brought it in."""
+    from clonewatch.cluster import ClusterSettings, cluster_records, read_evidence
+    from clonewatch.cluster.asn import AsnTable
+    from clonewatch.cluster.build import ReadStats
+    from clonewatch.cluster.export import write_campaign_graph
+    from clonewatch.when import parse_duration
+
+    settings = ClusterSettings(
+        min_weight=min_weight,
+        max_members=max_members,
+        ignore=frozenset(_lines(ignore)),
+        batch_window=parse_duration(batch_window),
+    )
+    table = AsnTable.load(asn_db) if asn_db is not None else None
+    stats = ReadStats()
+    campaigns = cluster_records(read_evidence(evidence, stats), settings, seeds=_lines(seeds), asn=table)
+    writer = RecordWriter(choose_format(output_format, sys.stdout), CAMPAIGN_COLUMNS, title="campaigns")
+    with writer:
+        for campaign in campaigns:
+            record = campaign.to_dict()
+            writer.write(record if writer.fmt.value == "jsonl" else _row(record))
+    if graph is not None:
+        write_campaign_graph(campaigns, graph)
+    skipped = f", skipped {stats.skipped:,} ({'; '.join(stats.examples)})" if stats.skipped else ""
+    members = sum(len(c.members) for c in campaigns)
+    print(
+        f"clonewatch: read {stats.read:,} evidence records{skipped}: "
+        f"{len(campaigns):,} campaigns, {members:,} members",
+        file=sys.stderr,
+    )
+
+
+cluster_command.__doc__ = f"{cluster_command.__doc__}\n\n{EXIT_CODES_HELP}"
+
+
+def _lines(path: Path | None) -> list[str]:
+    """The non-empty, non-comment lines of a small list file; InputError when it cannot be read."""
+    if path is None:
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _row(record: dict[str, Any]) -> dict[str, Any]:
+    roles: dict[str, int] = {}
+    for member in record["members"]:
+        roles[member["role"]] = roles.get(member["role"], 0) + 1
+    return {
+        **record,
+        "roles": ", ".join(f"{count} {role}" for role, count in roles.items()),
+        "pivots": "; ".join(f"{p['kind']}:{p['value']}" for p in record["pivots"][:3]),
+    }

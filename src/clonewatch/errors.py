@@ -15,7 +15,7 @@ ClonewatchError
 ├── FetchRefused          a URL or address we must not reach (private, metadata, malformed, not http(s))
 ├── FetchFailed           a request did not complete (refused connection, timeout, TLS, broken answer)
 └── FeedUnavailable       a watched feed is down for now (refused, 5xx, truncated); retried later
-    └── FetchBlocked      a feed or webhook address is private and --allow-private was not given
+    └── FetchBlocked      a feed or webhook address was refused (also a FetchRefused)
 """
 
 
@@ -86,5 +86,7 @@ class FeedUnavailable(ClonewatchError):
     """A watched feed (or alert target) cannot be read right now; the monitor retries it later."""
 
 
-class FetchBlocked(FeedUnavailable):
-    """A URL resolves to a private, loopback, link-local or metadata address and --allow-private is off."""
+class FetchBlocked(FeedUnavailable, FetchRefused):
+    """A feed or webhook URL was refused by the network layer (a private address without
+    --allow-private, or a metadata address): a :class:`FetchRefused` that the monitor handles like
+    a feed that is down."""

@@ -74,7 +74,7 @@ class HttpClient:
                 raise FeedUnavailable(f"{url}: not an http(s) URL") from None
             why = METADATA_HINT if exc.metadata else PRIVATE_HINT
             reason = f"{url}: refused, {exc} ({why})"
-            raise FetchBlocked(reason) from None
+            raise FetchBlocked(reason, metadata=exc.metadata) from None
         except FetchFailed as exc:
             raise FeedUnavailable(f"{url}: {exc}") from None
         if response.cut == "body":

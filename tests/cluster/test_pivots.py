@@ -72,3 +72,15 @@ def test_commons_weigh_less_than_rare_values_and_the_cap_and_ignore_list_drop_th
     assert weights[rare] > weights[common] > 0 and huge not in weights
     ignored = value_weights(facts, ClusterSettings(ignore=frozenset({"10.0.0.1"})))
     assert rare not in ignored and common in ignored
+
+
+def test_a_parked_page_gives_no_content_pivots_and_a_live_one_does() -> None:
+    page = {"analytics_ids": ["ua-parkit"], "structure_hash": "tpl", "text_hash": "T1ABC"}
+    visit = {"chain": [], "page": page, "favicon_hash": 12, "body_sha256": "ab"}
+    record = {"domain": "x.lol", "verdict": "parked", "http": {"plain": visit}}
+    parked = facts_of(record, window=timedelta(hours=48))
+    live = facts_of({**record, "verdict": "unrelated"}, window=timedelta(hours=48))
+    assert parked is not None and live is not None
+    content = {"analytics", "template", "text", "favicon", "body"}
+    assert not {p.kind for p in parked.pivots} & content
+    assert {p.kind for p in live.pivots} >= content

@@ -104,12 +104,14 @@ def facts_of(
         pivots.update(batch_keys(registrar, created, window))
     pivots.update(_certificate(tls, domain))
     hop_hosts: list[str] = []
+    verdict = _text(record.get("verdict"))
     for visit in (_dict(_dict(record.get("http")).get(visitor)) for visitor in VISITORS):
         hop_hosts.extend(_hops(visit, domain, genuine, pivots))
-        _page(visit, pivots)
+        if verdict != "parked":  # a parked page is the parking provider's, not the owner's
+            _page(visit, pivots)
     return DomainFacts(
         domain,
-        _text(record.get("verdict")),
+        verdict,
         brand=_text(record.get("brand")),
         genuine=genuine,
         registered=created,

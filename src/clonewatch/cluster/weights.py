@@ -38,8 +38,8 @@ KIND_GROUP: Mapping[str, str] = {
     "host": "redirects",
     "hop-shape": "redirect-shape",
     "analytics": "analytics",
-    "favicon": "favicon",
-    "template": "template",
+    "favicon": "site-kit",  # a theme brings its favicon and its template: one line of evidence
+    "template": "site-kit",
     "text": "text",
     "body": "body",
 }

@@ -49,6 +49,7 @@ class Brand:
     title: str
     text_hashes: tuple[str, ...]  # the home page's text, hour by hour over the two days of the probe
     address: str  # where the genuine site is served from
+    name_servers: tuple[str, ...]
 
 
 def _brand(name: str, domain: str) -> Brand:
@@ -68,10 +69,12 @@ def _brand(name: str, domain: str) -> Brand:
         title=f"{name} - News",
         text_hashes=tuple(fp.text_hash(rng) for _ in range(48)),
         address=f"151.101.{rng.randrange(256)}.{rng.randint(1, 254)}",
+        name_servers=(f"ns1.{domain}", f"ns2.{domain}"),
     )
 
 
 BRANDS: tuple[Brand, ...] = tuple(_brand(name, domain) for name, domain in WATCHLIST)
+BY_DOMAIN = {brand.domain: brand for brand in BRANDS}
 
 
 def genuine_page(brand: Brand, rng: random.Random) -> Page:
@@ -79,6 +82,22 @@ def genuine_page(brand: Brand, rng: random.Random) -> Page:
     its template, favicon and IDs, and the text of the hour."""
     text = rng.choice(brand.text_hashes)
     return Page(brand.analytics, brand.structure_hash, text, brand.favicon_hash, brand.title)
+
+
+def genuine_summary(brand: Brand) -> dict[str, object]:
+    """The probe's summary of the genuine site (``genuine_site``), fetched once per run and shared by every
+    record that names the brand: what a copy of it carries is no evidence of a common operator."""
+    return {
+        "final_url": f"https://www.{brand.domain}/",
+        "title": brand.title,
+        "favicon_hash": brand.favicon_hash,
+        "structure_hash": brand.structure_hash,
+        "text_hash": brand.text_hashes[0],
+        "analytics_ids": list(brand.analytics),
+        "phash": None,
+        "name_servers": list(brand.name_servers),
+        "screenshot": None,
+    }
 
 
 def genuine_view(brand: Brand, first: tuple[Hop, ...], rng: random.Random) -> View:

@@ -66,5 +66,5 @@ class Site:
     cert: Cert | None = None
     social: View | None = None
     plain: View | None = None
-    # The genuine outlet's IDs found on the page; None: not compared (no brand, or nothing fetched).
+    # The genuine outlet's IDs found on the page (a record with a brand is compared with its genuine site).
     shared_analytics: tuple[str, ...] | None = None

@@ -177,7 +177,7 @@ class NoiseMaker:
         registrar = self._defensive_registrar[brand.domain]
         addresses, ns = FORWARDING["MarkMonitor" if registrar.startswith("Mark") else "CSC"]
         if rng.random() < 0.3:
-            ns = (f"ns1.{brand.domain}", f"ns2.{brand.domain}")
+            ns = brand.name_servers
         days = [dates.days_ago(rng, 30, 3000) for _ in range(rng.randint(1, 3))]
         sites = []
         for _ in range(count):

@@ -23,6 +23,7 @@ from clusterbench.pages import own_chain, same_view
 SIZE = (50, 500)
 FIRST_OCTETS = (185, 91, 45, 193, 194, 195, 212, 5, 80, 89, 141, 176)
 QUERY_KEYS = (("cid", "sub"), ("cid", "sub"), ("campaign", "sub_id"), ("c", "s"), ("cid", "subid"))
+STUCK = 0.07  # redirectors whose script the probe could not follow
 SECTIONS = ("politics", "world", "economy", "society", "war", "europe", "opinion")
 
 
@@ -56,6 +57,7 @@ class Planter:
     def __init__(self, rng: random.Random, web: Web, book: names.NameBook) -> None:
         self.rng, self.web, self.book = rng, web, book
         self.prefixes: set[str] = set()
+        self.stub = Page((), "", "", None)  # the current operation's redirect script page
 
     def plant(self, index: int, size: int) -> Operation:
         op = self._infrastructure(index)
@@ -64,6 +66,7 @@ class Planter:
         clones = max(4, round(size * rng.uniform(0.15, 0.3)))
         redirectors = size - clones - originals
         white = Page((), fp.structure_hash(rng), fp.text_hash(rng), None, "Tips for healthy living")
+        self.stub = Page((), fp.structure_hash(rng), fp.text_hash(rng), None, None)
         white_body = fp.sha256(rng)
         template, favicon = fp.structure_hash(rng), fp.favicon_hash(rng)
         for _ in range(originals):
@@ -205,6 +208,14 @@ class Planter:
         tags = self._host(op, site, cdn=0.45, own=0.4)
         site.cert = self.web.cert([name], site.hosting) if rng.random() < 0.7 else None
         address = site.hosting.a[0] if site.hosting else None
+        if rng.random() < STUCK:
+            # Obfuscated JavaScript the probe could not follow: the chain ends on the operation's stub page.
+            site.verdict = "unrelated"
+            site.social = site.plain = same_view(
+                (Hop(f"http://{name}/", 200, address, "final"),), self.stub, rng
+            )
+            op.add(site, "redirector", [*tags, "stub-page"])
+            return
         status, how = rng.choices(
             ((302, "http"), (200, "javascript"), (200, "meta-refresh")), (0.5, 0.35, 0.15)
         )[0]

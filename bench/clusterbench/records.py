@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clusterbench.brands import BY_DOMAIN, genuine_summary
 from clusterbench.model import Cert, Page, Site, View
 
 UPPER_CASE_RDAP = ("com", "net")  # Verisign's RDAP writes name servers in upper case
@@ -30,8 +31,8 @@ def evidence_record(site: Site, probed_at: str) -> dict[str, Any]:
         "http": _http(site),
         "browser": None,
         "screenshot": None,
-        "genuine_site": None,
-        "comparison": _comparison(site),
+        "genuine_site": genuine_summary(BY_DOMAIN[site.genuine]) if registered and site.genuine else None,
+        "comparison": _comparison(site, registered),
         "error": None,
     }
 
@@ -149,7 +150,8 @@ def _page(url: str, page: Page) -> dict[str, Any]:
     }
 
 
-def _comparison(site: Site) -> dict[str, Any] | None:
-    if site.shared_analytics is None:
+def _comparison(site: Site, registered: bool) -> dict[str, Any] | None:
+    """Compared with the genuine site whenever the record names a brand and the name exists."""
+    if not registered or site.genuine is None:
         return None
-    return {"shared_analytics": list(site.shared_analytics)}
+    return {"shared_analytics": list(site.shared_analytics or ())}

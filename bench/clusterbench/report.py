@@ -198,6 +198,10 @@ def failure_lines(cw: Score, examples: int) -> list[str]:
     if via:
         lines.append("false members, by the link that brought them in:")
         lines += [f"  {n:>6,}  {kind}" for kind, n in via.most_common(examples)]
+    outsiders = cw.total("outsiders")
+    if outsiders:
+        shown = ", ".join(f"{d} ×{n}" for d, n in outsiders.most_common(examples))
+        lines.append(f"false members that are no evidence record, by how many operations took them: {shown}")
     wrong = cw.total("roles_wrong")
     if wrong:
         lines.append(f"members found with another role ({sum(wrong.values()):,}):")
@@ -210,8 +214,11 @@ def failure_lines(cw: Score, examples: int) -> list[str]:
     return lines or ["nothing: every planted member found, no false members, no merges"]
 
 
-def naive_lines(naive: Score, examples: int) -> list[str]:
+def naive_lines(naive: Score, largest: int, examples: int) -> list[str]:
     kinds = naive.total("false_kinds")
-    lines = [f"naive false members, by what they are ({sum(kinds.values()):,}):"]
+    lines = [
+        f"naive: its largest component holds {largest:,} domains; false members summed over the operations, "
+        f"by what they are ({sum(kinds.values()):,}):"
+    ]
     lines += [f"  {n:>6,}  {kind}" for kind, n in kinds.most_common(examples)]
     return lines

@@ -11,6 +11,10 @@ from typing import Any
 
 from clusterbench.world import OperationTruth, World
 
+# A member's situations that explain a role other than its planted one: a cloaked clone shows the plain
+# visitor a white page, a stub-page redirector's script was never followed.
+SHOWN_IN_ROLES = ("white-page", "stub-page", "plain-cloaked")
+
 
 @dataclass(frozen=True, slots=True)
 class Member:
@@ -40,6 +44,7 @@ class OperationScore:
     false_kinds: Counter[str] = field(default_factory=Counter)  # what the false members really are
     false_via: Counter[str] = field(default_factory=Counter)  # the link kinds that brought them in
     roles_wrong: Counter[str] = field(default_factory=Counter)  # "redirector as infra" for found members
+    outsiders: Counter[str] = field(default_factory=Counter)  # false members that are no evidence record
 
     @property
     def recall(self) -> float:
@@ -67,6 +72,7 @@ class OperationScore:
             "false_kinds": dict(self.false_kinds.most_common()),
             "false_via": dict(self.false_via.most_common()),
             "roles_wrong": dict(self.roles_wrong.most_common()),
+            "outsiders": dict(self.outsiders.most_common()),
         }
 
 
@@ -175,9 +181,15 @@ def _operation(
         else:
             given = members[domain]
             if given is not None and given.role is not None and given.role != role:
-                result.roles_wrong[f"{role} as {given.role}"] += 1
+                shown = [t for t in op.tags.get(domain, []) if t in SHOWN_IN_ROLES]
+                result.roles_wrong[
+                    f"{role} as {given.role}" + (f" ({', '.join(shown)})" if shown else "")
+                ] += 1
     for domain in false:
-        result.false_kinds[label.get(domain, "not in the evidence")] += 1
+        kind = label.get(domain, "not in the evidence")
+        result.false_kinds[kind] += 1
+        if kind == "not in the evidence":
+            result.outsiders[domain] += 1
         given = members[domain]
         if given is not None and given.via is not None:
             result.false_via[given.via] += 1

@@ -20,7 +20,7 @@ from clusterbench.operations import SIZE, Operation, Planter
 from clusterbench.pages import Templates
 from clusterbench.records import evidence_record
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 5
 DEFAULT_SEED = 20250602
 MIN_SIZE = 1000
 # Shares of the noise (the rest are ordinary live sites, including the operations' hosting neighbours).

@@ -112,4 +112,7 @@ def summary(event: HistoryEvent) -> str:
         return f"probe #{d['probe']}: " + ", ".join(sorted(d["evidence"])[:8])
     if event.kind == "verdict":
         return f"{d['previous'] or 'none'} -> {d['verdict']} ({d['confidence']:.2f}, probe #{d['probe']})"
+    if event.kind == "campaign":
+        how = f" ({d['role']}, via {d['via']})" if d["change"] == "joined" and d["via"] else ""
+        return f"{d['change']} campaign {d['campaign']}{how}"
     return f"{d['event']} to {d['target']}: {d['status']} after {d['attempts']} attempt(s)"

@@ -8,6 +8,15 @@ with Store.open("sqlite:///w.db") as store:
 """
 
 from clonewatch.store.blobs import BlobStore, default_blob_dir
+from clonewatch.store.campaigns import (
+    CAMPAIGN_EVENT,
+    CampaignEdge,
+    CampaignJoin,
+    CampaignMember,
+    CampaignRecord,
+    CampaignSave,
+    CampaignValue,
+)
 from clonewatch.store.database import default_path, resolve_url
 from clonewatch.store.migrate import Upgrade, current_revision, head_revision, upgrade
 from clonewatch.store.records import (
@@ -24,9 +33,16 @@ from clonewatch.store.store import Store
 
 __all__ = [
     "ALERT_VERDICTS",
+    "CAMPAIGN_EVENT",
     "FLAGGED",
     "Alert",
     "BlobStore",
+    "CampaignEdge",
+    "CampaignJoin",
+    "CampaignMember",
+    "CampaignRecord",
+    "CampaignSave",
+    "CampaignValue",
     "Finding",
     "HistoryEvent",
     "IngestResult",

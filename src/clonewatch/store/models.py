@@ -3,7 +3,9 @@
 Reading order: a *feed* (with its cursor) brings *domains*; each domain has one or more *matches*
 against watched *brands*; *probes* keep every evidence snapshot; *verdicts* keep one row per change
 of a domain's verdict (the latest one is also copied onto the domain); *alerts* are an outbox with
-one row per (domain, event, target), so that an alert is never sent twice.
+one row per (domain, event, target), so that an alert is never sent twice. *Campaigns* are what
+``clonewatch cluster --save`` found (updated in place by a later run); their *campaign members* keep
+when each domain joined and, once it is no longer found in the campaign, when it left.
 """
 
 from __future__ import annotations
@@ -116,3 +118,37 @@ class AlertRow(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class CampaignRow(Base):
+    """A campaign: how sure, which brands, when seen, the values that hold it together and the
+    spanning edges as evidence (JSON), when it was first stored and last changed."""
+
+    __tablename__ = "campaigns"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    confidence: Mapped[float] = mapped_column(Float)
+    brands: Mapped[list[str]] = mapped_column(JsonDocument)
+    first_seen: Mapped[datetime | None]
+    last_seen: Mapped[datetime | None] = mapped_column(index=True)
+    registered_first: Mapped[datetime | None]
+    registered_last: Mapped[datetime | None]
+    pivots: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument)
+    edges: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CampaignMemberRow(Base):
+    """A domain in a campaign: its role, brand and the link that brought it in; ``left_at`` is set
+    when a later run no longer finds it there (the row stays)."""
+
+    __tablename__ = "campaign_members"
+    __table_args__ = (UniqueConstraint("campaign_id", "domain"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    domain: Mapped[str] = mapped_column(String(NAME), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    brand: Mapped[str | None] = mapped_column(String(200))
+    via: Mapped[str | None] = mapped_column(Text)
+    joined_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -9,10 +10,12 @@ from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.orm import aliased
 
 from clonewatch.match.records import Match
+from clonewatch.store.campaigns import memberships
 from clonewatch.store.models import AlertRow, BrandRow, DomainRow, FeedRow, MatchRow, ProbeRow, VerdictRow
 from clonewatch.store.records import Finding, HistoryEvent
 
-_KIND_ORDER = {"first_seen": 0, "match": 1, "probe": 2, "verdict": 3, "alert": 4}
+_KIND_ORDER = {"first_seen": 0, "match": 1, "probe": 2, "verdict": 3, "campaign": 4, "alert": 5}
+EVIDENCE_BATCH = 500
 
 
 def findings(
@@ -83,6 +86,7 @@ def history(connection: Connection, domain: str) -> list[HistoryEvent]:
         )
     ]
     events += _verdicts(connection, domain_id)
+    events += _campaigns(connection, domain)
     events += _alerts(connection, domain_id)
     events.sort(key=lambda event: (event.at, _KIND_ORDER[event.kind]))
     return events
@@ -126,6 +130,37 @@ def _verdicts(connection: Connection, domain_id: int) -> list[HistoryEvent]:
         events.append(HistoryEvent(at, "verdict", details))
         previous = verdict
     return events
+
+
+def _campaigns(connection: Connection, domain: str) -> list[HistoryEvent]:
+    """Joining a campaign, and leaving it."""
+    events = []
+    for campaign, member in memberships(connection, domain):
+        details = {"campaign": campaign, "role": member.role, "via": member.via}
+        if member.joined_at is not None:
+            events.append(HistoryEvent(member.joined_at, "campaign", {**details, "change": "joined"}))
+        if member.left_at is not None:
+            events.append(HistoryEvent(member.left_at, "campaign", {**details, "change": "left"}))
+    return events
+
+
+def latest_evidence(connection: Connection) -> Iterator[dict[str, Any]]:
+    """Each probed domain's latest evidence (the last probe stored), with the domain's name, its
+    verdict (the latest probe's) and the probe time filled in where the document lacks them."""
+    latest = select(func.max(ProbeRow.id)).group_by(ProbeRow.domain_id)
+    query = (
+        select(DomainRow.name, DomainRow.verdict, ProbeRow.probed_at, ProbeRow.evidence)
+        .join(ProbeRow, ProbeRow.domain_id == DomainRow.id)
+        .where(ProbeRow.id.in_(latest))
+        .order_by(ProbeRow.id)
+        .execution_options(yield_per=EVIDENCE_BATCH)
+    )
+    for name, verdict, probed_at, evidence in connection.execute(query):
+        record = dict(evidence) if isinstance(evidence, dict) else {}
+        record["domain"] = name
+        record.setdefault("verdict", verdict)
+        record.setdefault("probed_at", probed_at.isoformat())
+        yield record
 
 
 def _alerts(connection: Connection, domain_id: int) -> list[HistoryEvent]:

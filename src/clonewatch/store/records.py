@@ -33,7 +33,7 @@ class MatchLike(Protocol):
     def reasons(self) -> Sequence[str]: ...
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
@@ -60,11 +60,11 @@ class Finding:
         """The match's fields, then where and when it was first seen and the latest verdict."""
         return {
             **self.match.to_dict(),
-            "first_seen": _iso(self.first_seen),
+            "first_seen": iso(self.first_seen),
             "feed": self.feed,
             "verdict": self.verdict,
             "confidence": self.confidence,
-            "probed_at": _iso(self.probed_at),
+            "probed_at": iso(self.probed_at),
         }
 
 
@@ -77,7 +77,7 @@ class HistoryEvent:
     details: Mapping[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"at": _iso(self.at), "kind": self.kind, **self.details}
+        return {"at": iso(self.at), "kind": self.kind, **self.details}
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
 from clonewatch.errors import StoreUnavailable, UnknownDomain
-from clonewatch.store import reads, writes
+from clonewatch.store import campaigns, reads, writes
+from clonewatch.store.campaigns import CampaignJoin, CampaignRecord, CampaignSave
 from clonewatch.store.database import IMMEDIATE, display, make_engine, resolve_url
 from clonewatch.store.migrate import ensure_current
 from clonewatch.store.models import AlertRow, DomainRow, FeedRow, ProbeRow, VerdictRow
@@ -126,10 +127,13 @@ class Store:
         at: datetime | None = None,
         alert_targets: Collection[str] = (),
         alert_verdicts: Collection[str] = ALERT_VERDICTS,
+        campaign: CampaignJoin | None = None,
     ) -> bool:
         """Keep a probe's evidence; record the verdict only if it changed. Returns whether it changed.
 
         A change to one of ``alert_verdicts`` queues a ``verdict:<name>`` alert per target, once ever.
+        With ``campaign`` (the probe showed the domain belongs to a stored campaign) the domain joins
+        it in the same transaction and a ``campaign:<id>`` alert is queued per target, once ever.
         """
         when = as_utc(at or _now())
         with self._write() as connection:
@@ -160,7 +164,39 @@ class Store:
                 if verdict in alert_verdicts:
                     writes.queue_alerts(connection, [domain_id], f"verdict:{verdict}", alert_targets, when)
             connection.execute(update(DomainRow).where(DomainRow.id == domain_id).values(**changes))
+            if campaign is not None and campaigns.join(connection, domain, campaign, when):
+                event = f"{campaigns.CAMPAIGN_EVENT}{campaign.campaign}"
+                writes.queue_alerts(connection, [domain_id], event, alert_targets, when)
         return changed
+
+    def latest_evidence(self) -> Iterator[dict[str, Any]]:
+        """The evidence of each domain's latest probe, with its ``domain``, ``verdict`` and
+        ``probed_at`` filled in where the document lacks them; read in batches as it is consumed."""
+        with self._read() as connection:
+            yield from reads.latest_evidence(connection)
+
+    def save_campaigns(self, found: Sequence[CampaignRecord], *, at: datetime | None = None) -> CampaignSave:
+        """Store one clustering run's campaigns: each continues the stored campaign with its id or
+        most of its members (keeping that id), members no longer found are marked as left; see
+        :mod:`clonewatch.store.campaigns`."""
+        with self._write() as connection:
+            return campaigns.save(connection, found, as_utc(at or _now()))
+
+    def campaigns(self) -> list[CampaignRecord]:
+        """Every stored campaign, most recently seen first, members that left included."""
+        with self._read() as connection:
+            return campaigns.read(connection)
+
+    def campaign(self, campaign_id: str) -> CampaignRecord | None:
+        """One stored campaign, or None."""
+        with self._read() as connection:
+            found = campaigns.read(connection, [campaign_id])
+        return found[0] if found else None
+
+    def campaign_of(self, domain: str) -> str | None:
+        """The campaign ``domain`` is an active member of, if any."""
+        with self._read() as connection:
+            return campaigns.active_campaign(connection, domain)
 
     def due_for_probe(
         self, now: datetime | None = None, schedule: ProbeSchedule | None = None, *, limit: int | None = None

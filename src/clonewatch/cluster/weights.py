@@ -89,7 +89,7 @@ def value_weights(facts: Iterable[DomainFacts], settings: ClusterSettings) -> di
     scale = math.log(size / 2)
     weights: dict[Pivot, float] = {}
     for pivot, shared in counts.items():
-        if shared < 2 or shared > settings.max_members or _ignored(pivot, settings.ignore):
+        if shared < 2 or shared > settings.max_members or ignored(pivot, settings.ignore):
             continue
         strength = KIND_STRENGTH.get(pivot.kind, 0.0)
         if strength > 0:
@@ -97,5 +97,6 @@ def value_weights(facts: Iterable[DomainFacts], settings: ClusterSettings) -> di
     return weights
 
 
-def _ignored(pivot: Pivot, ignore: Collection[str]) -> bool:
+def ignored(pivot: Pivot, ignore: Collection[str]) -> bool:
+    """Whether the user listed ``pivot`` (``kind:value`` or the bare value) as joining nothing."""
     return bool(ignore) and (pivot.value in ignore or str(pivot) in ignore)

@@ -63,6 +63,10 @@ PAGES: dict[tuple[str, str], tuple[int, dict[str, str], str]] = {
         "new WebSocket('ws://socket.test/');</script>",
     ),
     ("private-nav.test", "/"): (302, {"location": "http://private.test/"}, ""),
+    ("chrome-nav.test", "/"): (302, {"location": "chrome://version/"}, ""),
+    ("data-nav.test", "/"): (302, {"location": "data:text/html,<title>attacker</title>planted"}, ""),
+    ("file-nav.test", "/"): (302, {"location": "file:///etc/passwd"}, ""),
+    ("bad-nav.test", "/"): (302, {"location": "http://[::1/"}, ""),
 }  # fmt: skip
 
 
@@ -236,6 +240,27 @@ def test_refused_navigation_ends_the_chain_with_an_error(browser: Browser) -> No
     assert capture.final_url == "http://private.test/" and capture.status is None
     assert capture.error is not None and "refused" in capture.error
     assert ("http://private.test/", "private.test resolves to 10.0.0.7") in capture.refused
+
+
+@pytest.mark.parametrize(
+    ("host", "target"),
+    [
+        ("chrome-nav.test", "chrome://version/"),
+        ("data-nav.test", "data:text/html,<title>attacker</title>planted"),
+        ("file-nav.test", "file:///etc/passwd"),
+        ("bad-nav.test", "http://[::1/"),
+    ],
+)
+def test_a_redirect_to_a_non_web_or_malformed_url_is_a_refused_hop(
+    browser: Browser, host: str, target: str
+) -> None:
+    capture = browser.capture(f"http://{host}/")
+    hops = [(hop.url, hop.status) for hop in capture.navigations]
+    assert hops == [(f"http://{host}/", 302), (target, None)]
+    assert capture.title not in ("About Version", "attacker")
+    assert "planted" not in (capture.html or "") and "Command Line" not in (capture.html or "")
+    assert capture.error is not None and "refused" in capture.error
+    assert any(url == target for url, _ in capture.refused)
 
 
 def test_popups_and_websockets_are_refused(browser: Browser, sites: Sites) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urldefrag, urlsplit
 
 from clonewatch.errors import FetchRefused
+from clonewatch.net import join_location
 from clonewatch.probe.capture import BrowserCapture, Mechanism, Navigation
 from clonewatch.probe.resources import Resource, ResourceFetcher
 
@@ -225,7 +226,17 @@ class Visit:
             self.errors.append(f"navigation to {url[:100]} refused")
             await route.abort("blockedbyclient")
             return
-        target = resource.redirect_target(url)
+        try:
+            target = resource.redirect_target(url)
+        except ValueError:  # a Location no URL parser accepts: refused below
+            target = (resource.header("location") or "").strip()
+        if target is not None and join_location(url, target) is None:
+            # only http(s) hops are followed: chrome:, data:, file: and malformed targets are refused
+            self.navigations.append(Navigation(target[:500], None, "http"))
+            self._refuse(target[:500], "redirect to a non-web or malformed URL not followed")
+            self.errors.append(f"navigation to {target[:100]} refused")
+            await route.fulfill(status=204)
+            return
         if target is not None:
             self.redirect_to, self.redirect_referrer = target, headers.get("referer")
             await route.fulfill(status=204)

@@ -251,3 +251,18 @@ def test_given_ports_are_used_and_the_lab_stops_promptly_with_clients_waiting() 
     assert threading.active_count() <= before
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection((address, http_port), timeout=1)
+
+
+def test_also_on_serves_the_same_sites_on_other_addresses_with_one_ca() -> None:
+    with LocalWeb("127.0.2.10", also_on=["127.0.2.11", "127.0.2.12"]) as lab:
+        lab.add("spread.test", sites.page("<p>everywhere</p>"))
+        for address in ("127.0.2.10", "127.0.2.11", "127.0.2.12"):
+            sock = socket.create_connection((address, lab.https_port), timeout=5)
+            context = ssl.create_default_context(cafile=lab.ca_file)
+            connection = http.client.HTTPConnection("spread.test", lab.https_port, timeout=5)
+            connection.sock = context.wrap_socket(sock, server_hostname="spread.test")
+            connection.request("GET", "/", headers={"Host": "spread.test"})
+            assert connection.getresponse().read() == b"<p>everywhere</p>", address
+            connection.close()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.2.11", lab.http_port), timeout=1)

@@ -27,13 +27,25 @@ STARTUP_SECONDS = 15.0
 @dataclass
 class TestZones:
     """What the servers hold: plain records, suffixes with a wildcard A record, names that only
-    have NS records (their own zone), names whose zone fails to load, names never answered."""
+    have NS records (their own zone), names whose zone fails to load, names never answered, and
+    names served as zones of their own whose NS records name the given name servers (``records``
+    at or under such a name go into its zone)."""
 
     records: list[tuple[str, str, str]] = field(default_factory=list)
     wildcard_suffixes: dict[str, str] = field(default_factory=dict)
     only_ns: list[str] = field(default_factory=list)
     servfail: list[str] = field(default_factory=list)
     timeouts: list[str] = field(default_factory=list)
+    name_servers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def zone_of(self, name: str) -> str | None:
+        """The zone of ``name`` among ``name_servers`` (the name itself or a parent), if any."""
+        labels = name.rstrip(".").lower().split(".")
+        for start in range(len(labels) - 1):
+            candidate = ".".join(labels[start:])
+            if candidate in self.name_servers:
+                return candidate
+        return None
 
 
 def free_port(address: str) -> int:
@@ -113,10 +125,27 @@ class LocalDns:
             "@ IN NS ns.test.",
             f"ns.test. IN A {NSD_ADDRESS}",
         ]
-        lines += [f"{name}. IN {rtype} {data}" for name, rtype, data in self.zones.records]
+        own: dict[str, list[str]] = {name: [] for name in self.zones.name_servers}
+        for name, rtype, data in self.zones.records:
+            zone = self.zones.zone_of(name)
+            (lines if zone is None else own[zone]).append(f"{name}. IN {rtype} {data}")
         lines += [f"*.{suffix}. IN A {address}" for suffix, address in self.zones.wildcard_suffixes.items()]
         lines += [f"{name}. IN NS ns.test." for name in (*self.zones.only_ns, *self.zones.servfail)]
+        lines += [
+            f"{name}. IN NS {server}."
+            for name, servers in self.zones.name_servers.items()
+            for server in servers
+        ]
         (self.workdir / "root.zone").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        for name, servers in self.zones.name_servers.items():
+            apex = [
+                f"$ORIGIN {name}.",
+                "$TTL 300",
+                f"@ IN SOA {servers[0]}. admin.test. 1 3600 600 86400 300",
+                *(f"@ IN NS {server}." for server in servers),
+                *own[name],
+            ]
+            (self.workdir / f"{name}.zone").write_text("\n".join(apex) + "\n", encoding="utf-8")
         for name in self.zones.only_ns:
             apex = [
                 f"$ORIGIN {name}.",
@@ -128,7 +157,8 @@ class LocalDns:
 
     def _write_nsd_conf(self) -> Path:
         work = self.workdir
-        zones = [(".", "root.zone")] + [(name, f"{name}.zone") for name in self.zones.only_ns]
+        served = (*self.zones.only_ns, *self.zones.name_servers)
+        zones = [(".", "root.zone")] + [(name, f"{name}.zone") for name in served]
         zones += [(name, f"{name}.missing.zone") for name in self.zones.servfail]
         text = "\n".join(
             [
@@ -156,7 +186,8 @@ class LocalDns:
 
     def _write_unbound_conf(self) -> Path:
         work = self.workdir
-        stubs = [".", *(f"{name}." for name in (*self.zones.only_ns, *self.zones.servfail))]
+        delegated = (*self.zones.only_ns, *self.zones.servfail, *self.zones.name_servers)
+        stubs = [".", *(f"{name}." for name in delegated)]
         text = "\n".join(
             [
                 "server:",

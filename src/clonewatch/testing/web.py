@@ -1,7 +1,8 @@
 """A local web lab: real threaded HTTP and HTTPS servers on loopback, virtual hosts, a test CA.
 
 ``with LocalWeb() as lab:`` starts both servers on 127.0.2.1 (ports 80 and 443 when they can be
-bound, else ports the kernel picks; or the ports the caller gives). Sites are chosen by the Host
+bound, else ports the kernel picks; or the ports the caller gives), and on the same ports at every
+address of ``also_on`` (a world with several hosting addresses). Sites are chosen by the Host
 header, certificates by SNI: each host gets a leaf certificate from a CA made at start
 (``lab.ca_file``); an unknown SNI name gets the lab's default certificate. Sites come from
 :mod:`clonewatch.testing.sites`; ``lab.rdap(records)`` adds an RDAP server.
@@ -19,7 +20,7 @@ import ssl
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
@@ -245,9 +246,15 @@ class LocalWeb:
     ``https_port``)."""
 
     def __init__(
-        self, address: str = WEB_ADDRESS, *, http_port: int | None = None, https_port: int | None = None
+        self,
+        address: str = WEB_ADDRESS,
+        *,
+        http_port: int | None = None,
+        https_port: int | None = None,
+        also_on: Sequence[str] = (),
     ) -> None:
         self.address = address
+        self.also_on = tuple(also_on)
         self.http_port = http_port or 0
         self.https_port = https_port or 0
         self._wanted = (http_port, https_port)
@@ -298,15 +305,18 @@ class LocalWeb:
         for host in self._certs:
             self._install(host)
         try:
-            http_server = self._bind(self._wanted[0], 80, None)
+            http_server = self._bind(self.address, self._wanted[0], 80, None)
             self._servers.append(http_server)
-            https_server = self._bind(self._wanted[1], 443, base)
+            https_server = self._bind(self.address, self._wanted[1], 443, base)
             self._servers.append(https_server)
+            self.http_port = http_server.server_port
+            self.https_port = https_server.server_port
+            for address in self.also_on:
+                self._servers.append(_Server((address, self.http_port), self, None))
+                self._servers.append(_Server((address, self.https_port), self, base))
         except BaseException:
             self._stop()
             raise
-        self.http_port = http_server.server_port
-        self.https_port = https_server.server_port
         for server in self._servers:
             thread = threading.Thread(
                 target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -331,13 +341,13 @@ class LocalWeb:
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
 
-    def _bind(self, wanted: int | None, default: int, tls: ssl.SSLContext | None) -> _Server:
+    def _bind(self, address: str, wanted: int | None, default: int, tls: ssl.SSLContext | None) -> _Server:
         if wanted is not None:
-            return _Server((self.address, wanted), self, tls)
+            return _Server((address, wanted), self, tls)
         try:
-            return _Server((self.address, default), self, tls)
+            return _Server((address, default), self, tls)
         except OSError:
-            return _Server((self.address, 0), self, tls)
+            return _Server((address, 0), self, tls)
 
     def _started_ca(self) -> LabCa:
         if self._ca is None:

@@ -3,7 +3,6 @@ evidence with, and commons, copied values, defensive names and members already i
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -1,7 +1,8 @@
 """Deliver the store's pending alerts: a JSON line to standard output or a file, or a webhook POST.
 
 The store queues alerts (a domain first flagged; a verdict that turns to clone, redirector or
-cloaked) in the same transaction as the data that raised them. Delivery reads the outbox, sends,
+cloaked; a probed domain that joins a stored campaign) in the same transaction as the data that
+raised them. Delivery reads the outbox, sends,
 then records the result, so an alert is never sent again once recorded as sent.
 
 Exactly-once and at-least-once: a crash between sending and recording would resend on restart.
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from clonewatch.errors import ClonewatchError, FetchBlocked
-from clonewatch.store import Alert, Finding, Store
+from clonewatch.store import CAMPAIGN_EVENT, Alert, CampaignRecord, Finding, Store
 from clonewatch.watch.http import HttpClient
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,11 @@ def idempotency_key(alert: Alert) -> str:
     return f"clonewatch-alert-{alert.id}-{alert.event}-{alert.domain}"
 
 
-def payload(alert: Alert, finding: Finding | None) -> dict[str, Any]:
-    """The alert as a JSON object: a Slack/Mattermost ``text`` line, then structured fields."""
+def payload(alert: Alert, finding: Finding | None, campaign: CampaignRecord | None = None) -> dict[str, Any]:
+    """The alert as a JSON object: a Slack/Mattermost ``text`` line, then structured fields
+    (for a ``campaign:<id>`` alert, the ``campaign`` and how the domain joined it)."""
     record: dict[str, Any] = {
-        "text": _text(alert, finding),
+        "text": _text(alert, finding, campaign),
         "alert_id": alert.id,
         "idempotency_key": idempotency_key(alert),
         "event": alert.event,
@@ -63,10 +65,24 @@ def payload(alert: Alert, finding: Finding | None) -> dict[str, Any]:
     }
     if finding is not None:
         record.update({key: value for key, value in finding.to_dict().items() if key != "domain"})
+    if campaign is not None:
+        record["campaign"] = _campaign(campaign, alert.domain)
     return record
 
 
-def _text(alert: Alert, finding: Finding | None) -> str:
+def _campaign(campaign: CampaignRecord, domain: str) -> dict[str, Any]:
+    member = next((m for m in campaign.members if m.domain == domain), None)
+    return {
+        "id": campaign.id,
+        "size": len(campaign.active),
+        "brands": list(campaign.brands),
+        "confidence": campaign.confidence,
+        "role": member.role if member else None,
+        "via": member.via if member else None,
+    }
+
+
+def _text(alert: Alert, finding: Finding | None, campaign: CampaignRecord | None = None) -> str:
     what = f"{alert.domain}"
     if finding is not None:
         match = finding.match
@@ -76,6 +92,10 @@ def _text(alert: Alert, finding: Finding | None) -> str:
         what += f": {', '.join(match.reasons)}"
     if alert.event.startswith("verdict:"):
         return f"clonewatch: {alert.domain} is now {alert.event.removeprefix('verdict:')} ({what})"
+    if alert.event.startswith(CAMPAIGN_EVENT):
+        joined = _campaign(campaign, alert.domain) if campaign is not None else {}
+        how = f", {joined['role']} via {joined['via']}" if joined.get("via") else ""
+        return f"clonewatch: new member of campaign {alert.event.removeprefix(CAMPAIGN_EVENT)}: {what}{how}"
     return f"clonewatch: new look-alike {what}"
 
 
@@ -188,8 +208,11 @@ def deliver_pending(store: Store, sinks: Mapping[str, AlertSink], *, max_attempt
         sink = sinks.get(alert.target)
         if sink is None:
             continue  # queued for a target this run does not have: kept for a run that does
+        campaign = None
+        if alert.event.startswith(CAMPAIGN_EVENT):
+            campaign = store.campaign(alert.event.removeprefix(CAMPAIGN_EVENT))
         try:
-            sink.send(payload(alert, store.finding(alert.domain)))
+            sink.send(payload(alert, store.finding(alert.domain), campaign))
         except AlertFailed as exc:
             log.warning(
                 "alert %d (%s %s) to %s failed: %s", alert.id, alert.event, alert.domain, alert.target, exc

@@ -6,6 +6,10 @@ a crash loses nothing and a restart replays at most one batch, which adds nothin
 down is logged and retried later (sooner at first, then backing off up to its poll interval)
 while the others go on. What a feed cannot read (a certificate, a line that holds no name) is
 counted, logged with its position and skipped. Stopping (the ``stop`` event) takes effect between batches.
+
+A probed domain whose evidence fits a campaign the store holds (``campaigns``: how strong a fit
+must be; see :mod:`clonewatch.watch.campaigns`) joins it with its probe, in the same transaction,
+and a ``campaign:<id>`` alert goes out once.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from clonewatch.cluster import ClusterSettings
 from clonewatch.errors import ClonewatchError, FeedUnavailable
 from clonewatch.match import Match, Matcher
 from clonewatch.names import DomainName, default_psl, parse_feed_line
 from clonewatch.store import ProbeSchedule, Store
 from clonewatch.watch.alerts import AlertSink, deliver_pending
+from clonewatch.watch.campaigns import KnownCampaigns, joining
 from clonewatch.watch.feeds import Batch, Feed, FeedContext, Lines
 from clonewatch.watch.probing import ProbeFn
 
@@ -42,6 +48,7 @@ class WatchStats:
     batches: int = 0
     feed_errors: int = 0
     probed: int = 0
+    joined: int = 0  # probed domains that joined a stored campaign
     alerts_sent: int = 0
 
 
@@ -68,12 +75,16 @@ class Monitor:
     probe_batch: int = 50
     schedule: ProbeSchedule = field(default_factory=ProbeSchedule)
     max_attempts: int = 10
+    campaigns: ClusterSettings | None = field(default_factory=ClusterSettings)
     stats: WatchStats = field(default_factory=WatchStats)
     _states: list[_FeedState] = field(default_factory=list)
+    _known: KnownCampaigns | None = None
     _last_progress: float = 0.0
 
     def __post_init__(self) -> None:
         self._states = [_FeedState(feed, poll) for feed, poll in self.feeds]
+        if self.campaigns is not None:
+            self._known = KnownCampaigns(self.store, self.campaigns)
 
     @property
     def stopping(self) -> bool:
@@ -196,16 +207,23 @@ class Monitor:
                 return
             round_ = due[: self.probe_batch]
             tried.update(round_)
+            if self._known is not None:
+                self._known.refresh()
             try:
                 for outcome in self.probe(round_):
+                    fit = self._known.fit(outcome) if self._known is not None else None
                     self.store.add_probe(
                         outcome.domain,
                         outcome.evidence,
                         outcome.verdict,
                         outcome.confidence,
                         alert_targets=self.alert_targets,
+                        campaign=joining(fit) if fit is not None else None,
                     )
                     self.stats.probed += 1
+                    if fit is not None:
+                        self.stats.joined += 1
+                        log.info("%s joins campaign %s (%s)", outcome.domain, fit.campaign, fit.member.via)
             except ClonewatchError as exc:
                 log.warning("probing %d domain(s) failed: %s", len(round_), exc)
             self._deliver()
@@ -221,12 +239,13 @@ class Monitor:
         self._last_progress = now
         s = self.stats
         log.info(
-            "read %d names, %d matches, %d new look-alikes, %d probed, %d alerts sent, %d feed errors, "
-            "%d unreadable entries skipped",
+            "read %d names, %d matches, %d new look-alikes, %d probed, %d joined campaigns, %d alerts sent, "
+            "%d feed errors, %d unreadable entries skipped",
             s.names,
             s.matched,
             s.new_domains,
             s.probed,
+            s.joined,
             s.alerts_sent,
             s.feed_errors,
             s.skipped,

@@ -71,16 +71,22 @@ class Prober:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def probe_all(self, requests: Iterable[ProbeRequest]) -> Iterator[tuple[ProbeRequest, Evidence]]:
-        """Each request with its evidence as it completes (at most ``concurrency`` at once)."""
+        """Each request with its evidence as it completes (at most ``concurrency`` at once). A
+        caller that stops early (Ctrl-C, closing the iterator) waits only for the probes under way:
+        the queued ones are cancelled."""
         with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
             pending: dict[Future[Evidence], ProbeRequest] = {}
-            for request in requests:
-                pending[pool.submit(self.probe, request.domain, request.genuine)] = request
-                if len(pending) >= self.settings.concurrency * 4:
-                    done = next(as_completed(pending))
+            try:
+                for request in requests:
+                    pending[pool.submit(self.probe, request.domain, request.genuine)] = request
+                    if len(pending) >= self.settings.concurrency * 4:
+                        done = next(as_completed(pending))
+                        yield pending.pop(done), done.result()
+                for done in as_completed(list(pending)):
                     yield pending.pop(done), done.result()
-            for done in as_completed(list(pending)):
-                yield pending.pop(done), done.result()
+            finally:
+                for future in pending:
+                    future.cancel()
 
     def probe(self, domain: str, genuine: Genuine | None = None) -> Evidence:
         """Never raises for a domain's own faults: they land in ``error``."""

@@ -1,0 +1,91 @@
+"""The options of the commands that probe (``probe``, ``cluster --expand``), declared once, and the
+pipeline made from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from clonewatch.errors import InputError
+
+if TYPE_CHECKING:
+    from clonewatch.brands import Brand
+    from clonewatch.pipeline import Pipeline
+
+ResolverOption = Annotated[
+    str | None,
+    typer.Option(help="DNS server for every lookup, the browser's too: HOST:PORT (default: the system's)."),
+]
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option("--allow-private", help="Let fetches reach private and loopback addresses (labs, tests)."),
+]
+CaFileOption = Annotated[
+    Path | None, typer.Option(help="Also trust this CA bundle when judging certificates (labs, tests).")
+]
+BrowserOption = Annotated[
+    bool,
+    typer.Option("--browser", help="Run headless Chromium (JavaScript hops, rendering) without saving PNGs."),
+]
+RdapServerOption = Annotated[
+    list[str] | None, typer.Option(help="SUFFIX=URL: ask this RDAP server for that suffix (repeatable).")
+]
+
+
+def rdap_servers(servers: list[str] | None) -> dict[str, str]:
+    """SUFFIX=URL pairs from --rdap-server; InputError for a malformed one."""
+    overrides: dict[str, str] = {}
+    for item in servers or []:
+        suffix, sep, url = item.partition("=")
+        if not sep or not suffix or not url.startswith(("http://", "https://")):
+            raise InputError(f"bad --rdap-server {item!r}: expected SUFFIX=https://server/rdap/")
+        overrides[suffix.strip(".").lower()] = url
+    return overrides
+
+
+def probe_pipeline(
+    brands: list[Brand],
+    *,
+    resolver: str | None,
+    allow_private: bool,
+    ca_file: Path | None,
+    rdap_server: list[str] | None,
+    rdap: bool = True,
+    browser: bool = False,
+    screenshots: Path | None = None,
+    concurrency: int = 8,
+    timeout: float = 5.0,
+    budget: float = 20.0,
+    max_body: int = 5,
+    max_decompressed: int = 20,
+    max_redirects: int = 10,
+) -> Pipeline:
+    """The match -> probe -> judge pipeline the options describe (sizes in MB, times in seconds);
+    the browser runs when asked for or when screenshots are kept."""
+    from clonewatch.net import HttpSettings, ResolverSettings
+    from clonewatch.pipeline import Pipeline
+    from clonewatch.probe.collect import ProbeSettings
+
+    dns = ResolverSettings.parse(resolver, timeout=timeout) if resolver else None
+    http = HttpSettings(
+        allow_private=allow_private,
+        timeout=timeout,
+        budget=budget,
+        max_body=max_body << 20,
+        max_decompressed=max_decompressed << 20,
+        max_redirects=max_redirects,
+        ca_file=str(ca_file) if ca_file else None,
+        dns=dns,
+    )
+    if screenshots is not None:
+        screenshots.mkdir(parents=True, exist_ok=True)
+    settings = ProbeSettings(http=http, resolver=dns, concurrency=concurrency, screenshots=screenshots)
+    return Pipeline(
+        settings,
+        brands,
+        rdap=rdap,
+        rdap_servers=rdap_servers(rdap_server),
+        browser=screenshots is not None or browser,
+    )

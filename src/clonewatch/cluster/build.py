@@ -90,7 +90,7 @@ def collect_facts(
     copied: set[Pivot] = set()
     for record in records:
         copied |= copied_values(record)
-        item = facts_of(record, window=settings.batch_window, asn=asn)
+        item = facts_of(record, window=settings.batch_window, asn=asn, genuine_hosts=settings.genuine_hosts)
         if item is None or item.verdict in LEFT_OUT:
             continue
         known = latest.get(item.domain)

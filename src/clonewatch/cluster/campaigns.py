@@ -20,15 +20,18 @@ if TYPE_CHECKING:
 ROLE_OF_VERDICT = {
     "clone": "clone",
     "redirector": "redirector",
-    "cloaked": "redirector",
     "unrelated": "original",
 }
 TOP_PIVOTS = 25
 
 
 def role_of(item: DomainFacts) -> str:
-    """``clone`` (it copies a watched outlet), ``redirector`` (it sends visitors on, or shows them
-    something else than investigators), ``original`` (a live outlet of its own), else ``infra``."""
+    """``clone`` (it copies a watched outlet), ``redirector`` (it sends visitors on),
+    ``original`` (a live outlet of its own), else ``infra``. A cloaked site is a redirector when
+    some visitor is sent to another host (the genuine site apart), else a clone of its brand (or an
+    original outlet when it imitates none) that shows investigators something else."""
+    if item.verdict == "cloaked":
+        return "redirector" if item.hop_hosts else ("clone" if item.brand else "original")
     return ROLE_OF_VERDICT.get(item.verdict or "", "infra")
 
 
@@ -48,14 +51,17 @@ def assemble(
     bounds = (
         np.searchsorted(groups[lo], np.arange(int(groups.max()) + 2)) if len(groups) else np.zeros(1, int)
     )
+    hosts = Counter(p for item in facts for p in item.pivots if p.kind == "host" and p in weights)
+    by_group = np.argsort(groups, kind="stable")
+    starts = np.searchsorted(groups[by_group], np.arange(int(groups.max()) + 2) if len(groups) else [0])
     campaigns = []
     for number in range(int(groups.max()) + 1 if len(groups) else 0):
-        members = np.flatnonzero(groups == number)
+        members = by_group[int(starts[number]) : int(starts[number + 1])]
         if len(members) < 2:
             continue
         span = slice(int(bounds[number]), int(bounds[number + 1]))
         tree = _spanning_tree(lo[span], hi[span], weight[span])
-        campaigns.append(_campaign(facts, weights, members, partner, best, tree))
+        campaigns.append(_campaign(facts, weights, members, partner, best, tree, hosts))
     campaigns.sort(key=lambda c: (-c.confidence * len(c.members), c.id))
     return campaigns
 
@@ -103,6 +109,7 @@ def _campaign(
     partner: Ints,
     best: Floats,
     tree: list[tuple[int, int, float]],
+    hosts: Mapping[Pivot, int],
 ) -> Campaign:
     items = [facts[int(index)] for index in members]
     held: Counter[Pivot] = Counter(p for item in items for p in item.pivots if p in weights)
@@ -120,7 +127,10 @@ def _campaign(
         )
     recorded = {item.domain for item in items}
     for value in shared:
-        if value.pivot.kind == "host" and value.pivot.value not in recorded:
+        # a host the campaign's chains pass through is its infrastructure when the campaign holds
+        # most of the chains through it (a shortener or tracker many others use is not)
+        serves = value.members * 2 > hosts.get(value.pivot, 0)
+        if value.pivot.kind == "host" and value.pivot.value not in recorded and serves:
             people.append(Member(value.pivot.value, "infra", None, f"{value.pivot} ({value.members} chains)"))
             recorded.add(value.pivot.value)
     people.sort(key=lambda m: (_ROLE_ORDER.get(m.role, 9), m.domain))

@@ -53,7 +53,7 @@ def campaign_fit(
     """The campaign one probe evidence record fits best, or None (see the module docstring).
     Campaigns the domain is a member of already are passed over."""
     settings = settings or ClusterSettings()
-    item = facts_of(record, window=settings.batch_window, asn=asn)
+    item = facts_of(record, window=settings.batch_window, asn=asn, genuine_hosts=settings.genuine_hosts)
     if item is None or item.verdict in LEFT_OUT:
         return None
     held = set(item.pivots) - copied_values(record)

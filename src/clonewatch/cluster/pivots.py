@@ -11,7 +11,7 @@ with a serial. Every field is read defensively: evidence comes from hostile site
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -80,8 +80,10 @@ def facts_of(
     *,
     window: timedelta,
     asn: Callable[[str], int | None] | None = None,
+    genuine_hosts: Collection[str] = frozenset(),
 ) -> DomainFacts | None:
-    """The pivots of one evidence record; None when it names no domain."""
+    """The pivots of one evidence record; None when it names no domain. Hops through
+    ``genuine_hosts`` (the watched outlets' domains) and the record's own genuine site are no pivots."""
     domain = _text(record.get("domain"))
     if domain is None:
         return None
@@ -106,7 +108,7 @@ def facts_of(
     hop_hosts: list[str] = []
     verdict = _text(record.get("verdict"))
     for visit in (_dict(_dict(record.get("http")).get(visitor)) for visitor in VISITORS):
-        hop_hosts.extend(_hops(visit, domain, genuine, pivots))
+        hop_hosts.extend(_hops(visit, domain, genuine, pivots, genuine_hosts))
         if verdict != "parked":  # a parked page is the parking provider's, not the owner's
             _page(visit, pivots)
     return DomainFacts(
@@ -139,7 +141,13 @@ def _certificate(tls: Mapping[str, Any], domain: str) -> Iterator[Pivot]:
             yield Pivot("cert-name", base)
 
 
-def _hops(visit: Mapping[str, Any], domain: str, genuine: str | None, pivots: set[Pivot]) -> Iterator[str]:
+def _hops(
+    visit: Mapping[str, Any],
+    domain: str,
+    genuine: str | None,
+    pivots: set[Pivot],
+    genuine_hosts: Collection[str],
+) -> Iterator[str]:
     """Hosts the chain passes through or ends on (not the domain itself, not the genuine site)
     and the shapes of every hop after the first."""
     chain = visit.get("chain")
@@ -153,7 +161,7 @@ def _hops(visit: Mapping[str, Any], domain: str, genuine: str | None, pivots: se
             pivots.add(Pivot("hop-shape", shape))
         host = _host(url)
         base = registrable(host) if host else None
-        if base is not None and base not in (own, genuine):
+        if base is not None and base not in (own, genuine) and base not in genuine_hosts:
             pivots.add(Pivot("host", base))
             yield base
 

@@ -69,13 +69,16 @@ class ClusterSettings:
     """``min_weight``: the least total weight of shared values that joins two domains;
     ``max_members``: a value held by more domains is a common; ``ignore``: values (``kind:value``
     or a bare value) that never join; ``batch_window``: registrations this close are one batch;
-    ``louvain_above``: components bigger than this are split into their communities."""
+    ``louvain_above``: components bigger than this are split into their communities;
+    ``genuine_hosts``: the watched outlets' own domains (a TDS sends investigators there): a hop
+    through them says nothing of who runs the chain."""
 
     min_weight: float = 0.8
     max_members: int = 1000
     ignore: frozenset[str] = field(default_factory=frozenset)
     batch_window: timedelta = timedelta(hours=48)
     louvain_above: int = 8
+    genuine_hosts: frozenset[str] = field(default_factory=frozenset)
 
 
 def value_weights(facts: Iterable[DomainFacts], settings: ClusterSettings) -> dict[Pivot, float]:

@@ -8,8 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, FormatOption
+from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, FormatOption, load_brands
 from clonewatch.cli.output import RecordWriter, choose_format
+from clonewatch.cli.probing import (
+    AllowPrivateOption,
+    BrowserOption,
+    CaFileOption,
+    RdapServerOption,
+    ResolverOption,
+)
 from clonewatch.errors import InputError
 
 CAMPAIGN_COLUMNS = ("id", "size", "confidence", "brands", "roles", "pivots", "first_seen", "last_seen")
@@ -17,12 +24,30 @@ CAMPAIGN_COLUMNS = ("id", "size", "confidence", "brands", "roles", "pivots", "fi
 
 def cluster_command(
     evidence: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(help="Evidence files from `clonewatch probe --format jsonl`, or - for stdin."),
-    ],
+    ] = None,
     seeds: Annotated[
         Path | None, typer.Option(help="Proven clones, one per line: show only the campaigns holding one.")
     ] = None,
+    expand: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Grow the seeds' campaigns from this feed of names (plain, gzip or -; repeatable): "
+            "names sharing an address, network, name server or MX with a member are probed."
+        ),
+    ] = None,
+    depth: Annotated[int, typer.Option(min=1, max=10, help="Rounds of --expand.")] = 2,
+    max_probes: Annotated[int, typer.Option(min=1, help="Most domains --expand probes in all.")] = 500,
+    evidence_out: Annotated[
+        Path | None, typer.Option(help="Write the evidence --expand gathered to this JSONL file.")
+    ] = None,
+    brands: BrandsOption = None,
+    resolver: ResolverOption = None,
+    allow_private: AllowPrivateOption = False,
+    ca_file: CaFileOption = None,
+    rdap_server: RdapServerOption = None,
+    browser: BrowserOption = False,
     ignore: Annotated[
         Path | None,
         typer.Option(help="Values that never join domains, one per line: KIND:VALUE or a bare value."),
@@ -59,10 +84,37 @@ def cluster_command(
         max_members=max_members,
         ignore=frozenset(_lines(ignore)),
         batch_window=parse_duration(batch_window),
+        genuine_hosts=frozenset(domain for brand in load_brands(brands) for domain in brand.domains),
     )
     table = AsnTable.load(asn_db) if asn_db is not None else None
     stats = ReadStats()
-    campaigns = cluster_records(read_evidence(evidence, stats), settings, seeds=_lines(seeds), asn=table)
+    if not evidence and not expand:
+        raise InputError("give EVIDENCE files, or --seeds FILE with --expand FEED")
+    interrupted = False
+    if expand:
+        from clonewatch.cli.expansion import expand_from_seeds
+
+        found = expand_from_seeds(
+            read_evidence(evidence or [], stats),
+            seeds=_lines(seeds),
+            feeds=expand,
+            cluster=settings,
+            asn=table,
+            depth=depth,
+            max_probes=max_probes,
+            brands=brands,
+            resolver=resolver,
+            allow_private=allow_private,
+            ca_file=ca_file,
+            rdap_server=rdap_server,
+            browser=browser,
+            evidence_out=evidence_out,
+        )
+        campaigns, interrupted = list(found.campaigns), found.interrupted
+    else:
+        campaigns = cluster_records(
+            read_evidence(evidence or [], stats), settings, seeds=_lines(seeds), asn=table
+        )
     writer = RecordWriter(choose_format(output_format, sys.stdout), CAMPAIGN_COLUMNS, title="campaigns")
     with writer:
         for campaign in campaigns:
@@ -77,6 +129,8 @@ def cluster_command(
         f"{len(campaigns):,} campaigns, {members:,} members",
         file=sys.stderr,
     )
+    if interrupted:
+        raise typer.Exit(130)
 
 
 cluster_command.__doc__ = f"{cluster_command.__doc__}\n\n{EXIT_CODES_HELP}"

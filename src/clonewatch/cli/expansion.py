@@ -1,0 +1,127 @@
+"""`clonewatch cluster --expand`: the seeds' campaigns grown from feeds of names, with the work
+shown on standard error and the evidence gathered kept when asked for."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from clonewatch.cli.common import load_brands
+from clonewatch.cli.probing import probe_pipeline
+from clonewatch.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from clonewatch.cluster import ClusterSettings
+    from clonewatch.cluster.expand import ExpandProgress, Expansion
+
+
+def expand_from_seeds(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    seeds: list[str],
+    feeds: list[str],
+    cluster: ClusterSettings,
+    asn: Callable[[str], int | None] | None,
+    depth: int,
+    max_probes: int,
+    brands: Path | None,
+    resolver: str | None,
+    allow_private: bool,
+    ca_file: Path | None,
+    rdap_server: list[str] | None,
+    browser: bool,
+    evidence_out: Path | None,
+) -> Expansion:
+    """Read the feeds, expand from the seeds through the probe pipeline, write the evidence
+    gathered to ``evidence_out``; progress and a summary on standard error."""
+    from clonewatch.cluster.expand import ExpandSettings, expand, feed_names, pipeline_probe
+    from clonewatch.match import FeedStats
+    from clonewatch.net import ResolverSettings
+
+    if not seeds:
+        raise InputError("--expand needs --seeds FILE: the proven clones to grow campaigns from")
+    stats = FeedStats()
+    try:
+        names = feed_names(feeds, stats)
+    except KeyboardInterrupt:
+        print(f"clonewatch: interrupted after reading {stats.read:,} feed names", file=sys.stderr)
+        raise typer.Exit(130) from None
+    if stats.skipped:
+        shown = "; ".join(f"{e.source}:{e.lineno} {e.reason}" for e in stats.examples)
+        print(f"clonewatch: skipped {stats.skipped:,} unparseable feed lines ({shown})", file=sys.stderr)
+    settings = ExpandSettings(
+        depth=depth, max_probes=max_probes, resolver=ResolverSettings.parse(resolver), cluster=cluster
+    )
+    pipeline = probe_pipeline(
+        load_brands(brands),
+        resolver=resolver,
+        allow_private=allow_private,
+        ca_file=ca_file,
+        rdap_server=rdap_server,
+        browser=browser,
+    )
+    progress = _Progress()
+    with pipeline:
+        found = expand(
+            records,
+            seeds=seeds,
+            names=names,
+            probe=pipeline_probe(pipeline),
+            settings=settings,
+            asn=asn,
+            progress=progress,
+        )
+    progress.summary(found)
+    if evidence_out is not None:
+        _write_evidence(evidence_out, found.evidence)
+    return found
+
+
+class _Progress:
+    """Each stage on standard error: a live count on a terminal, a line when a stage ends."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, step: ExpandProgress) -> None:
+        where = f"depth {step.depth}: " if step.depth else ""
+        if step.stage == "kept":
+            budget = f", probing {step.done:,} (--max-probes)" if step.done < step.total else ""
+            self._line(f"{where}{step.total:,} names share infrastructure with members{budget}")
+        elif step.stage == "probing" and step.depth == 0:
+            self._line(f"probing {step.total:,} seeds without evidence")
+        elif step.stage in ("resolving", "probed"):
+            verb = "resolved" if step.stage == "resolving" else "probed"
+            noun = " feed names" if step.stage == "resolving" else ""
+            text = f"{where}{verb} {step.done:,}/{step.total:,}{noun}"
+            if step.done == step.total:
+                self._line(text)
+            elif self.live:
+                print(f"\rclonewatch: {text}", end="", file=sys.stderr, flush=True)
+
+    def _line(self, text: str) -> None:
+        print(f"{chr(13) if self.live else ''}clonewatch: {text}", file=sys.stderr, flush=True)
+
+    def summary(self, found: Expansion) -> None:
+        state = "interrupted, clustered what was gathered" if found.interrupted else "expanded"
+        left = f", {found.unprobed:,} candidates left unprobed (--max-probes)" if found.unprobed else ""
+        self._line(
+            f"{state}: {found.resolved:,} feed names resolved ({found.registered:,} registered), "
+            f"{len(found.evidence):,} probed to depth {found.depth}{left}"
+        )
+
+
+def _write_evidence(path: Path, records: Iterable[Mapping[str, Any]]) -> None:
+    try:
+        with path.open("w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None

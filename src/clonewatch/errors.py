@@ -7,6 +7,7 @@ ClonewatchError
 │   ├── BadDatabaseUrl    a --db / CLONEWATCH_DB value that names no usable database
 │   ├── SchemaMismatch    the database's schema revision is not the one this clonewatch needs
 │   ├── UnknownDomain     a domain the store has never seen
+│   ├── UnknownCampaign   a campaign id the store does not hold
 │   └── ConfigError       a watch configuration value is missing or wrong (names the key)
 ├── DataError             a bundled data file is missing or corrupt
 ├── StoreUnavailable      the database cannot be reached or opened (exit code 1)
@@ -45,6 +46,10 @@ class SchemaMismatch(InputError):
 
 class UnknownDomain(InputError):
     """A domain was asked about that the store has never recorded."""
+
+
+class UnknownCampaign(InputError):
+    """A campaign id was asked about that the store does not hold (a mistyped id: exit 2)."""
 
 
 class ConfigError(InputError):

@@ -3,6 +3,7 @@
 import typer
 
 from clonewatch.cli.brands import brands_app
+from clonewatch.cli.campaigns import campaigns_app
 from clonewatch.cli.cluster import cluster_command
 from clonewatch.cli.common import ClonewatchGroup
 from clonewatch.cli.data import update_data_command
@@ -32,6 +33,7 @@ app.command("history")(history_command)
 app.command("watch")(watch_command)
 app.add_typer(brands_app, name="brands")
 app.add_typer(social_app, name="social")
+app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(db_app, name="db")
 
 __all__ = ["app"]

@@ -176,5 +176,7 @@ def test_bad_usage_is_exit_2_with_one_line(lab: Lab, tmp_path: Path) -> None:
     assert no_seeds.returncode == 2 and "--seeds" in no_seeds.stderr and no_seeds.stderr.count("\n") == 1
     nothing = run_cli("cluster")
     assert nothing.returncode == 2 and "EVIDENCE" in nothing.stderr
+    both = run_cli("cluster", "-", "--seeds", str(lab.seeds), "--expand", "-")
+    assert both.returncode == 2 and "not both" in both.stderr
     missing = run_cli(*lab.args()[:4], str(tmp_path / "nothing.txt"))
     assert missing.returncode == 2 and "nothing.txt: no such file" in missing.stderr

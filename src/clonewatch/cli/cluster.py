@@ -90,6 +90,8 @@ def cluster_command(
     stats = ReadStats()
     if not evidence and not expand:
         raise InputError("give EVIDENCE files, or --seeds FILE with --expand FEED")
+    if "-" in (evidence or []) and "-" in (expand or []):
+        raise InputError("standard input can be the evidence or the --expand feed, not both")
     interrupted = False
     if expand:
         from clonewatch.cli.expansion import expand_from_seeds

@@ -121,7 +121,7 @@ def test_the_work_is_shown_and_the_evidence_kept(lab: Lab, expanded: Run) -> Non
     feed = len(lab.world.feed())
     assert f"clonewatch: resolved {feed}/{feed} feed names" in lines
     assert "clonewatch: probing 4 seeds without evidence" in lines
-    assert any(line.startswith("clonewatch: depth 2: ") and "share infrastructure" in line for line in lines)
+    assert any(line.startswith("clonewatch: depth 2: ") and "kept 33 candidates" in line for line in lines)
     assert lines[-1].startswith("clonewatch: read 0 evidence records: 2 campaigns")
     seeds = {seed for op in lab.world.operations() for seed in lab.world.seeds[op]}
     probed = [record["domain"] for record in expanded.evidence]

@@ -94,7 +94,8 @@ class _Progress:
         where = f"depth {step.depth}: " if step.depth else ""
         if step.stage == "kept":
             budget = f", probing {step.done:,} (--max-probes)" if step.done < step.total else ""
-            self._line(f"{where}{step.total:,} names share infrastructure with members{budget}")
+            linked = "linked to members by infrastructure or redirects"
+            self._line(f"{where}kept {step.total:,} candidates {linked}{budget}")
         elif step.stage == "probing" and step.depth == 0:
             self._line(f"probing {step.total:,} seeds without evidence")
         elif step.stage in ("resolving", "probed"):

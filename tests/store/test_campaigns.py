@@ -163,3 +163,15 @@ def test_latest_evidence_is_each_domains_last_probe(store: Store) -> None:
     assert records[0]["dns"] == {"a": ["10.0.0.2"]} and records[0]["verdict"] == "clone"
     assert records[0]["probed_at"] == T0.isoformat()
     assert records[1]["verdict"] == "parked" and records[1]["probed_at"] == "2026-11-01T00:00:00+00:00"
+
+
+def test_weights_drifting_alone_are_written_but_no_change(store: Store) -> None:
+    from dataclasses import replace
+
+    first = campaign("C1", "bildd.lol", "x1.click")
+    store.save_campaigns([first], at=T0)
+    drifted = replace(first, pivots=(CampaignValue("ns", "ns1.red-dns.net", 0.47, 2),))
+    saved = store.save_campaigns([drifted], at=T0 + timedelta(days=1))
+    assert saved.unchanged == ("C1",)
+    stored = store.campaign("C1")
+    assert stored is not None and stored.updated_at == T0 and stored.pivots[0].weight == 0.47

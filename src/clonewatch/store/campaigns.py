@@ -7,9 +7,10 @@ The store knows nothing of the cluster stage: a campaign comes in as a :class:`C
   while a campaign's strongest values and first member stay), else the stored campaign holding
   more than half the members of the smaller of the two (largest overlaps first; a stored campaign
   is continued by one found campaign at most); it takes the stored id, so ids stay put across runs;
-- a matched campaign is updated in place (``updated_at`` only when something changed); a member
-  no longer found in it is marked as left (``left_at``), never deleted; one that comes back is
-  active again;
+- a continued campaign is updated in place (``updated_at`` only when something changed: weights
+  alone drifting are written but are no change, as a value's rarity moves whenever other
+  domains' evidence does); a member no longer found in it is marked as left (``left_at``),
+  never deleted; one that comes back is active again;
 - a domain is an active member of one campaign at a time: joining one marks it as left in another;
 - stored campaigns the run did not find are left as they are (a run over part of the evidence
   says nothing about the rest).
@@ -196,6 +197,15 @@ def _fields(record: CampaignRecord) -> dict[str, Any]:
     }
 
 
+def _unweighted(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A campaign's columns with the weights of its values and edges left out."""
+    return {
+        **values,
+        "pivots": [{k: v for k, v in item.items() if k != "weight"} for item in values["pivots"]],
+        "edges": [{k: v for k, v in item.items() if k != "weight"} for item in values["edges"]],
+    }
+
+
 def lock(connection: Connection) -> None:
     """Campaign writers take turns: on PostgreSQL a lock on the campaigns table held to the end of
     the transaction (SQLite's writers already take turns: BEGIN IMMEDIATE)."""
@@ -269,14 +279,19 @@ class _Saving:
         return target
 
     def update_fields(self, target: str, record: CampaignRecord) -> bool:
+        """Write what changed; whether the campaign changed. Weights alone drifting (a value's
+        rarity moves whenever other domains' evidence does) are written but are no change."""
         row = self.stored[target]
         values = _fields(record)
-        if row is None or all(getattr(row, key) == value for key, value in values.items()):
+        if row is None:
             return False
-        self.connection.execute(
-            update(CampaignRow).where(CampaignRow.id == target).values(**values, updated_at=self.at)
-        )
-        return True
+        old = {key: getattr(row, key) for key in values}
+        if old == values:
+            return False
+        changed = _unweighted(old) != _unweighted(values)
+        stamp = {"updated_at": self.at} if changed else {}
+        self.connection.execute(update(CampaignRow).where(CampaignRow.id == target).values(**values, **stamp))
+        return changed
 
     def sync_members(self, target: str, record: CampaignRecord) -> bool:
         """Members in, back, changed and out; a member active elsewhere leaves there. Whether any changed."""

@@ -174,8 +174,6 @@ def test_ctrl_c_stops_with_what_was_gathered(lab: Lab, tmp_path: Path) -> None:
 def test_bad_usage_is_exit_2_with_one_line(lab: Lab, tmp_path: Path) -> None:
     no_seeds = run_cli("cluster", "--expand", str(lab.feed))
     assert no_seeds.returncode == 2 and "--seeds" in no_seeds.stderr and no_seeds.stderr.count("\n") == 1
-    nothing = run_cli("cluster")
-    assert nothing.returncode == 2 and "EVIDENCE" in nothing.stderr
     both = run_cli("cluster", "-", "--seeds", str(lab.seeds), "--expand", "-")
     assert both.returncode == 2 and "not both" in both.stderr
     missing = run_cli(*lab.args()[:4], str(tmp_path / "nothing.txt"))

@@ -4,9 +4,9 @@ by `clonewatch watch`); and the store side of `clonewatch cluster` (its evidence
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -18,6 +18,7 @@ from clonewatch.errors import UnknownCampaign
 
 if TYPE_CHECKING:
     from clonewatch.cluster import Campaign
+    from clonewatch.cluster.build import ReadStats
 
 LIST_COLUMNS = ("id", "size", "confidence", "brands", "roles", "first_seen", "last_seen", "updated_at")
 MEMBER_COLUMNS = ("domain", "role", "brand", "via", "joined_at", "left_at")
@@ -97,18 +98,22 @@ def roles_text(roles: Mapping[str, int]) -> str:
     return ", ".join(f"{count} {role}" for role, count in roles.items())
 
 
-@contextmanager
-def stored_evidence(db: str | None, counted: list[int]) -> Iterator[Iterator[dict[str, Any]]]:
-    """The latest probe evidence of every domain in the store, for `clonewatch cluster` without
-    EVIDENCE files; ``counted[0]`` counts the records as they are read."""
+def reads_store(evidence: list[str] | None, db: str | None, expand: list[str] | None) -> bool:
+    """Whether `clonewatch cluster` reads its evidence from the store: when no EVIDENCE files are
+    given; with --expand only when --db or $CLONEWATCH_DB names a store (growing campaigns from
+    seeds alone needs none)."""
+    from clonewatch.store.database import ENV_VAR
+
+    return not evidence and (not expand or db is not None or bool(os.environ.get(ENV_VAR)))
+
+
+def stored_evidence(db: str | None, stats: ReadStats) -> Iterator[dict[str, Any]]:
+    """The latest probe evidence of every domain in the store, counted in ``stats`` as it is read;
+    the store is open until the records are consumed."""
     with open_store(db) as store:
-
-        def records() -> Iterator[dict[str, Any]]:
-            for record in store.latest_evidence():
-                counted[0] += 1
-                yield record
-
-        yield records()
+        for record in store.latest_evidence():
+            stats.read += 1
+            yield record
 
 
 def save_found(db: str | None, campaigns: list[Campaign]) -> list[Campaign]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, FormatOption, load_brands
+from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, DbOption, FormatOption, load_brands
 from clonewatch.cli.output import RecordWriter, choose_format
 from clonewatch.cli.probing import (
     AllowPrivateOption,
@@ -67,16 +67,33 @@ def cluster_command(
     graph: Annotated[
         Path | None, typer.Option(help="Also write the campaigns as a graph: FILE.graphml or FILE.gexf.")
     ] = None,
+    db: DbOption = None,
+    save: Annotated[
+        bool,
+        typer.Option("--save", help="Store the campaigns found (--db): continued, updated, members left."),
+    ] = False,
+    posts: Annotated[
+        list[Path] | None,
+        typer.Option(help="Posts (X API v2 JSON, twarc2, CSV; repeatable): who linked each campaign."),
+    ] = None,
     output_format: FormatOption = None,
 ) -> None:
     """Group probed domains into campaigns: communities of domains joined by the rare values they
     share (addresses and networks, name servers, MX, registration batches, certificates, redirect
     hops and their shapes, analytics IDs, favicons, templates, text, bodies), each member with its
-    role (clone, redirector, original, infra) and the link that brought it in."""
+    role (clone, redirector, original, infra) and the link that brought it in.
+
+    Without EVIDENCE files the evidence is the latest probe of every domain in the store (--db);
+    --save stores the campaigns found there. --posts lists on each campaign the accounts that
+    posted links to its members and, as candidates, the other domains they linked (with --expand,
+    the domains linked by the accounts that posted the seeds join the feed's names)."""
+    from clonewatch.cli.campaign_posts import campaign_posts, merged, posts_summary, row_cells, seed_leads
+    from clonewatch.cli.campaigns import reads_store, save_found, stored_evidence
     from clonewatch.cluster import ClusterSettings, cluster_records, read_evidence
     from clonewatch.cluster.asn import AsnTable
     from clonewatch.cluster.build import ReadStats
     from clonewatch.cluster.export import write_campaign_graph
+    from clonewatch.social import ReadReport
     from clonewatch.when import parse_duration
 
     settings = ClusterSettings(
@@ -88,8 +105,11 @@ def cluster_command(
     )
     table = AsnTable.load(asn_db) if asn_db is not None else None
     stats = ReadStats()
-    if not evidence and not expand:
-        raise InputError("give EVIDENCE files, or --seeds FILE with --expand FEED")
+    records = (
+        stored_evidence(db, stats)
+        if reads_store(evidence, db, expand)
+        else read_evidence(evidence or [], stats)
+    )
     if "-" in (evidence or []) and "-" in (expand or []):
         raise InputError("standard input can be the evidence or the --expand feed, not both")
     interrupted = False
@@ -97,9 +117,10 @@ def cluster_command(
         from clonewatch.cli.expansion import expand_from_seeds
 
         found = expand_from_seeds(
-            read_evidence(evidence or [], stats),
+            records,
             seeds=_lines(seeds),
             feeds=expand,
+            leads=seed_leads(_lines(seeds), posts, ReadReport()) if posts else (),
             cluster=settings,
             asn=table,
             depth=depth,
@@ -114,14 +135,19 @@ def cluster_command(
         )
         campaigns, interrupted = list(found.campaigns), found.interrupted
     else:
-        campaigns = cluster_records(
-            read_evidence(evidence or [], stats), settings, seeds=_lines(seeds), asn=table
-        )
-    writer = RecordWriter(choose_format(output_format, sys.stdout), CAMPAIGN_COLUMNS, title="campaigns")
+        campaigns = cluster_records(records, settings, seeds=_lines(seeds), asn=table)
+    if save:
+        campaigns = save_found(db, campaigns)
+    report = ReadReport()
+    spread = campaign_posts(campaigns, posts, report) if posts else None
+    columns = CAMPAIGN_COLUMNS + (("accounts", "candidates") if spread is not None else ())
+    writer = RecordWriter(choose_format(output_format, sys.stdout), columns, title="campaigns")
     with writer:
         for campaign in campaigns:
-            record = campaign.to_dict()
-            writer.write(record if writer.fmt.value == "jsonl" else _row(record))
+            record = (
+                campaign.to_dict() if spread is None else merged(campaign.to_dict(), spread.get(campaign.id))
+            )
+            writer.write(record if writer.fmt.value == "jsonl" else {**_row(record), **row_cells(record)})
     if graph is not None:
         write_campaign_graph(campaigns, graph)
     skipped = f", skipped {stats.skipped:,} ({'; '.join(stats.examples)})" if stats.skipped else ""
@@ -131,6 +157,8 @@ def cluster_command(
         f"{len(campaigns):,} campaigns, {members:,} members",
         file=sys.stderr,
     )
+    if spread is not None:
+        print(posts_summary(report, spread), file=sys.stderr)
     if interrupted:
         raise typer.Exit(130)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ def expand_from_seeds(
     *,
     seeds: list[str],
     feeds: list[str],
+    leads: Sequence[str] = (),
     cluster: ClusterSettings,
     asn: Callable[[str], int | None] | None,
     depth: int,
@@ -40,7 +41,8 @@ def expand_from_seeds(
     evidence_out: Path | None,
 ) -> Expansion:
     """Read the feeds, expand from the seeds through the probe pipeline, write the evidence
-    gathered to ``evidence_out``; progress and a summary on standard error."""
+    gathered to ``evidence_out``; progress and a summary on standard error. ``leads``: names
+    from elsewhere (the domains linked by the accounts that posted the seeds) considered with the feeds'."""
     from clonewatch.cluster.expand import ExpandSettings, expand, feed_names, pipeline_probe
     from clonewatch.match import FeedStats
     from clonewatch.net import ResolverSettings
@@ -50,6 +52,8 @@ def expand_from_seeds(
     stats = FeedStats()
     try:
         names = feed_names(feeds, stats)
+        known = set(names)
+        names += [name for name in dict.fromkeys(leads) if name not in known]
     except KeyboardInterrupt:
         print(f"clonewatch: interrupted after reading {stats.read:,} feed names", file=sys.stderr)
         raise typer.Exit(130) from None

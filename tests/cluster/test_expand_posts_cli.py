@@ -1,10 +1,12 @@
-"""`clonewatch cluster --expand --posts` in the live campaign world: a clone that is in no feed but
-was posted by the account that posted a seed is considered by the expansion and joins its
-operation's campaign; the campaign lists that account and what else it linked."""
+"""`clonewatch cluster --expand` with --posts and --save in the live campaign world: a clone that is
+in no feed but was posted by the account that posted a seed is considered by the expansion and
+joins its operation's campaign, which lists that account and what else it linked; an expansion
+stopped with Ctrl-C prints what it gathered but stores nothing."""
 
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 
 from clonewatch.testing.campaignlab import RunningWorld, campaign_world, serve_world
+from tests.conftest import CLONEWATCH, run_cli
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 SEEDS = ("spiegel.cfd", "blld.live")  # the blue operation's proven clones
@@ -59,3 +62,28 @@ def test_domains_posted_by_the_seeds_accounts_are_expanded_and_listed(
     assert [(a["account"], a["posts"]) for a in grown["accounts"]] == [("troll", 2)]
     assert [c["domain"] for c in grown["candidates"]] == ["spiegel.de"]  # the genuine site: no member
     assert "welt.pm" not in members  # posted by an account that never posted the campaign
+
+
+def test_an_interrupted_expansion_is_not_saved(running: RunningWorld, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("\n".join(SEEDS) + "\n", encoding="utf-8")
+    feed = tmp_path / "feed.txt"
+    feed.write_text("\n".join(running.world.feed()) + "\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    process = subprocess.Popen(
+        [str(CLONEWATCH), "cluster", "--seeds", str(seeds), "--expand", str(feed), *running.args(),
+         "--format", "jsonl", "--db", db, "--save"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:  # interrupt while the first round is being probed
+        seen.append(line)
+        if line.startswith("clonewatch: depth 1: "):
+            process.send_signal(signal.SIGINT)
+            break
+    stdout, rest = process.communicate(timeout=60)
+    stderr = "".join(seen) + rest
+    assert process.returncode == 130, stderr
+    assert "interrupted: the campaigns are not saved" in stderr and stdout  # printed, not stored
+    assert run_cli("campaigns", "--db", db, "--format", "jsonl").stdout == ""

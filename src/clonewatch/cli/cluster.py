@@ -136,7 +136,9 @@ def cluster_command(
         campaigns, interrupted = list(found.campaigns), found.interrupted
     else:
         campaigns = cluster_records(records, settings, seeds=_lines(seeds), asn=table)
-    if save:
+    if save and interrupted:
+        print("clonewatch: interrupted: the campaigns are not saved", file=sys.stderr)
+    elif save:
         campaigns = save_found(db, campaigns)
     report = ReadReport()
     spread = campaign_posts(campaigns, posts, report) if posts else None

@@ -4,6 +4,7 @@ analytics IDs, favicons, templates, text, bodies), grouped into communities, eac
 role and the link that brought it in."""
 
 from clonewatch.cluster.build import cluster_records, read_evidence
+from clonewatch.cluster.fit import Fit, campaign_fit
 from clonewatch.cluster.records import Campaign, DomainFacts, Edge, Member, Pivot, SharedValue
 from clonewatch.cluster.weights import ClusterSettings
 
@@ -12,9 +13,11 @@ __all__ = [
     "ClusterSettings",
     "DomainFacts",
     "Edge",
+    "Fit",
     "Member",
     "Pivot",
     "SharedValue",
+    "campaign_fit",
     "cluster_records",
     "read_evidence",
 ]

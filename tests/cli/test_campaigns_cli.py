@@ -131,3 +131,18 @@ def test_db_upgrade_brings_a_database_from_before_campaigns(cli: Cli, tmp_path: 
         )
     ids = fill(url)
     assert {r["id"] for r in jsonl(cli("campaigns", "--db", url, "--format", "jsonl"))} == set(ids.values())
+
+
+def test_history_says_when_a_domain_joined_and_left_a_campaign(cli: Cli, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    red = operation("red", "10.1.1", ["Spiegel", "Welt"], day="2026-11-02")
+    original = red[-1]["domain"]  # the operation's own outlet: no chain leads there
+    with Store.open(url) as store:
+        flagged = Match(original, original, "Der Spiegel", "spiegel.de", 0.6, ("affix",))
+        store.ingest_batch("nrd", 1, [flagged], seen_at=T0)
+        (saved,), _ = save_campaigns(store, cluster_records(red), at=T0)
+        save_campaigns(store, cluster_records(red[:-1]), at=T0 + timedelta(days=1))
+    rows = list(csv.DictReader(io.StringIO(cli("history", original, "--db", url, "--format", "csv").stdout)))
+    summaries = [row["summary"] for row in rows if row["kind"] == "campaign"]
+    assert summaries[0].startswith(f"joined campaign {saved.id} (original, via ")
+    assert summaries[1:] == [f"left campaign {saved.id}"]

@@ -13,7 +13,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from clonewatch.cluster.records import DomainFacts, Pivot
 from clonewatch.cluster.shapes import url_shape
@@ -41,8 +43,10 @@ def _text(value: Any) -> str | None:
     return value.strip()[:500] if isinstance(value, str) and value.strip() else None
 
 
+@lru_cache(maxsize=1 << 16)
 def registrable(host: str) -> str | None:
-    """The registrable domain of a host name, or None when it is not one (an address, junk)."""
+    """The registrable domain of a host name, or None when it is not one (an address, junk).
+    Cached: redirect hosts repeat across thousands of records."""
     name = parse_host(host, default_psl())
     return name.registrable if isinstance(name, DomainName) else None
 
@@ -118,7 +122,7 @@ def facts_of(
         genuine=genuine,
         registered=created,
         probed=_text(record.get("probed_at")),
-        pivots=tuple(sorted(pivots)),
+        pivots=tuple(pivots),
         hop_hosts=tuple(dict.fromkeys(hop_hosts)),
     )
 
@@ -167,8 +171,6 @@ def _hops(
 
 
 def _host(url: str) -> str | None:
-    from urllib.parse import urlsplit
-
     try:
         return urlsplit(url).hostname
     except ValueError:

@@ -122,7 +122,7 @@ def facts_of(
         genuine=genuine,
         registered=created,
         probed=_text(record.get("probed_at")),
-        pivots=tuple(pivots),
+        pivots=tuple(sorted(pivots)),  # a set's order changes from run to run; results must not
         hop_hosts=tuple(dict.fromkeys(hop_hosts)),
     )
 

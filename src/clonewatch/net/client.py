@@ -11,11 +11,9 @@ follows them, so every hop is checked anew.
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import socket
 import ssl
-import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
@@ -25,6 +23,7 @@ from urllib.parse import SplitResult, urlsplit
 from clonewatch.errors import FetchFailed, FetchRefused
 from clonewatch.net.policy import AddressPolicy
 from clonewatch.net.resolve import HostResolver, ResolverSettings
+from clonewatch.net.watchdog import WATCHDOG
 
 READ_CHUNK = 64 * 1024
 _GZIP_OR_ZLIB = 47  # zlib window bits: accept a gzip or a zlib header
@@ -164,8 +163,7 @@ class HttpClient:
         host = parts.hostname or ""
         sock = self._connect(host, address, port, parts.scheme == "https", deadline)
         # The deadline also bounds the status line and headers, which a server can trickle forever.
-        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _cut, (sock,))
-        watchdog.start()
+        ticket = WATCHDOG.arm(sock, deadline)
         try:
             connection = http.client.HTTPConnection(host, port, timeout=self.settings.timeout)
             connection.sock = sock
@@ -180,7 +178,7 @@ class HttpClient:
             received = tuple((key.lower(), value) for key, value in response.getheaders())
             return Response(parts.geturl(), response.status, received, content, address, cut)
         finally:
-            watchdog.cancel()
+            WATCHDOG.disarm(ticket)
             sock.close()
 
     def _body(
@@ -224,12 +222,6 @@ class HttpClient:
                 chunks.append(chunk[: max(0, cap - (produced - len(chunk)))])
                 return b"".join(chunks), "body"
             chunks.append(chunk)
-
-
-def _cut(sock: socket.socket) -> None:
-    """Ends a request that outlived its deadline: the blocked read returns at once."""
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _left(deadline: float, cap: float) -> float:

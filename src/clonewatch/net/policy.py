@@ -74,23 +74,25 @@ def _faces(address: str) -> tuple[IPAddress, ...] | None:
     return None if ip is None else (ip, *embedded_ipv4(ip))
 
 
+def _metadata(faces: tuple[IPAddress, ...]) -> bool:
+    return any(ip in net for ip in faces for net in METADATA_NETWORKS if ip.version == net.version)
+
+
+def _off_the_internet(faces: tuple[IPAddress, ...]) -> bool:
+    return any(not ip.is_global or ip.is_multicast for ip in faces)
+
+
 def is_metadata(address: str) -> bool:
     """A cloud metadata address, directly or embedded: refused even when private ones are allowed."""
     faces = _faces(address)
-    if faces is None:
-        return True
-    return any(
-        ip in network for ip in faces for network in METADATA_NETWORKS if ip.version == network.version
-    )
+    return faces is None or _metadata(faces)
 
 
 def is_forbidden(address: str) -> bool:
     """Anything not on the public Internet, directly or embedded: private, loopback, link-local,
     shared (CGNAT), multicast, reserved, unspecified, or a cloud metadata address."""
     faces = _faces(address)
-    if faces is None:
-        return True
-    return is_metadata(address) or any(not ip.is_global or ip.is_multicast for ip in faces)
+    return faces is None or _metadata(faces) or _off_the_internet(faces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,10 @@ class AddressPolicy:
     allow_private: bool = False
 
     def permits(self, address: str) -> bool:
-        return not (is_metadata(address) or (not self.allow_private and is_forbidden(address)))
+        faces = _faces(address)
+        if faces is None or _metadata(faces):
+            return False
+        return self.allow_private or not _off_the_internet(faces)
 
     def check(self, host: str, address: str) -> None:
         """FetchRefused when ``host``'s ``address`` may not be reached."""

@@ -28,6 +28,7 @@ def test_every_kind_of_suspect_gets_its_verdict_and_the_evidence_behind_it(cli: 
     assert any("built like the genuine site" in fact for fact in clone["facts"])
     assert clone["comparison"]["structure"] >= 0.6
     assert clone["dns"]["a"] == [LAB]
+    assert len(clone["http"]["social"]["body_sha256"]) == 64  # a campaign pivot, kept without a blob store
     assert clone["rdap"]["registrar"] == "Lab Registrar GmbH"
     assert clone["tls"]["sha256"] and clone["tls"]["valid"] is True
     plain = clone["http"]["plain"]

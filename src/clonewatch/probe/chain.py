@@ -4,6 +4,7 @@ fingerprints."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -119,7 +120,7 @@ def follow(
         page=final_prints,
         favicon_hash=icon,
         truncated=page.truncated,
-        body_sha256=keep(page.body) if keep is not None and page.body else None,
+        body_sha256=_body_hash(page.body, keep),
     )
 
 
@@ -144,3 +145,10 @@ def _favicon(
         if icon.status == 200 and icon.body and len(icon.body) <= FAVICON_BYTES and not icon.truncated:
             return favicon_hash(icon.body)
     return None
+
+
+def _body_hash(body: bytes, keep: Callable[[bytes], str] | None) -> str | None:
+    """The final page's SHA-256 (a campaign pivot), the body stored by ``keep`` when given."""
+    if not body:
+        return None
+    return keep(body) if keep is not None else hashlib.sha256(body).hexdigest()

@@ -33,6 +33,18 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         assert command.help, name
 
 
+def test_help_texts_keep_no_docstring_indent() -> None:
+    """A docstring's indented lines would show indented in --help (the exit codes appended to it
+    stop typer from dedenting): every command's help starts its lines at the margin."""
+    group = typer.main.get_command(app)
+    for name in _commands():
+        command = group
+        for part in name.split():
+            command = command.commands[part]  # type: ignore[attr-defined]
+        indented = [line for line in (command.help or "").splitlines() if line.startswith("    ")]
+        assert indented == [], name
+
+
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -3,7 +3,6 @@ by `clonewatch watch`); and the store side of `clonewatch cluster` (its evidence
 
 from __future__ import annotations
 
-import inspect
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, DbOption, FormatOption
+from clonewatch.cli.common import DbOption, FormatOption, with_exit_codes
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.cli.stored import open_store
 from clonewatch.errors import UnknownCampaign
@@ -49,7 +48,7 @@ def list_command(ctx: typer.Context, db: DbOption = None, output_format: FormatO
             )
 
 
-list_command.__doc__ = f"{inspect.cleandoc(list_command.__doc__ or '')}\n\n{EXIT_CODES_HELP}"
+with_exit_codes(list_command)
 
 
 @campaigns_app.command("show")

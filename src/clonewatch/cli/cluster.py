@@ -8,7 +8,13 @@ from typing import Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, DbOption, FormatOption, load_brands
+from clonewatch.cli.common import (
+    BrandsOption,
+    DbOption,
+    FormatOption,
+    load_brands,
+    with_exit_codes,
+)
 from clonewatch.cli.output import RecordWriter, choose_format
 from clonewatch.cli.probing import (
     AllowPrivateOption,
@@ -165,7 +171,7 @@ def cluster_command(
         raise typer.Exit(130)
 
 
-cluster_command.__doc__ = f"{cluster_command.__doc__}\n\n{EXIT_CODES_HELP}"
+with_exit_codes(cluster_command)
 
 
 def _lines(path: Path | None) -> list[str]:

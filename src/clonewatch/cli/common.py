@@ -7,7 +7,9 @@ An option used by more than one command is declared here once, as an ``Annotated
 
 from __future__ import annotations
 
+import inspect
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,6 +48,12 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def with_exit_codes(command: Callable[..., None]) -> None:
+    """Append the exit codes to a command's help, its own text dedented first (typer shows the
+    docstring as written, so an indented docstring with an unindented tail would keep its indent)."""
+    command.__doc__ = f"{inspect.cleandoc(command.__doc__ or '')}\n\n{EXIT_CODES_HELP}"
 
 
 def exit_code(error: ClonewatchError) -> int:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from clonewatch.brands import Brand, brand_for
-from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, FormatOption, load_brands
+from clonewatch.cli.common import BrandsOption, FormatOption, load_brands, with_exit_codes
 from clonewatch.cli.output import RecordWriter, choose_format
 from clonewatch.errors import InputError
 from clonewatch.generate import DEFAULT_LIMIT, Candidate, default_fuzzers, fuzzers_named, generate
@@ -88,7 +88,7 @@ def generate_command(
         progress.summary()
 
 
-generate_command.__doc__ = f"{generate_command.__doc__}\n\n{EXIT_CODES_HELP}"
+with_exit_codes(generate_command)
 
 
 class _DnsProgress:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, FormatOption, load_brands
+from clonewatch.cli.common import BrandsOption, FormatOption, load_brands, with_exit_codes
 from clonewatch.cli.output import RecordWriter, choose_format
 from clonewatch.match import FeedStats, match_feeds
 
@@ -45,7 +45,7 @@ def match_command(
     _summary(stats)
 
 
-match_command.__doc__ = f"{match_command.__doc__}\n\n{EXIT_CODES_HELP}"
+with_exit_codes(match_command)
 
 
 def _summary(stats: FeedStats, *, interrupted: bool = False) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, FormatOption, load_brands
+from clonewatch.cli.common import BrandsOption, FormatOption, load_brands, with_exit_codes
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.cli.probing import (
     AllowPrivateOption,
@@ -87,7 +87,7 @@ def probe_command(
     print(f"\rclonewatch: probed {len(names):,} domains: {summary or 'none'}", file=sys.stderr)
 
 
-probe_command.__doc__ = f"{probe_command.__doc__}\n\n{EXIT_CODES_HELP}"
+with_exit_codes(probe_command)
 
 
 def _names(arguments: list[str]) -> Iterator[str]:

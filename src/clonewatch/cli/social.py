@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from clonewatch.brands import Brand
-from clonewatch.cli.common import EXIT_CODES_HELP, BrandsOption, FormatOption, load_brands
+from clonewatch.cli.common import BrandsOption, FormatOption, load_brands, with_exit_codes
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format, write_columns
 from clonewatch.errors import InputError
 from clonewatch.match import Matcher
@@ -155,7 +155,7 @@ def coordinate_command(
     _summary(report, f", {found.shares:,} shares, {len(found.groups):,} groups")
 
 
-coordinate_command.__doc__ = f"{coordinate_command.__doc__}\n\n{EXIT_CODES_HELP}"
+with_exit_codes(coordinate_command)
 
 
 @social_app.command("graph")

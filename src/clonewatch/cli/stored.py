@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, DbOption, FormatOption
+from clonewatch.cli.common import DbOption, FormatOption, with_exit_codes
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.errors import InputError, NoRecord
 
@@ -65,7 +65,7 @@ def findings_command(
         writer.write_all(finding.to_dict() for finding in found)
 
 
-findings_command.__doc__ = f"{findings_command.__doc__}\n\n{EXIT_CODES_HELP}"
+with_exit_codes(findings_command)
 
 
 def history_command(

@@ -15,7 +15,13 @@ from typing import Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import EXIT_CODES_HELP, EXIT_OK, BrandsOption, DbOption, load_brands
+from clonewatch.cli.common import (
+    EXIT_OK,
+    BrandsOption,
+    DbOption,
+    load_brands,
+    with_exit_codes,
+)
 from clonewatch.errors import FeedUnavailable
 from clonewatch.watch.feeds import default_feed_kinds
 
@@ -171,7 +177,7 @@ def watch_command(
         )
 
 
-watch_command.__doc__ = f"{watch_command.__doc__}\n\n{EXIT_CODES_HELP}"
+with_exit_codes(watch_command)
 
 
 def _log_to_stderr() -> None:

@@ -11,13 +11,15 @@ import http.server
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -350,3 +352,51 @@ def test_missing_executable_is_a_browser_error() -> None:
     with pytest.raises(BrowserError, match="cannot start Chromium"):
         settings = BrowserSettings(executable="/nonexistent/chromium")
         Browser(fetch=LoopbackFetcher(9), settings=settings).start()
+
+
+@pytest.fixture(scope="module")
+def shared_network_browser(sites: Sites) -> Iterator[Browser]:
+    """A browser told not to run in a network namespace of its own: pages lose WebRTC instead."""
+    with Browser(fetch=LoopbackFetcher(sites.port), settings=replace(SETTINGS, isolate=False)) as shared:
+        yield shared
+
+
+def test_chromium_runs_in_a_network_namespace_of_its_own(browser: Browser) -> None:
+    if shutil.which("unshare") is None:
+        pytest.skip("needs unshare (util-linux) to make a network namespace")
+    assert browser.isolated and browser.profile_dir is not None
+    ours = os.readlink("/proc/self/ns/net")
+    theirs = {os.readlink(f"/proc/{pid}/ns/net") for pid in chromium_processes(browser.profile_dir)}
+    assert theirs and ours not in theirs
+
+
+@pytest.mark.parametrize("shared_network", [False, True])
+def test_webrtc_reaches_no_stun_or_turn_server(
+    browser: Browser, shared_network_browser: Browser, shared_network: bool
+) -> None:
+    """A page asking ICE servers on loopback for candidates (an oracle for internal services and
+    the probe host's own address) gets nothing out: no datagram reaches a listening canary."""
+    canary = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    canary.bind(("127.0.0.1", 0))
+    canary.settimeout(0.2)
+    port = canary.getsockname()[1]
+    script = (
+        "<title>rtc</title><script>"
+        f"const pc = new RTCPeerConnection({{iceServers: [{{urls: 'stun:127.0.0.1:{port}'}},"
+        f" {{urls: 'turn:127.0.0.1:{port}', username: 'u', credential: 'p'}}]}});"
+        "pc.createDataChannel('x'); pc.createOffer().then(o => pc.setLocalDescription(o));"
+        "</script>"
+    )
+    PAGES[("webrtc.test", "/")] = (200, HTML, script)
+    try:
+        capture = (shared_network_browser if shared_network else browser).capture("http://webrtc.test/")
+        assert capture.title == "rtc"
+        time.sleep(1.0)
+        received = []
+        with suppress(TimeoutError):
+            while True:
+                received.append(canary.recvfrom(2048))
+        assert received == []
+    finally:
+        canary.close()
+        PAGES.pop(("webrtc.test", "/"), None)

@@ -13,7 +13,12 @@ second wall, Chromium is started with a dead proxy for everything (`--proxy-serv
 loopback included) and a resolver that answers nothing (`--host-resolver-rules=MAP * ~NOTFOUND`),
 and WebRTC may not send UDP outside the proxy, so anything that escaped interception fails.
 Intercepted requests are answered before they reach Chromium's network stack, so the dead proxy
-does not affect them.
+does not affect them. WebRTC sends STUN and TURN datagrams past all of that (no flag stops it), so
+Chromium runs in a network namespace of its own, with no interface but a loopback that is down
+(`unshare --net`; unprivileged users get a user namespace too): nothing it sends can reach this
+host, its network or a metadata service. Playwright talks to it over a pipe, which needs no
+network. Where namespaces cannot be made, pages lose the WebRTC constructors instead (an init
+script in every frame), and a warning says so.
 
 Lifetime: the profile is a fresh temporary directory, removed at close. Playwright's driver is a
 child of this process and kills Chromium when this process exits or is killed.
@@ -23,9 +28,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 import os
+import shlex
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -63,6 +71,23 @@ CHROMIUM_ARGS = (
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 _GRACE = 5.0
+# Without a network namespace, pages lose the constructors that send STUN/TURN datagrams.
+NO_WEBRTC = """
+for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChannel",
+                    "RTCIceCandidate", "RTCSessionDescription", "RTCRtpSender", "RTCRtpReceiver"]) {
+  try { Object.defineProperty(window, name, {value: undefined, configurable: false}); } catch (e) {}
+}
+"""
+
+
+@functools.cache
+def _can_unshare(unshare: str, flags: tuple[str, ...]) -> bool:
+    """Whether this process may start a program in a network namespace of its own."""
+    try:
+        done = subprocess.run([unshare, *flags, "--", "true"], capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +107,7 @@ class BrowserSettings:
     viewport: tuple[int, int] = (1280, 800)
     fetch_threads: int = 32
     launch_timeout: float = 30.0
+    isolate: bool = True  # False: Chromium shares this host's network namespace (pages lose WebRTC)
 
     def __post_init__(self) -> None:
         if self.pages < 1 or self.fetch_threads < 1:
@@ -107,6 +133,25 @@ class Browser:
         self._persistent: BrowserContext | None = None
         self._slots: asyncio.Semaphore | None = None
         self._user_agent = ""
+        self._launch_script: Path | None = None
+        self.isolated = False
+
+    def _launcher(self) -> str:
+        """Chromium's executable, wrapped to start in a network namespace of its own when one
+        can be made here (``isolated`` says whether it was)."""
+        assert self._profile is not None
+        unshare = shutil.which("unshare")
+        flags = ["--net"] if os.geteuid() == 0 else ["--user", "--map-root-user", "--net"]
+        if not self.settings.isolate or unshare is None or not _can_unshare(unshare, tuple(flags)):
+            self.isolated = False
+            return self.settings.executable
+        script = self._profile.parent / f"{self._profile.name}-launch"
+        command = " ".join(shlex.quote(part) for part in (unshare, *flags, "--", self.settings.executable))
+        script.write_text(f'#!/bin/sh\nexec {command} "$@"\n', encoding="utf-8")
+        script.chmod(0o700)
+        self._launch_script = script
+        self.isolated = True
+        return str(script)
 
     @property
     def profile_dir(self) -> Path | None:
@@ -152,13 +197,15 @@ class Browser:
         self._playwright = await async_playwright().start()
         self._persistent = await self._playwright.chromium.launch_persistent_context(
             self._profile,
-            executable_path=self.settings.executable,
+            executable_path=self._launcher(),
             headless=True,
             args=list(CHROMIUM_ARGS),
             accept_downloads=False,
             service_workers="block",
         )
         await self._persistent.route("**/*", lambda route: route.abort("blockedbyclient"))
+        if not self.isolated:
+            log.warning("Chromium runs without a network namespace of its own: pages lose WebRTC instead")
         self._browser = self._persistent.browser
         if self._browser is None:
             raise BrowserError("Playwright gave no browser for the persistent context")
@@ -206,6 +253,8 @@ class Browser:
                         accept_downloads=False,
                         service_workers="block",
                     )
+                    if not self.isolated:
+                        await context.add_init_script(NO_WEBRTC)
                     await context.route("**/*", visit.on_route)
                     await context.route_web_socket("**/*", visit.on_websocket)
                     page = await context.new_page()
@@ -241,6 +290,9 @@ class Browser:
         if self._profile is not None:
             shutil.rmtree(self._profile, ignore_errors=True)
             self._profile = None
+        if self._launch_script is not None:
+            self._launch_script.unlink(missing_ok=True)
+            self._launch_script = None
 
     async def _shutdown(self) -> None:
         if self._persistent is not None:

@@ -28,6 +28,7 @@ RANKS = {
     "clonewatch.store": 7,
     "clonewatch.cluster": 8,
     "clonewatch.social": 8,
+    "clonewatch.spread": 9,  # joins cluster and social
     "clonewatch.watch": 9,
     "clonewatch.report": 10,
     "clonewatch.cli": 11,

@@ -7,9 +7,10 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from clonewatch.cli.campaign_posts import campaign_posts, merged, row_cells, seed_leads
+from clonewatch.cli.campaign_posts import merged, row_cells
 from clonewatch.cluster import Campaign, Member
 from clonewatch.social import ReadReport
+from clonewatch.spread import campaign_posts, seed_leads
 
 
 def campaign(cid: str, *domains: str) -> Campaign:

@@ -93,13 +93,14 @@ def cluster_command(
     --save stores the campaigns found there. --posts lists on each campaign the accounts that
     posted links to its members and, as candidates, the other domains they linked (with --expand,
     the domains linked by the accounts that posted the seeds join the feed's names)."""
-    from clonewatch.cli.campaign_posts import campaign_posts, merged, posts_summary, row_cells, seed_leads
+    from clonewatch.cli.campaign_posts import merged, posts_summary, row_cells
     from clonewatch.cli.campaigns import reads_store, save_found, stored_evidence
     from clonewatch.cluster import ClusterSettings, cluster_records, read_evidence
     from clonewatch.cluster.asn import AsnTable
     from clonewatch.cluster.build import ReadStats
     from clonewatch.cluster.export import write_campaign_graph
     from clonewatch.social import ReadReport
+    from clonewatch.spread import campaign_posts, seed_leads
     from clonewatch.when import parse_duration
 
     settings = ClusterSettings(

@@ -41,21 +41,21 @@ def assemble(
     groups: Ints,
     edges: tuple[Ints, Ints, Floats],
 ) -> list[Campaign]:
-    """One campaign per group number in ``groups`` (-1: in none), best supported first."""
+    """One campaign per group number in ``groups`` (-1: in none), best supported first; ``facts``
+    holds at least one domain."""
     lo, hi, weight = edges
     inside = (groups[lo] >= 0) & (groups[lo] == groups[hi])
     lo, hi, weight = lo[inside], hi[inside], weight[inside]
     partner, best = _strongest_links(len(facts), lo, hi, weight)
     order = np.argsort(groups[lo], kind="stable")
     lo, hi, weight = lo[order], hi[order], weight[order]
-    bounds = (
-        np.searchsorted(groups[lo], np.arange(int(groups.max()) + 2)) if len(groups) else np.zeros(1, int)
-    )
-    hosts = Counter(p for item in facts for p in item.pivots if p.kind == "host" and p in weights)
+    numbers = np.arange(int(groups.max()) + 2)  # group numbers and one past the last
+    bounds = np.searchsorted(groups[lo], numbers)  # each group's edges
     by_group = np.argsort(groups, kind="stable")
-    starts = np.searchsorted(groups[by_group], np.arange(int(groups.max()) + 2) if len(groups) else [0])
+    starts = np.searchsorted(groups[by_group], numbers)  # each group's members
+    hosts = Counter(p for item in facts for p in item.pivots if p.kind == "host" and p in weights)
     campaigns = []
-    for number in range(int(groups.max()) + 1 if len(groups) else 0):
+    for number in range(len(numbers) - 1):
         members = by_group[int(starts[number]) : int(starts[number + 1])]
         if len(members) < 2:
             continue

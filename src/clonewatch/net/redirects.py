@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from clonewatch.errors import FetchFailed, FetchRefused
 from clonewatch.net.client import HttpClient, Response, parse_web_url
@@ -62,11 +62,12 @@ def join_location(base: str, location: str) -> str | None:
 
 
 def _refusal(location: str) -> str:
+    """Why a Location was refused: ``non-web`` for another scheme, else ``malformed``."""
     try:
-        parse_web_url(location)
-    except FetchRefused as exc:
-        return "malformed" if str(exc).startswith("malformed") else "non-web"
-    return "malformed"
+        scheme = urlsplit(location.strip()).scheme.lower()
+    except ValueError:
+        return "malformed"
+    return "malformed" if scheme in ("", "http", "https") else "non-web"
 
 
 def follow(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from clonewatch.errors import FeedUnavailable, FetchBlocked, FetchFailed, FetchRefused
 from clonewatch.net import HttpClient as NetClient
-from clonewatch.net import HttpSettings
+from clonewatch.net import HttpSettings, parse_web_url
 
 USER_AGENT = "clonewatch-watch/0.1"
 METADATA_HINT = "cloud metadata address: never fetched"
@@ -68,10 +68,12 @@ class HttpClient:
         FetchBlocked when the address is not allowed."""
         sent = {"User-Agent": USER_AGENT, **(headers or {})}
         try:
+            parse_web_url(url)
+        except FetchRefused:
+            raise FeedUnavailable(f"{url}: not an http(s) URL") from None
+        try:
             response = self._client.request(method, url, headers=sent, body=body)
         except FetchRefused as exc:
-            if str(exc).startswith(("not a web URL", "malformed")):
-                raise FeedUnavailable(f"{url}: not an http(s) URL") from None
             why = METADATA_HINT if exc.metadata else PRIVATE_HINT
             reason = f"{url}: refused, {exc} ({why})"
             raise FetchBlocked(reason, metadata=exc.metadata) from None

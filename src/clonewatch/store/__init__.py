@@ -19,6 +19,7 @@ from clonewatch.store.campaigns import (
 )
 from clonewatch.store.database import default_path, resolve_url
 from clonewatch.store.migrate import Upgrade, current_revision, head_revision, upgrade
+from clonewatch.store.queue import QueueFilter, QueueItem, QueuePage
 from clonewatch.store.records import (
     ALERT_VERDICTS,
     FLAGGED,
@@ -29,13 +30,29 @@ from clonewatch.store.records import (
     MatchLike,
     ProbeSchedule,
 )
+from clonewatch.store.reviews import (
+    DECISIONS,
+    ROLES,
+    STANDING,
+    UNREVIEWED,
+    BadDecision,
+    Decision,
+    UnknownUser,
+    User,
+    UserExists,
+)
 from clonewatch.store.store import Store
 
 __all__ = [
     "ALERT_VERDICTS",
     "CAMPAIGN_EVENT",
+    "DECISIONS",
     "FLAGGED",
+    "ROLES",
+    "STANDING",
+    "UNREVIEWED",
     "Alert",
+    "BadDecision",
     "BlobStore",
     "CampaignEdge",
     "CampaignJoin",
@@ -43,13 +60,20 @@ __all__ = [
     "CampaignRecord",
     "CampaignSave",
     "CampaignValue",
+    "Decision",
     "Finding",
     "HistoryEvent",
     "IngestResult",
     "MatchLike",
     "ProbeSchedule",
+    "QueueFilter",
+    "QueueItem",
+    "QueuePage",
     "Store",
+    "UnknownUser",
     "Upgrade",
+    "User",
+    "UserExists",
     "current_revision",
     "default_blob_dir",
     "default_path",

@@ -6,6 +6,9 @@ of a domain's verdict (the latest one is also copied onto the domain); *alerts* 
 one row per (domain, event, target), so that an alert is never sent twice. *Campaigns* are what
 ``clonewatch cluster --save`` found (updated in place by a later run); their *campaign members* keep
 when each domain joined and, once it is no longer found in the campaign, when it left.
+*Reviews* keep every decision a person made on a domain (the latest standing one is also copied
+onto the domain, and a requested re-probe marks it); *users* and their *API tokens* (both hashed)
+are the dashboard's accounts.
 """
 
 from __future__ import annotations
@@ -65,6 +68,9 @@ class DomainRow(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     verdict_at: Mapped[datetime | None]
     probed_at: Mapped[datetime | None]
+    review: Mapped[str | None] = mapped_column(String(20), index=True)
+    reviewed_at: Mapped[datetime | None]
+    reprobe_at: Mapped[datetime | None]
 
 
 class MatchRow(Base):
@@ -152,3 +158,36 @@ class CampaignMemberRow(Base):
     via: Mapped[str | None] = mapped_column(Text)
     joined_at: Mapped[datetime]
     left_at: Mapped[datetime | None]
+
+
+class ReviewRow(Base):
+    """A person's decision on a domain (clone, false-alarm, defensive, reprobe), with a comment."""
+
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    domain_id: Mapped[int] = mapped_column(ForeignKey("domains.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+
+
+class UserRow(Base):
+    """A dashboard account: its role and its password's hash (the store never sees the password)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class ApiTokenRow(Base):
+    """An API token of a user, kept as its SHA-256 only."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -13,11 +14,12 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
 from clonewatch.errors import StoreUnavailable, UnknownDomain
-from clonewatch.store import campaigns, reads, writes
+from clonewatch.store import campaigns, queue, reads, reviews, writes
 from clonewatch.store.campaigns import CampaignJoin, CampaignRecord, CampaignSave
 from clonewatch.store.database import IMMEDIATE, display, make_engine, resolve_url
 from clonewatch.store.migrate import ensure_current
 from clonewatch.store.models import AlertRow, DomainRow, FeedRow, ProbeRow, VerdictRow
+from clonewatch.store.queue import QueueFilter, QueuePage
 from clonewatch.store.records import (
     ALERT_VERDICTS,
     Alert,
@@ -27,11 +29,18 @@ from clonewatch.store.records import (
     MatchLike,
     ProbeSchedule,
 )
+from clonewatch.store.reviews import Decision, User
 from clonewatch.store.types import as_utc
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _utc_filter(filters: QueueFilter) -> QueueFilter:
+    since = None if filters.since is None else as_utc(filters.since)
+    until = None if filters.until is None else as_utc(filters.until)
+    return replace(filters, since=since, until=until)
 
 
 class Store:
@@ -147,7 +156,7 @@ class Store:
                 insert(ProbeRow).returning(ProbeRow.id),
                 {"domain_id": domain_id, "probed_at": when, "evidence": dict(evidence)},
             ).scalar_one()
-            changes: dict[str, Any] = {"probed_at": when}
+            changes: dict[str, Any] = {"probed_at": when, "reprobe_at": None}
             changed = verdict != previous
             if changed:
                 connection.execute(
@@ -201,18 +210,31 @@ class Store:
     def due_for_probe(
         self, now: datetime | None = None, schedule: ProbeSchedule | None = None, *, limit: int | None = None
     ) -> list[str]:
-        """Domains to probe now: never probed first, then the longest-waiting past their interval."""
+        """Domains to probe now: never probed first, then those a reviewer asked to re-probe (oldest
+        request first), then the longest-waiting past their interval."""
         when = as_utc(now or _now())
         plan = schedule or ProbeSchedule()
         query = (
-            select(DomainRow.name, DomainRow.verdict, DomainRow.probed_at)
-            .where(or_(DomainRow.probed_at.is_(None), DomainRow.probed_at <= when - plan.shortest()))
-            .order_by(DomainRow.probed_at.is_not(None), DomainRow.probed_at, DomainRow.id)
+            select(DomainRow.name, DomainRow.verdict, DomainRow.probed_at, DomainRow.reprobe_at)
+            .where(
+                or_(
+                    DomainRow.probed_at.is_(None),
+                    DomainRow.reprobe_at.is_not(None),
+                    DomainRow.probed_at <= when - plan.shortest(),
+                )
+            )
+            .order_by(
+                DomainRow.probed_at.is_not(None),
+                DomainRow.reprobe_at.is_(None),
+                DomainRow.reprobe_at,
+                DomainRow.probed_at,
+                DomainRow.id,
+            )
         )
         due: list[str] = []
         with self._read() as connection:
-            for name, verdict, probed_at in connection.execute(query):
-                if probed_at is None or probed_at + plan.interval(verdict) <= when:
+            for name, verdict, probed_at, reprobe_at in connection.execute(query):
+                if probed_at is None or reprobe_at is not None or probed_at + plan.interval(verdict) <= when:
                     due.append(name)
                     if limit is not None and len(due) >= limit:
                         break
@@ -239,6 +261,70 @@ class Store:
         with self._read() as connection:
             return reads.history(connection, domain)
 
+    def record_decision(
+        self, domain: str, decision: str, *, who: str, comment: str | None = None, at: datetime | None = None
+    ) -> Decision:
+        """Keep a reviewer's decision on ``domain`` (one of ``DECISIONS``); see
+        :mod:`clonewatch.store.reviews`. Raises :class:`UnknownDomain` for a domain never stored and
+        :class:`BadDecision` for an unknown decision."""
+        with self._write() as connection:
+            return reviews.record(connection, domain, decision, who, comment, as_utc(at or _now()))
+
+    def decisions(self, domain: str) -> list[Decision]:
+        """Every decision on ``domain``, oldest first (empty when none, or the domain is unknown)."""
+        with self._read() as connection:
+            return reviews.of_domain(connection, domain)
+
+    def standing_decisions(self, decisions: Collection[str] | None = None) -> dict[str, Decision]:
+        """The standing decision (latest clone, false-alarm or defensive) of each reviewed domain, by
+        domain name; only domains whose standing decision is one of ``decisions`` when given
+        (``standing_decisions(["clone"])``: the confirmed clones)."""
+        with self._read() as connection:
+            return reviews.standing(connection, decisions)
+
+    def queue(self, filters: QueueFilter | None = None, *, offset: int = 0, limit: int = 50) -> QueuePage:
+        """A page of the review queue, newest first, with counts per brand and verdict (see
+        :mod:`clonewatch.store.queue`)."""
+        when = filters or QueueFilter()
+        with self._read() as connection:
+            return queue.page(connection, _utc_filter(when), offset=offset, limit=limit)
+
+    def facets(self) -> dict[str, list[str]]:
+        """The stored brands, verdicts, feeds and campaigns (what the queue's filters can take)."""
+        with self._read() as connection:
+            return queue.facets(connection)
+
+    def add_user(self, name: str, role: str, password_hash: str, *, at: datetime | None = None) -> User:
+        """Store a dashboard account; raises :class:`UserExists`, or :class:`BadDecision` for a bad
+        role or name."""
+        with self._write() as connection:
+            return reviews.add_user(connection, name, role, password_hash, as_utc(at or _now()))
+
+    def update_user(self, name: str, *, role: str | None = None, password_hash: str | None = None) -> None:
+        """Change a user's role or password hash; raises :class:`UnknownUser`."""
+        with self._write() as connection:
+            reviews.update_user(connection, name, role=role, password_hash=password_hash)
+
+    def user(self, name: str) -> User | None:
+        with self._read() as connection:
+            found = reviews.users(connection, name)
+        return found[0] if found else None
+
+    def users(self) -> list[User]:
+        """Every dashboard account, by name."""
+        with self._read() as connection:
+            return reviews.users(connection)
+
+    def add_token(self, name: str, token_hash: str, *, at: datetime | None = None) -> None:
+        """Keep the hash of a new API token for user ``name``; raises :class:`UnknownUser`."""
+        with self._write() as connection:
+            reviews.add_token(connection, name, token_hash, as_utc(at or _now()))
+
+    def user_by_token(self, token_hash: str) -> User | None:
+        """The user holding the API token with this hash, or None."""
+        with self._read() as connection:
+            return reviews.user_by_token(connection, token_hash)
+
     def queue_alerts(
         self, domain: str, event: str, targets: Collection[str], *, at: datetime | None = None
     ) -> int:
@@ -250,7 +336,8 @@ class Store:
             return writes.queue_alerts(connection, [ids[domain]], event, targets, as_utc(at or _now()))
 
     def pending_alerts(self, *, max_attempts: int | None = None, limit: int | None = None) -> list[Alert]:
-        """Alerts not yet sent (pending, or failed under ``max_attempts`` times), oldest first."""
+        """Alerts not yet sent (pending, or failed under ``max_attempts`` times), oldest first; alerts
+        dropped by a false-alarm decision are not among them."""
         query = (
             select(
                 AlertRow.id,
@@ -264,7 +351,7 @@ class Store:
                 AlertRow.last_error,
             )
             .join(DomainRow, DomainRow.id == AlertRow.domain_id)
-            .where(AlertRow.status != "sent")
+            .where(AlertRow.status.in_(("pending", "failed")))
             .order_by(AlertRow.id)
             .limit(limit)
         )

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
+from clonewatch.store import reviews
 from clonewatch.store.models import AlertRow, Base, BrandRow, DomainRow, FeedRow, MatchRow
 from clonewatch.store.records import FLAGGED, IngestResult, MatchLike
 
@@ -110,7 +111,12 @@ def _insert_domains(
 def queue_alerts(
     connection: Connection, domain_ids: Iterable[int], event: str, targets: Collection[str], at: datetime
 ) -> int:
-    """Pending alerts for each domain and target, unless that (domain, event, target) exists already."""
+    """Pending alerts for each domain and target, unless that (domain, event, target) exists already
+    or the domain's standing review decision is a false alarm (it is not raised again)."""
+    domain_ids = list(domain_ids)
+    if not targets or not domain_ids:
+        return 0
+    silenced = reviews.false_alarms(connection, domain_ids)
     rows = [
         {
             "domain_id": domain_id,
@@ -121,6 +127,7 @@ def queue_alerts(
             "created_at": at,
         }
         for domain_id in domain_ids
+        if domain_id not in silenced
         for target in sorted(targets)
     ]
     if not rows:

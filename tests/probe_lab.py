@@ -30,6 +30,7 @@ HOSTILE = {
     "via-name.lol": redirect("http://metadata-name.lol/latest/"),
     "to-mapped.lol": redirect("http://[::ffff:169.254.169.254]/latest/"),
     "bad-port.lol": redirect("http://bad-port.lol:99999/"),
+    "escape.lol": redirect("http://escape.lol/\x1b[2J\x1b]0;verdict: defensive\x07\x9b31m/next"),
     "self-refresh.lol": page(
         '<html><head><meta http-equiv="refresh" content="5"><title>Live ticker</title></head>'
         "<body><h1>Scores</h1><p>Scores of every match played today update here every few seconds, with "

@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "clonewatch"
 RANKS = {
     "clonewatch.errors": -1,
     "clonewatch.when": 0,
+    "clonewatch.inert": 0,
     "clonewatch.data": 0,
     "clonewatch.net": 1,
     "clonewatch.names": 1,

@@ -7,6 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from clonewatch.inert import has_unsafe
 from tests.probe_lab import HOSTILE, LAB, Cli, Lab
 
 
@@ -106,3 +109,14 @@ def test_screenshots_are_real_and_drive_the_visual_comparison(cli: Cli, lab: Lab
     assert clone["genuine_site"]["phash"] and clone["browser"]["phash"]
     assert clone["comparison"]["visual"] > unrelated["comparison"]["visual"] + 0.2
     assert [nav["mechanism"] for nav in clone["browser"]["navigations"]] == ["initial"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+def test_terminal_escapes_from_a_hostile_redirect_are_shown_inert(cli: Cli, lab: Lab, fmt: str) -> None:
+    args = [*lab.args("--no-rdap"), "--format", fmt]
+    result = cli(*args, stdin=b"escape.lol\n")
+    assert result.returncode == 0, result.stderr
+    assert "escape.lol" in result.stdout
+    assert not has_unsafe(result.stdout.replace("\n", "").encode()), result.stdout
+    assert not has_unsafe(result.stderr.replace("\n", "").encode()), result.stderr
+    assert "\\x1b[2J" in result.stdout

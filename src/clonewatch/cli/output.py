@@ -1,4 +1,5 @@
-"""Render records as a rich table, JSON lines or CSV (with spreadsheet formula injection neutralised)."""
+"""Render records as a rich table, JSON lines or CSV: in tables and CSV every string is made inert
+(control and bidirectional characters escaped, formulas neutralised; see ``clonewatch.inert``)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from clonewatch.inert import FORMULA_START, has_unsafe, inert, spreadsheet_cell
+
 TABLE_WIDTH = 200  # when a table goes to a file or pipe, which has no width of its own
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class OutputFormat(StrEnum):
@@ -31,17 +33,14 @@ def choose_format(requested: OutputFormat | None, stream: TextIO) -> OutputForma
 
 
 def csv_cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
+    """An inert CSV cell that a spreadsheet will not run as a formula."""
     if isinstance(value, list | tuple):
         text = " ".join(str(v) for v in value)
     elif value is None:
         text = ""
     else:
         text = str(value)
-    if "\r" in text or "\n" in text:  # each line of a multi-line cell is a row to some spreadsheets
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        return "\n".join("'" + line if line.startswith(_FORMULA_START) else line for line in lines)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet_cell(text)
 
 
 class RecordWriter:
@@ -111,16 +110,17 @@ class RecordWriter:
 
 def _plain(value: Any) -> str:
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return inert(", ".join(str(v) for v in value))
     if value is None:
         return ""
-    return str(value)
+    return inert(str(value))
 
 
 def write_columns(table: Any, fmt: OutputFormat, stream: TextIO) -> None:
     """A pyarrow table as CSV (list cells space-joined, formulas neutralised, as csv_cell does) or
-    as JSON lines, a batch at a time. Cells with line breaks go through csv_cell row by row."""
-    if fmt is not OutputFormat.CSV or _has_characters(table, (b"\r", b"\n")):
+    as JSON lines, a batch at a time. Tables with a character to make inert go through csv_cell row
+    by row."""
+    if fmt is not OutputFormat.CSV or _has_unsafe(table):
         writer = RecordWriter(fmt, table.column_names, stream=stream)
         for batch in table.to_batches(max_chunksize=65_536):
             writer.write_all(batch.to_pylist())
@@ -135,7 +135,7 @@ def write_columns(table: Any, fmt: OutputFormat, stream: TextIO) -> None:
         if pa.types.is_list(column.type):
             column = pc.binary_join(column, " ")
         column = pc.cast(column, pa.string())
-        risky = pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=pa.array(_FORMULA_START))
+        risky = pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=pa.array(FORMULA_START))
         column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
         if _has_special(column, (b",", b'"')):
             special = [pc.match_substring(column, char) for char in (",", '"', "\r", "\n")]
@@ -154,15 +154,18 @@ def write_columns(table: Any, fmt: OutputFormat, stream: TextIO) -> None:
     stream.flush()
 
 
-def _has_characters(table: Any, characters: tuple[bytes, ...]) -> bool:
-    """Whether any string cell of the table (lists included) holds one of ``characters``."""
+def _has_unsafe(table: Any) -> bool:
+    """Whether any string cell of the table (lists included) holds a character to make inert."""
     import pyarrow as pa
 
     for column in table.columns:
         if pa.types.is_list(column.type):
             column = column.combine_chunks().flatten() if column.num_chunks else column
-        if pa.types.is_string(column.type) and _has_special(column, characters):
-            return True
+        chunks = column.chunks if hasattr(column, "chunks") else [column]
+        for chunk in chunks:
+            data = chunk.buffers()[2] if pa.types.is_string(chunk.type) else None
+            if data is not None and has_unsafe(data.to_pybytes()):
+                return True
     return False
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clonewatch.names import DomainName, default_psl, parse_host
-from clonewatch.social import Post, ReadReport, normalise_url, read_posts
+from clonewatch.social import Post, ReadReport, normalise_url, read_all
 
 if TYPE_CHECKING:
     from clonewatch.cluster import Campaign
@@ -173,8 +173,7 @@ def _member_domains(groups: Iterable[tuple[str, Iterable[str]]]) -> dict[str, st
 
 
 def _posts(files: Sequence[Path], report: ReadReport) -> Iterator[Post]:
-    for path in files:
-        yield from read_posts(path, report)
+    return read_all(files, report)
 
 
 def _domains(post: Post) -> set[str]:

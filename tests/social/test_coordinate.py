@@ -104,7 +104,7 @@ def test_formats_and_broken_lines(tmp_path: Path) -> None:
     assert report.format == "csv" and "bad time" in report.skipped[0][1]
     junk = tmp_path / "junk.txt"
     junk.write_text("hello world\n")
-    with pytest.raises(InputError, match="not X API v2 JSON"):
+    with pytest.raises(InputError, match=r"not X API v2 or v1\.1 JSON"):
         list(read_posts(junk, ReadReport()))
 
 
@@ -185,7 +185,7 @@ def test_cli_unknown_format_is_exit_2(cli: Cli, tmp_path: Path) -> None:
     junk.write_text("hello\n")
     result = cli("social", "coordinate", str(junk))
     assert result.returncode == 2
-    assert "not X API v2 JSON" in result.stderr
+    assert "not X API v2 or v1.1 JSON" in result.stderr
 
 
 def test_whole_json_document_edges_file_and_estimated_window(

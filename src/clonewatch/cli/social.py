@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -21,8 +22,8 @@ from clonewatch.social import (
     account_network,
     coordinated_groups,
     parse_window,
-    read_posts,
-    shares_of,
+    post_links,
+    read_all,
 )
 from clonewatch.social.graph import write_graph
 
@@ -34,11 +35,35 @@ social_app = typer.Typer(
 )
 
 LINK_COLUMNS = (
-    "post_id", "account", "time", "url", "domain", "lookalike", "brand", "reasons", "chain", "resolve_error",
+    "post_id", "account", "time", "url", "via", "domain", "lookalike", "brand", "reasons", "chain",
+    "resolve_error",
 )  # fmt: skip
 GROUP_COLUMNS = ("size", "accounts", "keys", "first", "last", "co_shares", "edges", "urls")
 
-Files = Annotated[list[Path], typer.Argument(help="Posts: X API v2 JSON pages, twarc2 JSON lines, or CSV.")]
+Files = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Posts (- reads standard input, .gz is read directly): X API v2 pages, twarc2 flattened or "
+        "stream lines, v1.1 tweets, a twarc-csv export, or CSV account,time,url[,text][,post_id]. A post "
+        "in several files is read once."
+    ),
+]
+
+
+class Retweets(StrEnum):
+    """Whether the links a post passes on from others count as its shares."""
+
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
+
+
+RetweetsOption = Annotated[
+    Retweets,
+    typer.Option(
+        help="include: a retweet shares the retweeted post's links, a quote the quoted post's too; "
+        "exclude: only the links a post carries itself (retweets share nothing).",
+    ),
+]
 Resolve = Annotated[
     bool,
     typer.Option("--resolve", help="Follow every link's redirects (shorteners, hops) to where it lands."),
@@ -68,37 +93,38 @@ def links_command(
     resolve: Resolve = False,
     resolver: Resolver = None,
     allow_private: AllowPrivate = False,
+    retweets: RetweetsOption = Retweets.INCLUDE,
     brands: BrandsOption = None,
     output_format: FormatOption = None,
 ) -> None:
-    """Every shared link, normalised, with the look-alike it lands on (if any); with --resolve,
-    followed through its redirects with the chain recorded (private addresses refused)."""
+    """Every shared link, normalised, with the look-alike it lands on (if any) and how the post
+    carries it (via: own, retweeted, quoted); with --resolve, followed through its redirects with
+    the chain recorded (private addresses refused). Each post once, each of its links once."""
     redirects = _redirects(resolve, resolver, allow_private)
     matcher = Matcher(load_brands(brands))
     writer = RecordWriter(choose_format(output_format, sys.stdout), LINK_COLUMNS, title="shared links")
     report = ReadReport()
+    posts = read_all(files, report)
     with writer:
-        for path in files:
-            for post, link, _ in shares_of(
-                read_posts(path, report), matcher, level=Level.URL, only_lookalikes=False, redirects=redirects
-            ):
-                if link is None:
-                    continue
-                hit = link.lookalike
-                writer.write(
-                    {
-                        "post_id": post.post_id,
-                        "account": post.account.username or post.account.id,
-                        "time": post.time.isoformat(),
-                        "url": link.url,
-                        "domain": link.domain,
-                        "lookalike": hit.genuine if hit else None,
-                        "brand": hit.brand if hit else None,
-                        "reasons": list(hit.reasons) if hit else [],
-                        "chain": list(link.chain),
-                        "resolve_error": link.resolve_error,
-                    }
-                )
+        for post, raw, link in post_links(
+            posts, matcher, retweets=retweets is Retweets.INCLUDE, redirects=redirects
+        ):
+            hit = link.lookalike
+            writer.write(
+                {
+                    "post_id": post.post_id,
+                    "account": post.account.username or post.account.id,
+                    "time": post.time.isoformat(),
+                    "url": link.url,
+                    "via": raw.via.value,
+                    "domain": link.domain,
+                    "lookalike": hit.genuine if hit else None,
+                    "brand": hit.brand if hit else None,
+                    "reasons": list(hit.reasons) if hit else [],
+                    "chain": list(link.chain),
+                    "resolve_error": link.resolve_error,
+                }
+            )
     _summary(report)
 
 
@@ -115,11 +141,16 @@ def coordinate_command(
         int, typer.Option(min=1, help="Keep account pairs that co-shared at least this often.")
     ] = 3,
     level: Annotated[
-        Level, typer.Option(help="Same exact link, same domain, or same imitated brand.")
+        Level,
+        typer.Option(
+            help="Same exact link, domain, imitated brand, retweeted post (repost), or near-identical "
+            "text (text; plain retweets left out)."
+        ),
     ] = Level.URL,
     only_lookalikes: Annotated[
         bool, typer.Option("--only-lookalikes", help="Only links that land on a look-alike domain.")
     ] = False,
+    retweets: RetweetsOption = Retweets.INCLUDE,
     resolve: Resolve = False,
     resolver: Resolver = None,
     allow_private: AllowPrivate = False,
@@ -142,6 +173,7 @@ def coordinate_command(
         window=seconds,
         level=level,
         only_lookalikes=only_lookalikes,
+        retweets=retweets is Retweets.INCLUDE,
         watchlist=_watchlist(brands),
         redirects=redirects,
         on_estimate=_estimated,
@@ -164,10 +196,13 @@ def graph_command(
     out: Annotated[Path, typer.Option(help="Where to write the network: .graphml or .gexf (Gephi).")],
     window: Annotated[str, typer.Option(help="Co-shares within this time of each other.")] = "60s",
     min_repeat: Annotated[int, typer.Option(min=1, help="Keep account pairs that co-shared this often.")] = 1,
-    level: Annotated[Level, typer.Option(help="Same exact link, domain, brand, or repost.")] = Level.URL,
+    level: Annotated[
+        Level, typer.Option(help="Same exact link, domain, brand, retweeted post (repost), or text.")
+    ] = Level.URL,
     only_lookalikes: Annotated[
         bool, typer.Option("--only-lookalikes", help="Only links that land on a look-alike domain.")
     ] = False,
+    retweets: RetweetsOption = Retweets.INCLUDE,
     brands: BrandsOption = None,
 ) -> None:
     """Write the co-sharing network of accounts (weighted edges, account facts on the nodes)."""
@@ -180,6 +215,7 @@ def graph_command(
         min_repeat=min_repeat,
         level=level,
         only_lookalikes=only_lookalikes,
+        retweets=retweets is Retweets.INCLUDE,
         watchlist=_watchlist(brands),
     )
     write_graph(graph, out)
@@ -211,8 +247,9 @@ def _summary(report: ReadReport, extra: str = "") -> None:
     if report.skipped:
         shown = "; ".join(f"{where} {why}" for where, why in report.skipped[:5])
         skipped = f" ({shown}{', ...' if len(report.skipped) > 5 else ''})"
+    formats = ", ".join(report.formats) or "no posts"
     print(
-        f"clonewatch: read {report.read:,} posts ({report.format or 'no'} format), "
+        f"clonewatch: read {report.read:,} posts ({formats}), {report.duplicates:,} duplicates left out, "
         f"skipped {len(report.skipped):,}{skipped}{extra}",
         file=sys.stderr,
     )

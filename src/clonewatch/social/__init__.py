@@ -1,12 +1,12 @@
-"""Posts (X API v2 JSON, twarc2 lines, CSV) -> links -> coordinated account groups."""
+"""Posts (X API v2 and v1.1 JSON, twarc2 lines, twarc-csv, CSV) -> links -> coordinated account groups."""
 
 from clonewatch.social.coordinate import CoShare, Group, Level, Share, parse_window
 from clonewatch.social.groups import groups_of
 from clonewatch.social.links import Link, link_of, normalise_url
 from clonewatch.social.network import CoShareNetwork, Edge, co_share_edges, estimate_window
-from clonewatch.social.posts import Account, Post, ReadReport, read_posts
+from clonewatch.social.posts import Account, Post, PostLink, ReadReport, Via, read_all, read_posts
 from clonewatch.social.run import Coordination, account_network, coordinated_groups
-from clonewatch.social.shares import share_table, shares_of
+from clonewatch.social.shares import post_links, share_table, shares_of
 from clonewatch.social.table import ShareTable
 
 __all__ = [
@@ -19,9 +19,11 @@ __all__ = [
     "Level",
     "Link",
     "Post",
+    "PostLink",
     "ReadReport",
     "Share",
     "ShareTable",
+    "Via",
     "account_network",
     "co_share_edges",
     "coordinated_groups",
@@ -30,6 +32,8 @@ __all__ = [
     "link_of",
     "normalise_url",
     "parse_window",
+    "post_links",
+    "read_all",
     "read_posts",
     "share_table",
     "shares_of",

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
     from clonewatch.social.shares import LinkKeys
 
+    Ints = npt.NDArray[np.int64]
+
 BLOCK_BYTES = 16 << 20
 
 
@@ -86,7 +88,7 @@ def read_csv_table(path: Path, report: ReadReport, links: LinkKeys) -> ShareTabl
         )
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{path}: cannot read as CSV ({exc})") from None
-    report.format = "csv"
+    report.saw("csv")
     first_line = header_line + 1
     account_col = pc.utf8_trim_whitespace(table.column("c0").combine_chunks())
     url_col = table.column("c2").combine_chunks()
@@ -113,10 +115,17 @@ def read_csv_table(path: Path, report: ReadReport, links: LinkKeys) -> ShareTabl
     )
     time = np.concatenate((time, np.array([t for _, t in extra], dtype=np.float64)))
     valid = np.concatenate((~bad, np.ones(len(extra), dtype=bool)))
-    report.read += int(valid.sum())
-    rows = np.flatnonzero(valid & (key_of_raw[raw] >= 0))
+    id_col = table.column("c4").combine_chunks() if columns > 4 else None
+    post = _post_of_rows(id_col, table.num_rows, [v[4] if len(v) > 4 else "" for v, _ in extra])
+    first_row, repeated = _posts_once(post, np.flatnonzero(valid))
+    report.read += len(np.unique(first_row[first_row >= 0]))
+    report.duplicates += repeated
+    key = key_of_raw[raw]
+    rows = np.flatnonzero(first_row >= 0)
+    rows = rows[key[rows] >= 0]
+    rows = _each_key_once(first_row[rows], key[rows], rows, len(keys))
     post_ids = CsvPostIds(
-        table.column("c4").combine_chunks() if columns > 4 else None,
+        id_col,
         table.num_rows,
         [v[4] if len(v) > 4 and v[4] else f"{path.name}:?" for v, _ in extra],
         path.name,
@@ -126,13 +135,61 @@ def read_csv_table(path: Path, report: ReadReport, links: LinkKeys) -> ShareTabl
         key=key_of_raw[raw[rows]],
         time=time[rows],
         account=account[rows],
-        post=rows.astype(np.int64),
+        post=first_row[rows],
         url=url_of_raw[raw[rows]],
         keys=keys,
         accounts=[Account(name) for name in account_index],
         post_ids=post_ids,
         urls=urls,
     )
+
+
+def _post_of_rows(id_col: Any, rows: int, extra: list[str]) -> Ints:
+    """A number per row that is the same for rows of the same post_id (a row without one is a
+    post of its own)."""
+    import pyarrow.compute as pc
+
+    count = rows + len(extra)
+    own = np.arange(count, dtype=np.int64) + count  # past every dictionary index
+    if id_col is None:
+        return own
+    encoded = pc.dictionary_encode(id_col)
+    names = encoded.dictionary.to_pylist()
+    index = {name: i for i, name in enumerate(names)}
+    more = np.array([index.setdefault(e, len(index)) for e in extra], dtype=np.int64)
+    post = np.concatenate((_ints(encoded.indices), more))
+    empty = index.get("")
+    blank = np.array([e == "" for e in extra], dtype=bool)
+    no_id = np.concatenate((post[:rows] == (empty if empty is not None else -1), blank))
+    return np.where(no_id, own, post)
+
+
+def _posts_once(post: Ints, valid: Ints) -> tuple[Ints, int]:
+    """For each row, the first row of its post (-1 for a row not read, or of a post already read
+    earlier in the file), and how many posts were repeats. The rows of one post follow each other;
+    a post_id met again after other posts is a repeat."""
+    first_row = np.full(len(post), -1, dtype=np.int64)
+    if not len(valid):
+        return first_row, 0
+    ids = post[valid]
+    starts = np.ones(len(valid), dtype=bool)
+    starts[1:] = ids[1:] != ids[:-1]
+    run = np.cumsum(starts) - 1
+    run_rows = valid[starts]
+    _, first_run = np.unique(ids[starts], return_index=True)
+    kept = np.zeros(len(run_rows), dtype=bool)
+    kept[first_run] = True
+    first_row[valid] = np.where(kept[run], run_rows[run], -1)
+    return first_row, int(len(run_rows) - len(first_run))
+
+
+def _each_key_once(post: Ints, key: Ints, rows: Ints, keys: int) -> Ints:
+    """``rows`` less those repeating a (post, key) pair of an earlier row."""
+    if not len(rows):
+        return rows
+    _, first = np.unique(post * max(keys, 1) + key, return_index=True)
+    kept: Ints = rows[np.sort(first)]
+    return kept
 
 
 def _quoted(path: Path) -> bool:

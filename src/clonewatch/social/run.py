@@ -47,6 +47,7 @@ def coordinated_groups(
     window: float | None = None,
     level: Level = Level.URL,
     only_lookalikes: bool = False,
+    retweets: bool = True,
     watchlist: Sequence[Brand] | None = None,
     redirects: LinkResolver | None = None,
     on_estimate: Callable[[float], None] | None = None,
@@ -57,14 +58,21 @@ def coordinated_groups(
 
     Without a ``window`` one is estimated from the data and handed to ``on_estimate``. The
     ``watchlist`` (default: the bundled one) is used only when look-alikes decide what counts.
-    The graph library loads in a helper process while the posts are read; ``while_grouping`` (to
-    write the co-sharing network out, say) runs in a thread while the groups form, and what it
-    raises is raised here.
+    Each post is read once across ``files``; with ``retweets`` False only the links posts carry
+    themselves count (no retweeted or quoted ones). The graph library loads in a helper process
+    while the posts are read; ``while_grouping`` (to write the co-sharing network out, say) runs in
+    a thread while the groups form, and what it raises is raised here.
     """
     with CommunityWorker() as worker:
         matcher = _matcher(level, only_lookalikes, watchlist)
         shares = share_table(
-            files, matcher, report, level=level, only_lookalikes=only_lookalikes, redirects=redirects
+            files,
+            matcher,
+            report,
+            level=level,
+            only_lookalikes=only_lookalikes,
+            retweets=retweets,
+            redirects=redirects,
         )
         estimated = window is None
         if window is None:
@@ -88,13 +96,16 @@ def account_network(
     min_repeat: int,
     level: Level = Level.URL,
     only_lookalikes: bool = False,
+    retweets: bool = True,
     watchlist: Sequence[Brand] | None = None,
 ) -> Any:
     """The co-sharing network of accounts as a networkx graph: an edge, weighted by its count, for
     every pair that co-shared within ``window`` seconds at least ``min_repeat`` times; account
     facts on the nodes (write it with :func:`clonewatch.social.graph.write_graph`)."""
     matcher = _matcher(level, only_lookalikes, watchlist)
-    shares = share_table(files, matcher, report, level=level, only_lookalikes=only_lookalikes)
+    shares = share_table(
+        files, matcher, report, level=level, only_lookalikes=only_lookalikes, retweets=retweets
+    )
     network = co_share_edges(shares, window)
     accounts = {account.id: account for account in shares.accounts}
     return account_graph(network.edges(min_repeat=min_repeat), accounts, min_repeat=min_repeat)

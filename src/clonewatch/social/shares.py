@@ -11,7 +11,7 @@ from clonewatch.match import Match, Matcher
 from clonewatch.names import DomainName
 from clonewatch.social.coordinate import Level, Share
 from clonewatch.social.links import HostMatches, Link, link_of
-from clonewatch.social.posts import Post, ReadReport, is_csv, read_posts
+from clonewatch.social.posts import Post, PostLink, ReadReport, Via, is_csv, read_all
 from clonewatch.social.table import ShareTable
 from clonewatch.social.texts import NearDuplicates
 
@@ -64,22 +64,49 @@ class LinkKeys:
         return link, link.lookalike.genuine if link.lookalike is not None else None
 
 
+def counted_links(post: Post, *, retweets: bool) -> tuple[PostLink, ...]:
+    """The links of a post that count: all of them, or with ``retweets`` False only those it
+    carries itself (a plain retweet then has none, a quote only its own)."""
+    return post.links if retweets else tuple(link for link in post.links if link.via is Via.OWN)
+
+
+def post_links(
+    posts: Iterable[Post],
+    matcher: Matcher | None,
+    *,
+    retweets: bool = True,
+    redirects: LinkResolver | None = None,
+) -> Iterator[tuple[Post, PostLink, Link]]:
+    """Each web link of each post (each normalised link once per post), normalised and matched."""
+    links = LinkKeys(matcher, Level.URL, False, redirects)
+    for post in posts:
+        seen: set[str] = set()
+        for raw in counted_links(post, retweets=retweets):
+            link, _ = links.of(raw.url)
+            if link is not None and link.url not in seen:
+                seen.add(link.url)
+                yield post, raw, link
+
+
 def shares_of(
     posts: Iterable[Post],
     matcher: Matcher | None,
     *,
     level: Level,
     only_lookalikes: bool,
+    retweets: bool = True,
     redirects: LinkResolver | None = None,
 ) -> Iterator[tuple[Post, Link | None, Share | None]]:
     """Each link of each post, with the share it makes at ``level`` (None when the link does not
-    count). At the repost level each repost is one share keyed by the reposted post, at the text
-    level each post is keyed by its near-duplicate text (co-post); there is no link then."""
+    count); a post shares each key once however often it lists links to it. At the repost level
+    each repost is one share keyed by the reposted post, at the text level each post that is no
+    plain retweet is keyed by its near-duplicate text (co-post); there is no link then. With
+    ``retweets`` False only the links a post carries itself count (see :func:`counted_links`)."""
     texts = NearDuplicates() if level is Level.TEXT else None
     links = LinkKeys(matcher, level, only_lookalikes, redirects)
     for post in posts:
         if texts is not None:
-            key = texts.key(post.text)
+            key = texts.key(post.text) if post.reposts is None else None
             if key is not None:
                 yield post, None, Share(key, post.time.timestamp(), post.account, post.post_id, key)
             continue
@@ -88,16 +115,16 @@ def shares_of(
                 repost = Share(post.reposts, post.time.timestamp(), post.account, post.post_id, post.reposts)
                 yield post, None, repost
             continue
-        for raw in post.urls:
-            link, key = links.of(raw)
+        keys: set[str] = set()
+        for raw in counted_links(post, retweets=retweets):
+            link, key = links.of(raw.url)
             if link is None:
                 continue
-            share = (
-                None
-                if key is None
-                else Share(key, post.time.timestamp(), post.account, post.post_id, link.url)
-            )
-            yield post, link, share
+            if key is None or key in keys:
+                yield post, link, None
+                continue
+            keys.add(key)
+            yield post, link, Share(key, post.time.timestamp(), post.account, post.post_id, link.url)
 
 
 def share_table(
@@ -107,22 +134,23 @@ def share_table(
     *,
     level: Level,
     only_lookalikes: bool,
+    retweets: bool = True,
     redirects: LinkResolver | None = None,
 ) -> ShareTable:
-    """All shares of all files in columns. A single CSV file at a link level is read column-wise
-    (pyarrow); other inputs go post by post."""
+    """All shares of all files in columns, each post read once. A single CSV file in clonewatch's
+    layout at a link level is read column-wise (pyarrow); other inputs go post by post."""
     if len(files) == 1 and level in LINK_LEVELS and is_csv(files[0]):
         from clonewatch.social.csvtable import read_csv_table
 
         return read_csv_table(files[0], report, LinkKeys(matcher, level, only_lookalikes, redirects))
     shares = (
         share
-        for path in files
         for _, _, share in shares_of(
-            read_posts(path, report),
+            read_all(files, report),
             matcher,
             level=level,
             only_lookalikes=only_lookalikes,
+            retweets=retweets,
             redirects=redirects,
         )
         if share is not None

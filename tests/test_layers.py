@@ -32,8 +32,8 @@ RANKS = {
     "clonewatch.spread": 9,  # joins cluster and social
     "clonewatch.watch": 9,
     "clonewatch.report": 10,
-    "clonewatch.cli": 11,
     "clonewatch.web": 11,
+    "clonewatch.cli": 12,  # `serve` and `users` start the web layer
     "clonewatch.testing": 12,  # the test kit starts real servers; nothing in the product uses it
     "clonewatch.__main__": 13,
     "clonewatch": 13,
@@ -90,7 +90,7 @@ def test_the_check_catches_an_upward_import(tmp_path: Path) -> None:
     (probe / "collect.py").write_text("def f():\n    from clonewatch.judge import judge\n", encoding="utf-8")
     (tmp_path / "clonewatch" / "net.py").write_text("import clonewatch.cli.common\n", encoding="utf-8")
     assert violations(tmp_path / "clonewatch") == [
-        "clonewatch.net imports clonewatch.cli.common (clonewatch.net 1 -> clonewatch.cli 11)",
+        "clonewatch.net imports clonewatch.cli.common (clonewatch.net 1 -> clonewatch.cli 12)",
         "clonewatch.probe.collect imports clonewatch.judge (clonewatch.probe 5 -> clonewatch.judge 6)",
     ]
 

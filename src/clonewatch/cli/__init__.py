@@ -11,6 +11,7 @@ from clonewatch.cli.db import db_app
 from clonewatch.cli.generate import generate_command
 from clonewatch.cli.match import match_command
 from clonewatch.cli.probe import probe_command
+from clonewatch.cli.serve import serve_command, users_app
 from clonewatch.cli.social import social_app
 from clonewatch.cli.stored import findings_command, history_command
 from clonewatch.cli.watch import watch_command
@@ -31,9 +32,11 @@ app.command("update-data")(update_data_command)
 app.command("findings")(findings_command)
 app.command("history")(history_command)
 app.command("watch")(watch_command)
+app.command("serve")(serve_command)
 app.add_typer(brands_app, name="brands")
 app.add_typer(social_app, name="social")
 app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
 
 __all__ = ["app"]

@@ -1,0 +1,214 @@
+"""What the domain page shows of a stored evidence document, picked out defensively.
+
+Evidence is JSON written by the probe stage, but every string in it came from the adversary
+(titles, URLs, registrar fields) and older documents may lack fields: each accessor takes what has
+the expected type and drops the rest. Escaping is the templates' job (autoescape is on)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+DNS_TYPES = ("a", "aaaa", "cname", "ns", "mx", "txt", "soa", "caa")
+RDAP_FIELDS = (
+    ("registrar", "Registrar"),
+    ("registrar_iana_id", "IANA id"),
+    ("abuse_email", "Abuse e-mail"),
+    ("abuse_phone", "Abuse phone"),
+    ("created", "Created"),
+    ("updated", "Updated"),
+    ("expires", "Expires"),
+    ("rdap_url", "RDAP record"),
+    ("error", "Error"),
+)
+TLS_FIELDS = (
+    ("valid", "Valid"),
+    ("reason", "Why not"),
+    ("subject_cn", "Subject CN"),
+    ("issuer", "Issuer"),
+    ("not_before", "Not before"),
+    ("not_after", "Not after"),
+    ("tls_version", "Version"),
+    ("sha256", "SHA-256"),
+    ("address", "Address"),
+    ("error", "Error"),
+)
+COMPARISON_FIELDS = (
+    ("text", "Text similarity"),
+    ("structure", "Structure similarity"),
+    ("title", "Title similarity"),
+    ("visual", "Screenshot similarity"),
+    ("shared_assets", "Assets loaded from the genuine site"),
+    ("shared_analytics", "Analytics IDs shared with the genuine site"),
+    ("genuine_links", "Links to the genuine site"),
+    ("genuine_url_claim", "Claims to be (canonical / og:url)"),
+    ("same_site_name", "Same site name"),
+)
+CHAIN_LABELS = {"plain": "HTTP client", "social": "HTTP client arriving from X", "browser": "Chromium"}
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class HopView:
+    """One hop of a redirect chain as shown: the address asked, how it sent the visitor on."""
+
+    url: str
+    host: str
+    status: str
+    address: str
+    mechanism: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainView:
+    label: str
+    hops: list[HopView]
+    final_url: str
+    error: str | None
+
+
+def sha256_or_none(value: Any) -> str | None:
+    """A blob name (SHA-256 hex), or None for anything else (a file path, missing)."""
+    return value if isinstance(value, str) and _SHA256.fullmatch(value) else None
+
+
+def _hop(raw: Any) -> HopView | None:
+    hop = _map(raw)
+    url = _text(hop.get("url"))
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    status = hop.get("status")
+    return HopView(
+        url=url,
+        host=host,
+        status=str(status) if isinstance(status, int) else "—",
+        address=_text(hop.get("address")) or "",
+        mechanism=_text(hop.get("mechanism")) or "?",
+    )
+
+
+def chains(evidence: Mapping[str, Any]) -> list[ChainView]:
+    """Each visitor's redirect chain (HTTP client, social visitor, browser), hop by hop."""
+    found: list[ChainView] = []
+    for visitor, raw in _map(evidence.get("http")).items():
+        http = _map(raw)
+        hops = [h for h in map(_hop, http.get("chain") or []) if h is not None]
+        label = CHAIN_LABELS.get(str(visitor), str(visitor))
+        found.append(ChainView(label, hops, _text(http.get("final_url")) or "", _text(http.get("error"))))
+    browser = _map(evidence.get("browser"))
+    if browser:
+        hops = [h for h in map(_hop, browser.get("navigations") or []) if h is not None]
+        found.append(
+            ChainView(
+                CHAIN_LABELS["browser"],
+                hops,
+                _text(browser.get("final_url")) or "",
+                _text(browser.get("error")),
+            )
+        )
+    return found
+
+
+def dns_records(evidence: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """(record type, values) for every type with values."""
+    dns = _map(evidence.get("dns"))
+    rows = []
+    for kind in DNS_TYPES:
+        values = dns.get(kind)
+        if isinstance(values, list) and values:
+            rows.append((kind.upper(), [str(v) for v in values]))
+    return rows
+
+
+def _fields(record: Mapping[str, Any], names: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    rows = []
+    for key, label in names:
+        value = record.get(key)
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value) or None
+        if value is not None and value != "":
+            rows.append((label, str(value)))
+    return rows
+
+
+def rdap(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
+    record = _map(evidence.get("rdap"))
+    rows = _fields(record, RDAP_FIELDS)
+    for key, label in (("nameservers", "Name servers"), ("status", "Status")):
+        values = record.get(key)
+        if isinstance(values, list) and values:
+            rows.append((label, ", ".join(str(v) for v in values)))
+    return rows
+
+
+def tls(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
+    record = _map(evidence.get("tls"))
+    rows = _fields(record, TLS_FIELDS)
+    for key, label in (("sans", "Names"), ("other_names", "Other names on the certificate")):
+        values = record.get(key)
+        if isinstance(values, list) and values:
+            rows.append((label, ", ".join(str(v) for v in values)))
+    return rows
+
+
+def page_title(evidence: Mapping[str, Any]) -> str | None:
+    """The title the suspect page shows (the browser's, else a plain visit's)."""
+    title = _text(_map(evidence.get("browser")).get("title"))
+    if title:
+        return title
+    for raw in _map(evidence.get("http")).values():
+        title = _text(_map(_map(raw).get("page")).get("title"))
+        if title:
+            return title
+    return None
+
+
+def fingerprints(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What the comparison with the genuine site found (scores and the values they share)."""
+    comparison = _map(evidence.get("comparison"))
+    rows = _fields(comparison, COMPARISON_FIELDS)
+    examples = comparison.get("shared_asset_examples")
+    if isinstance(examples, list) and examples:
+        rows.append(("Examples of shared assets", ", ".join(str(v) for v in examples[:5])))
+    return rows
+
+
+def screenshots(evidence: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The blob names of the suspect's screenshot and the genuine site's."""
+    suspect = sha256_or_none(evidence.get("screenshot")) or sha256_or_none(
+        _map(evidence.get("browser")).get("png_sha256")
+    )
+    genuine = sha256_or_none(_map(evidence.get("genuine_site")).get("screenshot"))
+    return suspect, genuine
+
+
+def summary(evidence: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything above, for the domain page and the API."""
+    suspect, genuine = screenshots(evidence)
+    return {
+        "title": page_title(evidence),
+        "screenshot": suspect,
+        "genuine_screenshot": genuine,
+        "genuine_url": _text(_map(evidence.get("genuine_site")).get("final_url")),
+        "chains": chains(evidence),
+        "dns": dns_records(evidence),
+        "rdap": rdap(evidence),
+        "tls": tls(evidence),
+        "fingerprints": fingerprints(evidence),
+        "error": _text(evidence.get("error")),
+    }

@@ -93,14 +93,14 @@ def test_genuine_references_match_subdomains_only_and_are_capped() -> None:
 def test_parked_page_signals() -> None:
     fp = fingerprint(pages.PARKED, url="http://spiegel-news.live/")
     assert fp.parked_signals == (
-        "provider:sedo", "text:domain for sale", "weak:related searches", "empty:few words"
+        "provider:sedo", "text:domain for sale", "weak:related searches"
     )
 
 
 def test_for_sale_page_signals() -> None:
     fp = fingerprint(pages.FOR_SALE, url="http://bildd.lol/")
     assert fp.parked_signals == (
-        "sale:dan.com", "text:domain for sale", "text:buy this domain", "empty:few words"
+        "sale:dan.com", "text:domain for sale", "text:buy this domain"
     )
     assert fp.title == "bildd.lol is for sale"
 
@@ -116,7 +116,7 @@ def test_meta_refresh_page() -> None:
     fp = fingerprint(pages.META_REFRESH, url="http://front.click/a/b")
     assert fp.meta_refresh == (0, "http://front.click/article/7?utm_source=x")
     assert fp.to_dict()["meta_refresh"] == {"delay": 0, "url": "http://front.click/article/7?utm_source=x"}
-    assert fp.parked_signals == ("empty:no visible text",)
+    assert fp.parked_signals == ()  # an empty page is no evidence of parking
 
 
 @pytest.mark.parametrize(

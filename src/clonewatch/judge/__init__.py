@@ -1,5 +1,13 @@
 """Evidence (and the genuine site's) -> verdict: what a suspect domain is, and the facts that decided it."""
 
-from clonewatch.judge.verdict import Verdict, VerdictKind, judge
+from clonewatch.judge.verdict import (
+    DEFAULT_RULE,
+    CloneRule,
+    Verdict,
+    VerdictKind,
+    clone_signs,
+    is_clone,
+    judge,
+)
 
-__all__ = ["Verdict", "VerdictKind", "judge"]
+__all__ = ["DEFAULT_RULE", "CloneRule", "Verdict", "VerdictKind", "clone_signs", "is_clone", "judge"]

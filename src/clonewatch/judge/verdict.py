@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from clonewatch.judge.parking import parking_evidence, parking_service
 from clonewatch.names import default_psl, parse_host
 
 if TYPE_CHECKING:
@@ -16,12 +17,9 @@ if TYPE_CHECKING:
     from clonewatch.probe.evidence import Evidence
     from clonewatch.probe.similarity import Similarity
 
-VISUAL_CLONE = 0.85
 STRUCTURE_CLONE = 0.6
-TEXT_CLONE = 0.5
-TITLE_CLONE = 0.6
-COPIED_ASSETS = 3
 CLOAKING_TEXT = 0.4
+FEW_WORDS = 20
 
 
 class VerdictKind(StrEnum):
@@ -35,6 +33,23 @@ class VerdictKind(StrEnum):
     CLONE = "clone"
 
 
+@dataclass(frozen=True, slots=True)
+class CloneRule:
+    """What makes a page a clone of the genuine one: at least ``signs`` independent signs of copying,
+    plus ``contradiction_cost`` more for each sign that the page is another site's. The thresholds
+    are those of each sign; the defaults are calibrated on real pages by bench/judge."""
+
+    assets: int = 3  # distinct files loaded from the genuine outlet's own hosts
+    links: int = 10  # distinct URLs on the genuine outlet's hosts the page points at
+    structure: float = STRUCTURE_CLONE  # template similarity, with text or title below
+    text: float = 0.3
+    title: float = 0.6
+    visual: float = 0.85
+    signs: int = 2
+    contradiction_cost: int = 2
+
+
+DEFAULT_RULE = CloneRule()
 HOLDABLE = frozenset({VerdictKind.PARKED, VerdictKind.NO_WEBSITE, VerdictKind.UNRELATED})
 
 
@@ -45,11 +60,13 @@ class Verdict:
     facts: tuple[str, ...]
 
 
-def judge(evidence: Evidence, genuine_domains: Collection[str] = ()) -> Verdict:
+def judge(
+    evidence: Evidence, genuine_domains: Collection[str] = (), *, rule: CloneRule = DEFAULT_RULE
+) -> Verdict:
     """The verdict on ``evidence``; ``genuine_domains`` are the imitated brand's own domains. A
     name that would be parked, unused or unrelated but is held by the genuine owner (the genuine
     site's own name servers) is defensive."""
-    verdict = _site_verdict(evidence, genuine_domains)
+    verdict = _site_verdict(evidence, genuine_domains, rule)
     owner = _held_by_owner(evidence)
     if owner is not None and verdict.kind in HOLDABLE:
         return Verdict(VerdictKind.DEFENSIVE, 0.6, (owner, *verdict.facts))
@@ -67,7 +84,7 @@ def _held_by_owner(evidence: Evidence) -> str | None:
     return None
 
 
-def _site_verdict(evidence: Evidence, genuine_domains: Collection[str]) -> Verdict:
+def _site_verdict(evidence: Evidence, genuine_domains: Collection[str], rule: CloneRule) -> Verdict:
     genuine = {_registrable(d) for d in genuine_domains}
     dns = evidence.dns
     if dns is not None and dns.exists is False:
@@ -91,7 +108,7 @@ def _site_verdict(evidence: Evidence, genuine_domains: Collection[str]) -> Verdi
         return Verdict(VerdictKind.CLOAKED, 0.85, (f"visitors end on different sites: {seen}",))
     plain = evidence.site.http.get("plain")
     social = evidence.site.http.get("social")
-    cloaking = _content_cloaking(plain, social, evidence.comparison)
+    cloaking = _content_cloaking(plain, social, evidence.comparison, rule)
     if cloaking is not None:
         return Verdict(VerdictKind.CLOAKED, 0.75, (cloaking,))
     final = next(iter(finals.values()))
@@ -100,9 +117,10 @@ def _site_verdict(evidence: Evidence, genuine_domains: Collection[str]) -> Verdi
         return Verdict(VerdictKind.DEFENSIVE, 0.8, tuple(facts + _chain_facts(visits)))
     if final != own:
         return Verdict(VerdictKind.REDIRECTOR, 0.85, (f"sends visitors on to {final}", *_chain_facts(visits)))
-    clone = _clone_facts(evidence.comparison)
-    if clone:
-        return Verdict(VerdictKind.CLONE, min(0.99, 0.6 + 0.1 * len(clone)), tuple(clone))
+    signs, against = clone_signs(evidence.comparison, rule)
+    margin = len(signs) - rule.signs - rule.contradiction_cost * len(against)
+    if signs and margin >= 0:
+        return Verdict(VerdictKind.CLONE, min(0.99, 0.7 + 0.1 * margin), tuple(signs + against))
     shown = next((v for v in (social, plain) if v is not None and v.page is not None), None)
     page = shown.page if shown is not None else None
     if page is None and not (browser is not None and browser.html):
@@ -110,41 +128,65 @@ def _site_verdict(evidence: Evidence, genuine_domains: Collection[str]) -> Verdi
         return Verdict(VerdictKind.NO_WEBSITE, 0.6, errors or ("no page could be read",))
     if shown is not None and shown.status is not None and shown.status >= 400:
         return Verdict(VerdictKind.NO_WEBSITE, 0.6, (f"the site answers HTTP {shown.status}",))
-    if page is not None and page.parked_signals:
-        return Verdict(VerdictKind.PARKED, 0.8, tuple(f"parked: {s}" for s in page.parked_signals))
-    if page is not None and not page.text.strip():
-        return Verdict(VerdictKind.PARKED, 0.5, ("an empty page",))
+    parked = [f"parked: {s}" for s in parking_evidence(page.parked_signals if page is not None else ())]
+    service = parking_service(dns.records.get("NS", ())) if dns is not None else None
+    if service is not None:
+        parked.insert(0, f"parked: name servers of {service}")
+    if parked:
+        return Verdict(VerdictKind.PARKED, 0.9 if len(parked) > 1 else 0.8, tuple(parked))
+    words = len(page.text.split()) if page is not None else FEW_WORDS
+    if words < FEW_WORDS:
+        # little text is no evidence of parking: a site under construction, an error page, a script app
+        return Verdict(VerdictKind.UNRELATED, 0.3, (f"a live page with little text ({words} words)",))
     return Verdict(VerdictKind.UNRELATED, 0.6, ("a live site that does not imitate the genuine one",))
 
 
-def _clone_facts(similarity: Similarity | None) -> list[str]:
-    """What makes the page a copy of the genuine one, if anything."""
+def clone_signs(similarity: Similarity | None, rule: CloneRule = DEFAULT_RULE) -> tuple[list[str], list[str]]:
+    """The signs that the page copies the genuine one, and the signs that it is another site's."""
     if similarity is None:
-        return []
-    facts: list[str] = []
-    if similarity.visual is not None and similarity.visual >= VISUAL_CLONE:
-        facts.append(f"looks like the genuine site (visual similarity {similarity.visual:.2f})")
+        return [], []
+    signs: list[str] = []
+    if similarity.genuine_url_claim is not None:
+        signs.append(f"names itself by the genuine site's address: {similarity.genuine_url_claim}")
+    if similarity.same_site_name:
+        signs.append("gives the genuine site's name as its own")
+    if similarity.shared_assets >= rule.assets:
+        signs.append(f"loads {similarity.shared_assets} of the genuine site's files from its hosts")
+    if similarity.genuine_links >= rule.links:
+        signs.append(f"points {similarity.genuine_links} times at the genuine site")
+    if similarity.shared_analytics:
+        signs.append("carries the genuine site's analytics IDs: " + ", ".join(similarity.shared_analytics))
     title = similarity.title or 0.0
     text = similarity.text or 0.0
-    if similarity.structure >= STRUCTURE_CLONE and (title >= TITLE_CLONE or text >= TEXT_CLONE):
-        facts.append(
+    if similarity.structure >= rule.structure and (title >= rule.title or text >= rule.text):
+        signs.append(
             f"built like the genuine site (structure {similarity.structure:.2f}, "
             f"title {title:.2f}, text {text:.2f})"
         )
-    if similarity.shared_assets >= COPIED_ASSETS and title >= TITLE_CLONE / 2:
-        facts.append(f"reuses {similarity.shared_assets} of the genuine site's assets")
-    if similarity.shared_analytics:
-        facts.append("carries the genuine site's analytics IDs: " + ", ".join(similarity.shared_analytics))
-    return facts if len(facts) > 1 or (facts and not facts[0].startswith("carries")) else []
+    if similarity.visual is not None and similarity.visual >= rule.visual:
+        signs.append(f"looks like the genuine site (visual similarity {similarity.visual:.2f})")
+    against: list[str] = []
+    if similarity.other_site_claim is not None:
+        against.append(f"but names itself by another site's address: {similarity.other_site_claim}")
+    if similarity.same_site_name is False and similarity.genuine_url_claim is None:
+        # a section or blog of the outlet has a name of its own; its address says whose it is
+        against.append("but gives another site name than the genuine site's")
+    return signs, against
+
+
+def is_clone(similarity: Similarity | None, rule: CloneRule = DEFAULT_RULE) -> bool:
+    """Whether the signs of copying outweigh the signs of another site, under ``rule``."""
+    signs, against = clone_signs(similarity, rule)
+    return bool(signs) and len(signs) >= rule.signs + rule.contradiction_cost * len(against)
 
 
 def _content_cloaking(
-    plain: HttpEvidence | None, social: HttpEvidence | None, similarity: Similarity | None
+    plain: HttpEvidence | None, social: HttpEvidence | None, similarity: Similarity | None, rule: CloneRule
 ) -> str | None:
     """Same final site, different page: a browser from X sees the imitation, a plain client not."""
     if plain is None or social is None or plain.page is None or social.page is None:
         return None
-    if not _clone_facts(similarity):
+    if not is_clone(similarity, rule):
         return None
     from clonewatch.probe.similarity import compare
 

@@ -111,7 +111,8 @@ class Prober:
         if self.settings.tls and dns.addresses:
             tls = self._tls(name.ascii, dns.addresses[0])
         genuine_view = self._genuine_view(genuine.domain) if genuine is not None else None
-        comparison = _compare(site, genuine_view)
+        own = (genuine.domain, *genuine.domains) if genuine is not None else ()
+        comparison = _compare(site, genuine_view, own)
         return Evidence(
             name.ascii,
             name.unicode,
@@ -209,7 +210,7 @@ class Prober:
         return future.result()
 
 
-def _compare(site: SiteView, genuine: SiteView | None) -> Similarity | None:
+def _compare(site: SiteView, genuine: SiteView | None, own: tuple[str, ...]) -> Similarity | None:
     from clonewatch.probe.similarity import compare
 
     if genuine is None:
@@ -221,6 +222,7 @@ def _compare(site: SiteView, genuine: SiteView | None) -> Similarity | None:
     return compare(
         suspect,
         reference,
+        genuine_domains=own,
         suspect_phash=_phash(site),
         genuine_phash=_phash(genuine),
     )

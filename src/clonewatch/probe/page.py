@@ -27,12 +27,14 @@ MAX_FIELD = 1_000
 MAX_URL = 4_096
 MAX_GENUINE_REFS = 50
 MAX_ASSETS = 200
+MAX_LINKED_HOSTS = 100
 MAX_SHINGLES = 512
 MAX_SCAN = 1024 * 1024  # parked pages and analytics snippets sit well inside the first MiB
 PATH_DEPTH = 4
 
 # What marks a page as parked or for sale: (pattern, signal, searched in). "markup" is the raw HTML
-# (scripts, links, frames), "text" the visible text. Weak signals alone do not make a page parked.
+# (scripts, links, frames), "text" the visible text. Weak signals alone do not make a page parked,
+# and neither does a page with little text (see clonewatch.judge.parking).
 PARKING_MARKERS: tuple[tuple[str, str, str], ...] = (
     (r"sedoparking\.com|\bsedo\.com", "provider:sedo", "markup"),
     (r"\bbodis\.com|bodiscdn", "provider:bodis", "markup"),
@@ -47,6 +49,7 @@ PARKING_MARKERS: tuple[tuple[str, str, str], ...] = (
     (r"\bhugedomains\.com", "sale:hugedomains", "markup"),
     (r"\bundeveloped\.com", "sale:undeveloped", "markup"),
     (r"\bdomainmarket\.com", "sale:domainmarket", "markup"),
+    (r"google\.com/adsense/domains/caf\.js|syndicatedsearch\.goog", "feed:adsense for domains", "markup"),
     (r"\bsedo\b", "provider:sedo", "text"),
     (r"domain (?:name )?is parked|is parked free", "text:domain is parked", "text"),
     (r"domain (?:name )?(?:is|may be) (?:for sale|available for purchase)", "text:domain for sale", "text"),
@@ -55,7 +58,6 @@ PARKING_MARKERS: tuple[tuple[str, str, str], ...] = (
     (r"coming soon|under construction", "weak:coming soon", "text"),
 )
 _PARKING = tuple((re.compile(p, re.I), signal, where) for p, signal, where in PARKING_MARKERS)
-FEW_WORDS = 20
 
 # Analytics and ad account IDs: (prefix, pattern with the ID in group 1, or no group for a bare name).
 ANALYTICS_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -139,6 +141,7 @@ class PageFingerprint:
     script_redirect: str | None
     genuine_references: tuple[str, ...]
     genuine_reference_count: int
+    linked_hosts: tuple[tuple[str, int], ...]
     asset_urls: tuple[str, ...]
     favicon_urls: tuple[str, ...]
     analytics_ids: tuple[str, ...]
@@ -157,6 +160,7 @@ class PageFingerprint:
         for field in fields(self):
             value = getattr(self, field.name)
             out[field.name] = list(value) if isinstance(value, tuple) else value
+        out["linked_hosts"] = {host: count for host, count in self.linked_hosts}
         if self.meta_refresh is not None:
             out["meta_refresh"] = {"delay": self.meta_refresh[0], "url": self.meta_refresh[1]}
         return out
@@ -251,7 +255,8 @@ def fingerprint(
     base = _base_url(tree, url)
     metas = _metas(tree)
     scripts = [node.text() for node in tree.css("script:not([src])")[:500]]
-    genuine = _genuine(_references(tree, base, metas, scripts), genuine_domains)
+    references = _dedup(_references(tree, base, metas, scripts))
+    genuine = _genuine(references, genuine_domains)
     noscripts = [node.html or "" for node in tree.css("noscript")[:100]]
     structure = _structure(tree)
     title = _title(tree)
@@ -270,6 +275,7 @@ def fingerprint(
         script_redirect=script_redirect(scripts, base),
         genuine_references=tuple(genuine[:MAX_GENUINE_REFS]),
         genuine_reference_count=len(genuine),
+        linked_hosts=linked_hosts(references),
         asset_urls=tuple(_dedup(_assets(tree, base), MAX_ASSETS)),
         favicon_urls=tuple(_dedup(_links(tree, base, _ICON_RELS), MAX_ASSETS)),
         analytics_ids=analytics_ids("\n".join([*scripts, *noscripts, *_raw_urls(tree)])[: 2 * MAX_SCAN]),
@@ -282,6 +288,17 @@ def fingerprint(
         form_count=len(tree.css("form")),
         has_password_field=any(_attr(n, "type").strip().lower() == "password" for n in tree.css("input")),
     )
+
+
+def linked_hosts(urls: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    """How many distinct URLs the page points at on each host, most first (at most MAX_LINKED_HOSTS)."""
+    counts: dict[str, int] = {}
+    for url in urls:
+        host = _host(url)
+        if host:
+            counts[host] = counts.get(host, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(ranked[:MAX_LINKED_HOSTS])
 
 
 def parse_refresh(content: str | None, base: str) -> tuple[int, str] | None:
@@ -322,16 +339,11 @@ def analytics_ids(code: str) -> tuple[str, ...]:
 
 
 def parked_signals(markup: str, text: str) -> tuple[str, ...]:
-    """Why a page looks parked or for sale (providers, sale wording, emptiness); empty if it does not."""
+    """Why a page looks parked or for sale (providers, ad feeds, sale wording); empty if it does not."""
     signals: list[str] = []
     for pattern, signal, where in _PARKING:
         if signal not in signals and pattern.search(markup if where == "markup" else text):
             signals.append(signal)
-    words = len(text.split())
-    if words == 0:
-        signals.append("empty:no visible text")
-    elif words < FEW_WORDS:
-        signals.append("empty:few words")
     return tuple(signals)
 
 

@@ -53,3 +53,61 @@ def test_a_site_answering_with_an_error_status_is_no_website() -> None:
     broken = replace(visit, status=503, hops=(replace(visit.hops[0], status=503),))
     verdict = judge(replace(evidence, site=SiteView({"plain": broken})), ["spiegel.de"])
     assert verdict.kind is VerdictKind.NO_WEBSITE and "503" in verdict.facts[0]
+
+
+def _page_evidence(html: bytes, ns: tuple[str, ...] = ("ns1.hosting.example",)) -> Evidence:
+    url = "http://spiegel-shop.lol/"
+    page = fingerprint(html, url=url)
+    visit = HttpEvidence("plain", (Hop(url, 200, "192.0.2.1", "final"),), url, status=200, page=page)
+    return Evidence(
+        "spiegel-shop.lol", "spiegel-shop.lol", "2026-11-25T00:00:00+00:00", 0.1,
+        dns=DnsEvidence("spiegel-shop.lol", True, {"A": ("192.0.2.1",), "NS": ns}),
+        site=SiteView({"plain": visit}),
+    )  # fmt: skip
+
+
+def test_a_page_with_little_text_is_unrelated_with_low_confidence_not_parked() -> None:
+    for html in (b"<html><title>Welcome</title><body></body></html>", b"<h1>403 Forbidden</h1><p>nginx</p>"):
+        verdict = judge(_page_evidence(html), ["spiegel.de"])
+        assert verdict.kind is VerdictKind.UNRELATED and verdict.confidence <= 0.3, html
+        assert "little text" in verdict.facts[0]
+
+
+def test_weak_signals_alone_are_no_parking_evidence() -> None:
+    html = b"<html><body><h1>Coming soon</h1><p>Our shop opens soon. Related links below.</p></body></html>"
+    assert judge(_page_evidence(html), ["spiegel.de"]).kind is VerdictKind.UNRELATED
+
+
+def test_name_servers_of_a_parking_service_are_parking_evidence() -> None:
+    verdict = judge(_page_evidence(b"<html><body></body></html>", ("ns1.bodis.com", "ns2.bodis.com")))
+    assert verdict.kind is VerdictKind.PARKED
+    assert verdict.facts[0] == "parked: name servers of BODIS (ns1.bodis.com)"
+    # a look-alike of a parking provider's name is not its name server
+    assert judge(_page_evidence(b"<p>x</p>", ("ns1.notbodis.com",))).kind is VerdictKind.UNRELATED
+
+
+def test_ad_feed_pages_are_parked() -> None:
+    html = b'<html><body><script src="https://www.google.com/adsense/domains/caf.js"></script></body></html>'
+    verdict = judge(_page_evidence(html))
+    assert verdict.kind is VerdictKind.PARKED and verdict.facts == ("parked: feed:adsense for domains",)
+
+
+def test_signs_of_another_site_outweigh_a_shared_template() -> None:
+    """A sister paper (same CMS, own site name, its own address) is no clone; a copy that keeps the
+    genuine address and site name is, even when it was made from another page than the front page."""
+    from clonewatch.judge import clone_signs, is_clone
+    from clonewatch.probe.similarity import Similarity
+
+    base = Similarity(
+        text=0.35, text_tlsh_distance=80, text_simhash_distance=14, structure=0.95, title=0.4,
+        shared_assets=0, shared_asset_examples=(), shared_analytics=(), visual=None, visual_distance=None,
+    )  # fmt: skip
+    from dataclasses import replace
+
+    sister = replace(base, same_site_name=False, other_site_claim="https://sister.example/story")
+    assert clone_signs(sister)[0] and not is_clone(sister)
+    copy = replace(
+        base, text=0.0, structure=0.7, same_site_name=True, genuine_url_claim="https://www.spiegel.de/a"
+    )
+    assert is_clone(copy)
+    assert not is_clone(replace(base, structure=0.1, same_site_name=True))  # one sign alone

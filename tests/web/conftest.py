@@ -76,21 +76,20 @@ NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 Api = Callable[..., tuple[int, Any]]
 
 
-@pytest.fixture
-def api(dashboard: LocalDashboard) -> Api:
-    """Call the API: (status, decoded JSON body)."""
+def api_caller(base: str) -> Api:
+    """Call the API at ``base``: (status, decoded JSON body)."""
 
     def call(
         path: str, token: str | None = None, *, body: Any = None, method: str | None = None
     ) -> tuple[int, Any]:
         headers = {"Accept": "application/json"}
         if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
+            headers["Authorization"] = token if " " in token else f"Bearer {token}"
         data = None
         if body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(dashboard.url + path, data=data, headers=headers, method=method)
+        request = urllib.request.Request(base + path, data=data, headers=headers, method=method)
         try:
             with NO_PROXY.open(request, timeout=30) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -98,3 +97,8 @@ def api(dashboard: LocalDashboard) -> Api:
             return error.code, json.loads(error.read() or b"null")
 
     return call
+
+
+@pytest.fixture
+def api(dashboard: LocalDashboard) -> Api:
+    return api_caller(dashboard.url)

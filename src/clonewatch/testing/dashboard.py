@@ -6,6 +6,7 @@ registrar and a hop's URL."""
 
 from __future__ import annotations
 
+import functools
 import io
 import socket
 import threading
@@ -18,7 +19,7 @@ from typing import Any
 
 from clonewatch.match import Match
 from clonewatch.store import BlobStore, CampaignMember, CampaignRecord, CampaignValue, Store
-from clonewatch.web import WebSettings, add_user, create_app, issue_token
+from clonewatch.web import WebSettings, create_app, hash_password, issue_token
 
 PASSWORD = "correct horse battery"
 USERS = {"vera": "viewer", "ana": "analyst", "ada": "admin"}
@@ -123,9 +124,15 @@ def make_world(db_url: str, blob_dir: Path) -> DashboardWorld:
     store.save_campaigns([CampaignRecord("c-1", 0.8, ("Bild",), members, pivots)], at=T0)
     tokens = {}
     for name, role in USERS.items():
-        add_user(store, name, role, PASSWORD)
+        store.add_user(name, role, _password_hash())
         tokens[name] = issue_token(store, name)
     return DashboardWorld(store, blobs, tokens, shot, genuine)
+
+
+@functools.cache
+def _password_hash() -> str:
+    """PASSWORD hashed once per process (Argon2 is slow on purpose)."""
+    return hash_password(PASSWORD)
 
 
 class LocalDashboard:

@@ -8,6 +8,7 @@ from clonewatch.cli.cluster import cluster_command
 from clonewatch.cli.common import ClonewatchGroup
 from clonewatch.cli.data import update_data_command
 from clonewatch.cli.db import db_app
+from clonewatch.cli.export import export_command
 from clonewatch.cli.generate import generate_command
 from clonewatch.cli.match import match_command
 from clonewatch.cli.probe import probe_command
@@ -33,6 +34,7 @@ app.command("findings")(findings_command)
 app.command("history")(history_command)
 app.command("watch")(watch_command)
 app.command("serve")(serve_command)
+app.command("export")(export_command)
 app.add_typer(brands_app, name="brands")
 app.add_typer(social_app, name="social")
 app.add_typer(campaigns_app, name="campaigns")

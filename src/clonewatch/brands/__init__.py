@@ -4,7 +4,6 @@ from clonewatch.brands.lookup import brand_for
 from clonewatch.brands.model import Brand, BrandKind
 from clonewatch.brands.watchlist import (
     bundled_watchlist,
-    generic_labels,
     load_brands_file,
     parse_watchlist_csv,
 )
@@ -14,7 +13,6 @@ __all__ = [
     "BrandKind",
     "brand_for",
     "bundled_watchlist",
-    "generic_labels",
     "load_brands_file",
     "parse_watchlist_csv",
 ]

@@ -15,13 +15,17 @@ class BrandKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Brand:
-    """One watched organisation; ``domains`` are its genuine registrable domains, main one first."""
+    """One watched organisation; ``domains`` are its genuine domains, main one first (a registrable
+    domain, or a host under one for a body that lives on a subdomain); ``native`` is its name in its
+    own script; ``aliases`` are the other labels it is known and imitated by (``deutschewelle``)."""
 
     name: str
     domains: tuple[str, ...]
     kind: BrandKind = BrandKind.CUSTOM
     country: str | None = None
     language: str | None = None
+    native: str | None = None
+    aliases: tuple[str, ...] = ()
 
     @property
     def main_domain(self) -> str:

@@ -10,6 +10,7 @@ from clonewatch.errors import InputError
 from clonewatch.generate.glyphs import LATIN_TO_CYRILLIC, unicode_glyphs
 from clonewatch.match.affixes import AFFIX_WORDS, COUNTRY_CODES, LANGUAGE_CODES, suffix_fragments
 from clonewatch.match.edits import LOOKALIKES, MULTI_LOOKALIKES, VOWELS, keyboard_neighbours
+from clonewatch.match.profile import Profile
 
 LDH = "abcdefghijklmnopqrstuvwxyz0123456789-"
 _BITS = (1, 2, 4, 8, 16, 32, 64, 128)
@@ -17,11 +18,13 @@ _BITS = (1, 2, 4, 8, 16, 32, 64, 128)
 
 @dataclass(frozen=True, slots=True)
 class Seed:
-    """What fuzzers work from: the brand label, its genuine suffix and the brand's country."""
+    """What fuzzers work from: the brand label, its genuine suffix, the brand's country and the
+    affix words of a campaign profile."""
 
     label: str
     suffix: str
     country: str | None = None
+    words: tuple[str, ...] = ()
 
 
 class Fuzzer(Protocol):
@@ -154,26 +157,29 @@ def _vowel_swap(seed: Seed) -> Iterator[str]:
                 yield label[:i] + vowel + label[i + 1 :]
 
 
-# Glued on first: the words public reporting shows on look-alikes of news outlets.
-FIRST_WORDS = ("news", "online", "24", "today", "live", "info")
+# Glued on first: the commonest news words (dictionaries of news vocabulary, see match.affixes).
+FIRST_WORDS = ("news", "online", "today", "live", "info")
 
 
-def affix_words(seed: Seed) -> list[str]:
-    """Words and codes to glue on, likeliest first: the brand's country code, ``ua`` and ``eu``
-    (the editions these operations fake), the genuine suffix written out, then news words."""
+def affix_words(seed: Seed, profile: Profile | None = None) -> list[str]:
+    """Words and codes to glue on, likeliest first: the brand's country code, a campaign profile's
+    words, the genuine suffix written out, then news words."""
     country = (seed.country or "").lower()
     parts = seed.suffix.split(".")
-    first = [code for code in (country, "ua", "eu") if code]
+    words = profile.affix_words if profile else seed.words
+    first = [code for code in (country,) if code] + list(words)
     first += [*parts, "".join(parts), *FIRST_WORDS]
     rest = sorted(suffix_fragments(seed.suffix) | AFFIX_WORDS | COUNTRY_CODES | LANGUAGE_CODES)
     return list(dict.fromkeys(first + rest))
 
 
-def preferred_affixes(seed: Seed) -> frozenset[str]:
+def preferred_affixes(seed: Seed, profile: Profile | None = None) -> frozenset[str]:
     """The head of affix_words: what a campaign glues on first."""
     country = (seed.country or "").lower()
     parts = seed.suffix.split(".")
-    return frozenset(word for word in (country, "ua", "eu", *parts, "".join(parts), *FIRST_WORDS) if word)
+    extra = profile.affix_words if profile else seed.words
+    words = (country, *extra, *parts, "".join(parts), *FIRST_WORDS)
+    return frozenset(word for word in words if word)
 
 
 def _dictionary(seed: Seed) -> Iterator[str]:

@@ -16,6 +16,7 @@ from clonewatch.generate.suffixes import ranked_suffixes
 from clonewatch.match import Match, Matcher, Target
 from clonewatch.match.affixes import COUNTRY_CODES, NEWS_WORDS
 from clonewatch.match.edits import explain
+from clonewatch.match.profile import Profile
 from clonewatch.match.rules import NEAR_MISS
 from clonewatch.names import DomainName, default_psl, parse_host
 from clonewatch.names.parse import MAX_HOST
@@ -63,31 +64,42 @@ def generate(
     limit: int = DEFAULT_LIMIT,
     fuzzers: Sequence[Fuzzer] | None = None,
     suffix_swaps: bool = True,
+    profile: Profile | None = None,
 ) -> Iterator[Candidate]:
     """Up to ``limit`` look-alikes of ``brand``, best first. The order is the confusability score
     that ``match`` gives each name, weighted by how likely its suffix is to be registered by a
     campaign (abused and cheap suffixes first); every name is confirmed by ``match`` itself, so it
     carries exactly the reasons ``match`` would give it. Without ``suffix_swaps`` the brand's own
-    label is left out (the other variants still go on every suffix)."""
-    matcher = Matcher([brand])
+    label is left out (the other variants still go on every suffix). A campaign ``profile`` puts
+    its suffixes, countries and affix words first."""
+    matcher = Matcher([brand], profile=profile)
     variants = _variants(
         matcher, brand, list(fuzzers) if fuzzers is not None else default_fuzzers(), suffix_swaps=suffix_swaps
     )
     if not variants or limit <= 0:
         return
     suffix_lists = {
-        target.suffix: ranked_suffixes(target.suffix, brand.country) for target in matcher.index.targets
+        target.suffix: ranked_suffixes(target.suffix, brand.country, profile)
+        for target in matcher.index.targets
     }
     special = _special_suffixes(matcher, suffix_lists)
     verdicts: dict[tuple[int, str], Match | None] = {}
-    heap: list[tuple[float, int, int]] = [(-variants[0].strength, 0, 0)]
-    seen = {(0, 0)}
     emitted: set[str] = set()
     rank = 0
+    # first the exact label and every alias on each ICANN TLD and the co.* / com.* second levels
+    for i, j in _exact_first(variants, suffix_lists):
+        if rank >= limit:
+            return
+        found = _candidate(matcher, variants[i], suffix_lists[variants[i].target.suffix][j][0], i, special,
+                           verdicts, emitted)
+        if found is not None:
+            rank += 1
+            yield Candidate(match=found, fuzzer=variants[i].fuzzer, rank=rank)
+    heap: list[tuple[float, int, int]] = [(-variants[0].strength, 0, 0)]
+    seen = {(0, 0)}
     while heap and rank < limit:
         _, i, j = heapq.heappop(heap)
         variant = variants[i]
-        suffixes = suffix_lists[variant.target.suffix]
         for ni, nj in ((i + 1, j), (i, j + 1)):
             if (
                 ni < len(variants)
@@ -97,22 +109,62 @@ def generate(
                 seen.add((ni, nj))
                 prior = suffix_lists[variants[ni].target.suffix][nj][1]
                 heapq.heappush(heap, (-variants[ni].strength * prior, ni, nj))
-        suffix = suffixes[j][0]
-        name = variant.on(suffix, _unicode_suffix(suffix))
-        if name.ascii in emitted or len(name.ascii) > MAX_HOST:
-            continue
-        # match() depends on the suffix only through these classes, so one verdict serves them all
-        suffix_class = suffix if suffix in special else str(matcher.suspect_suffix(suffix))
-        known = verdicts.get((i, suffix_class), _UNSEEN)
-        hit = matcher.match(name) if known is _UNSEEN else known
-        verdicts[(i, suffix_class)] = hit
-        if hit is None:
-            continue
-        emitted.add(name.ascii)
-        rank += 1
-        # the verdict may have been given to the variant on another suffix of its class
-        match = replace(hit, domain=name.ascii, unicode=name.unicode)
-        yield Candidate(match=match, fuzzer=variant.fuzzer, rank=rank)
+        found = _candidate(
+            matcher, variant, suffix_lists[variant.target.suffix][j][0], i, special, verdicts, emitted
+        )
+        if found is not None:
+            rank += 1
+            yield Candidate(match=found, fuzzer=variant.fuzzer, rank=rank)
+
+
+def _candidate(
+    matcher: Matcher,
+    variant: _Variant,
+    suffix: str,
+    i: int,
+    special: frozenset[str],
+    verdicts: dict[tuple[int, str], Match | None],
+    emitted: set[str],
+) -> Match | None:
+    """The match of one variant on one suffix, unless it was emitted already or match() refuses it."""
+    name = variant.on(suffix, _unicode_suffix(suffix))
+    if name.ascii in emitted or len(name.ascii) > MAX_HOST:
+        return None
+    # match() depends on the suffix only through these classes, so one verdict serves them all
+    suffix_class = (
+        suffix
+        if suffix in special
+        else f"{matcher.suspect_suffix(suffix)}{matcher.abused_suffix(suffix)}"
+    )
+    known = verdicts.get((i, suffix_class), _UNSEEN)
+    hit = matcher.match(name) if known is _UNSEEN else known
+    verdicts[(i, suffix_class)] = hit
+    if hit is None:
+        return None
+    emitted.add(name.ascii)
+    # the verdict may have been given to the variant on another suffix of its class
+    return replace(hit, domain=name.ascii, unicode=name.unicode)
+
+
+def _exact_first(
+    variants: Sequence[_Variant], suffix_lists: dict[str, list[tuple[str, float]]]
+) -> Iterator[tuple[int, int]]:
+    """(variant, suffix) positions of the exact labels (the domain's own and each alias) on every
+    single-label suffix and every ``co.*`` / ``com.*`` second level, best suffix first."""
+    exact = [i for i, v in enumerate(variants) if v.fuzzer == SUFFIX_FUZZER and not v.subdomain]
+    if not exact:
+        return
+    longest = max(len(suffix_lists[variants[i].target.suffix]) for i in exact)
+    for j in range(longest):
+        for i in exact:
+            suffixes = suffix_lists[variants[i].target.suffix]
+            if j < len(suffixes) and _first_round_suffix(suffixes[j][0]):
+                yield i, j
+
+
+def _first_round_suffix(suffix: str) -> bool:
+    head, _, rest = suffix.partition(".")
+    return not rest or (head in ("co", "com") and "." not in rest)
 
 
 _UNSEEN = Match("", "", "", "", 0.0, ())
@@ -137,8 +189,9 @@ def _variants(
     psl = default_psl()
     out: dict[tuple[str, str], _Variant] = {}
     for target in matcher.index.targets:
-        seed = Seed(target.label, target.suffix, brand_country(brand, target.suffix))
-        preferred = preferred_affixes(seed)
+        words = matcher.profile.affix_words if matcher.profile else ()
+        seed = Seed(target.label, target.suffix, brand_country(brand, target.suffix), words)
+        preferred = preferred_affixes(seed, matcher.profile)
         probe = _probe_suffix(target.suffix)
         candidates: list[tuple[str, str]] = [(target.label, SUFFIX_FUZZER)] if suffix_swaps else []
         for fuzzer in fuzzers:

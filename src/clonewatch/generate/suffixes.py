@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from clonewatch.match.profile import Profile
 from clonewatch.names import default_psl
 from clonewatch.names.suffixes import abused_suffixes
 
-# The countries these operations target, and the suffixes every business considers first.
-TARGETED_CCTLDS = ("ua", "de", "fr", "us", "il", "it", "pl", "uk", "ee", "lv", "lt", "eu")
+# The suffixes every business considers first (a campaign profile adds its targeted countries).
 POPULAR = ("com", "net", "org", "info", "biz", "co", "io", "app", "news")
 _COUNTRY_TLD = {"gb": "uk"}
 
@@ -20,16 +20,20 @@ SECOND_LEVEL_PRIOR = 0.3
 OTHER_PRIOR = 0.2
 
 
-def ranked_suffixes(genuine_suffix: str, country: str | None = None) -> list[tuple[str, float]]:
+def ranked_suffixes(
+    genuine_suffix: str, country: str | None = None, profile: Profile | None = None
+) -> list[tuple[str, float]]:
     """(suffix, prior) for every public suffix, best first; the genuine suffix leads, for
-    typos of the real name."""
+    typos of the real name; a campaign profile's suffixes come next, then the abused ones."""
     psl = default_psl()
     ranked: dict[str, float] = {genuine_suffix: GENUINE_PRIOR}
-    abused = abused_suffixes()
+    favoured = profile.suffixes if profile else ()
+    targeted = tuple(c for c in (profile.countries if profile else ()) if c)
+    abused = tuple(dict.fromkeys((*favoured, *abused_suffixes())))
     for rank, suffix in enumerate(abused):
         ranked.setdefault(suffix, ABUSED_TOP - (ABUSED_TOP - ABUSED_BOTTOM) * rank / max(1, len(abused) - 1))
     home = _COUNTRY_TLD.get((country or "").lower(), (country or "").lower())
-    _add(ranked, [home, *POPULAR, *TARGETED_CCTLDS] if home else [*POPULAR, *TARGETED_CCTLDS], POPULAR_PRIOR)
+    _add(ranked, [home, *POPULAR, *targeted] if home else [*POPULAR, *targeted], POPULAR_PRIOR)
     everything = psl.suffixes()
     _add(
         ranked,

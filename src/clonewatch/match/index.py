@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import ahocorasick
 from rapidfuzz.distance import OSA
 
-from clonewatch.brands import Brand, generic_labels
+from clonewatch.brands import Brand
 from clonewatch.match.affixes import (
+    ARTICLES,
     CONCAT_MIN_BRAND,
     NEWS_WORDS,
     SHORT_CONCAT_MIN_WORD,
@@ -19,8 +20,12 @@ from clonewatch.match.affixes import (
 )
 from clonewatch.names import default_psl
 from clonewatch.names.suffixes import is_government_suffix
+from clonewatch.names.words import zipf
 
 WEAK_MAX_LEN = 3
+# A label this common as a word (Zipf 4: ten times per million words, in English or the brand's own
+# language: ``army``, ``bank``, ``welt``) is held by many owners; it needs a stronger signal.
+COMMON_ZIPF = 4.0
 # From seven characters on, one edit leaves the first three or the last three characters intact,
 # so such labels are found by their anchored ends; shorter labels by all of their one-edit
 # variants, anchored at both ends.
@@ -53,12 +58,21 @@ class Target:
     fragments: frozenset[str]
     weak: bool
     namespace: bool
+    alias: str | None = None
+    common: bool = False
+    country: str | None = None
+    language: str | None = None
 
 
-def is_weak_label(label: str, suffix: str) -> bool:
-    """A label that alone does not identify the brand: three letters or fewer, an ordinary word,
+def is_common_word(label: str, language: str | None = None) -> bool:
+    """The label is an ordinary word in English or the brand's language (bundled word frequencies)."""
+    return zipf(label, ("en", language)) >= COMMON_ZIPF
+
+
+def is_weak_label(label: str, suffix: str, language: str | None = None) -> bool:
+    """A label that alone does not identify the brand: three letters or fewer, a common word,
     or a body's name under a government second level (``president`` in president.gov.ua)."""
-    return len(label) <= WEAK_MAX_LEN or label in generic_labels() or is_government_suffix(suffix)
+    return len(label) <= WEAK_MAX_LEN or is_common_word(label, language) or is_government_suffix(suffix)
 
 
 def max_edits_for(length: int) -> int:
@@ -111,8 +125,9 @@ def _containment_keys(target: Target) -> list[tuple[str, int]]:
         before = [f"{f}-" for f in target.fragments] + fragments
     else:
         words = [word for word in NEWS_WORDS if len(word) >= SHORT_CONCAT_MIN_WORD]
-        after = ["-", *_DIGITS, *fragments, *words]
-        before = ["-", *_DIGITS, *fragments, *words]
+        digits = [] if target.weak else list(_DIGITS)
+        after = ["-", *digits, *fragments, *words]
+        before = ["-", *digits, *fragments, *words, *ARTICLES]
     return [(f"{label}{glue}", len(glue)) for glue in after] + [(f"{glue}{label}", 0) for glue in before]
 
 
@@ -128,23 +143,38 @@ class BrandIndex:
         self.targets: list[Target] = []
         self.genuine: dict[str, Brand] = {}
         for brand in self.brands:
+            language = brand.language
+            country = brand.country.lower() if brand.country else None
             for domain in brand.domains:
                 split = psl.split(domain)
                 if split is None or domain in self.genuine:
                     continue
                 self.genuine[domain] = brand
-                self.targets.append(
-                    Target(
-                        brand=brand,
-                        genuine=domain,
-                        label=split.label,
-                        suffix=split.suffix,
-                        max_edits=max_edits_for(distinctive_length(split.label)),
-                        fragments=suffix_fragments(split.suffix),
-                        weak=is_weak_label(split.label, split.suffix),
-                        namespace=psl.is_suffix(domain),
+                label, suffix = split.label, split.suffix
+                if split.subdomain and split.subdomain != "www":
+                    # a body on a subdomain (ministry.portal.example): its own label names it
+                    label, suffix = split.subdomain.split(".")[0], f"{split.label}.{split.suffix}"
+                fragments = suffix_fragments(split.suffix)
+                labels = [(label, None)] + [
+                    (alias, alias) for alias in brand.aliases if domain == brand.main_domain
+                ]
+                for text, alias in labels:
+                    self.targets.append(
+                        Target(
+                            brand=brand,
+                            genuine=domain,
+                            label=text,
+                            suffix=suffix,
+                            max_edits=max_edits_for(distinctive_length(text)),
+                            fragments=fragments,
+                            weak=is_weak_label(text, suffix, language),
+                            namespace=psl.is_suffix(domain),
+                            alias=alias,
+                            common=is_common_word(text, language),
+                            country=country,
+                            language=language,
+                        )
                     )
-                )
         self.exact: dict[str, list[int]] = defaultdict(list)
         keys: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
         for tid, target in enumerate(self.targets):

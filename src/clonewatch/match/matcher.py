@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from clonewatch.brands import Brand
-from clonewatch.match.affixes import COUNTRY_CODES, LANGUAGE_CODES, is_affix_token, looks_like_fragment
-from clonewatch.match.edits import LOOKALIKE_WEIGHT, MULTI_LOOKALIKES, explain
+from clonewatch.match.affixes import (
+    COUNTRY_CODES,
+    LANGUAGE_CODES,
+    NEWS_WORDS,
+    is_affix_token,
+    is_article,
+    looks_like_fragment,
+)
+from clonewatch.match.edits import LOOKALIKE_WEIGHT, MULTI_LOOKALIKES, Edit, explain
 from clonewatch.match.index import BrandIndex, Found, Target
+from clonewatch.match.profile import Profile
 from clonewatch.match.records import Match
 from clonewatch.match.rules import (
     AFFIX_WEIGHT,
+    CANDIDATE_WORD_ZIPF,
     CODE_AFFIX_WEIGHT,
+    COMMON_LABEL_WEIGHT,
     DOT_SPLIT_MIN_LABEL,
     DOT_SPLIT_WEIGHT,
     IDN_WEIGHT,
+    MAX_DIGIT_AFFIX,
+    NEW_WORD_EDITS,
+    SHORT_LABEL_EDITS,
     SUBDOMAIN_LABEL_ONLY,
     SUBDOMAIN_MIN_LABEL,
     SUBDOMAIN_WITH_SUFFIX,
@@ -26,7 +39,9 @@ from clonewatch.match.rules import (
 )
 from clonewatch.names import Confusables, DomainName, default_confusables, default_psl
 from clonewatch.names.confusables import transliterate
-from clonewatch.names.suffixes import abused_suffix_set, is_new_gtld
+from clonewatch.names.suffixes import GOVERNMENT_LEVELS, abused_suffix_set, is_new_gtld
+from clonewatch.names.translit import romanizations
+from clonewatch.names.words import zipf
 
 # A label of one or two characters (``ga`` for ga.de) identifies nothing on its own: only the
 # genuine domain inside a subdomain, or the genuine suffix glued to it (``ga-de``), counts.
@@ -40,10 +55,18 @@ _MULTI_LOOKS = re.compile("|".join(look for look, _ in MULTI_LOOKALIKES))
 class Matcher:
     """Flags names that imitate a watched brand and explains each hit with named transformations."""
 
-    def __init__(self, brands: Iterable[Brand], *, confusables: Confusables | None = None) -> None:
+    def __init__(
+        self,
+        brands: Iterable[Brand],
+        *,
+        confusables: Confusables | None = None,
+        profile: Profile | None = None,
+    ) -> None:
         self.index = BrandIndex(brands)
+        self.profile = profile
         self._confusables = confusables or default_confusables()
-        self._abused = abused_suffix_set()
+        self._abused = abused_suffix_set() | frozenset(profile.suffixes if profile else ())
+        self._profile_words = frozenset(profile.affix_words if profile else ())
         self._psl = default_psl()
         self._genuine_labels = frozenset(target.label for target in self.index.targets)
         self._genuine_suffixes = tuple(
@@ -77,6 +100,8 @@ class Matcher:
         if best is None or self.is_genuine(name):
             return None
         score, target, reasons = best
+        if target.alias is not None:
+            reasons = (f"alias:{target.alias}", *reasons)
         return Match(
             domain=name.ascii,
             unicode=name.unicode,
@@ -84,6 +109,7 @@ class Matcher:
             genuine=target.genuine,
             score=round(min(1.0, max(0.0, score)), 3),
             reasons=reasons,
+            alias=target.alias,
         )
 
     def _explain(self, name: DomainName, query: _Query, found: Found) -> _Hit | None:
@@ -103,13 +129,15 @@ class Matcher:
         multi-letter look-alikes (``rn`` for ``m``) folded back, each with the reason it costs."""
         base: list[_Query]
         if name.is_idn:
+            # the punycode label itself: a brand written in another script, on another suffix
+            base = [(name.label, (), 1.0)]
             seen = self._confusables.latinize(name.label_unicode)
-            if not _LDH.fullmatch(seen):
-                return []
-            base = [(seen, ("homoglyph",), IDN_WEIGHT)]
-            spelled = transliterate(name.label_unicode)
-            if spelled and _LDH.fullmatch(spelled):
-                base.append((spelled, ("transliteration",), IDN_WEIGHT))
+            if _LDH.fullmatch(seen):
+                base.append((seen, ("homoglyph",), IDN_WEIGHT))
+            spellings = [transliterate(name.label_unicode) or "", *romanizations(name.label_unicode)]
+            for spelled in dict.fromkeys(spellings):
+                if spelled and spelled != seen and _LDH.fullmatch(spelled):
+                    base.append((spelled, ("transliteration",), IDN_WEIGHT))
         else:
             base = [(name.label, (), 1.0)]
         out = list(base)
@@ -131,16 +159,25 @@ class Matcher:
         if not edits_allowed(brand_len, target.max_edits, edits):
             return None
         swapped = name.suffix != target.suffix
-        if target.weak and (
-            any(edit.reason != "homoglyph" for edit in edits)
-            or (swapped and not self.suspect_suffix(name.suffix))
-        ):
+        suspect = self.suspect_suffix(name.suffix)
+        respelled = query.replace("-", "") != target.label.replace("-", "") and any(
+            edit.reason in NEW_WORD_EDITS for edit in edits
+        )
+        if respelled and not name.is_idn and _is_words(query, target.language, glued=swapped):
+            return None  # words of their own a letter or two from the brand (``build`` for ``bild``)
+        if target.weak and edits and not (suspect and _weak_edits_allowed(brand_len, edits)):
             return None
+        if target.weak and "transliteration" in extra:
+            return None  # a word of another script spelled in Latin is not an ordinary label's look-alike
         reasons = [*extra, *(edit.reason for edit in edits)]
         score = weight * edit_score(brand_len, edits)
         if swapped:
             reasons.append("suffix-swap")
             score *= SUFFIX_SWAP_WEIGHT
+            if target.weak and not edits and not self.abused_suffix(name.suffix):
+                # the exact label on any suffix is a look-alike, but an ordinary word there is weak
+                reasons.append("common-label")
+                score *= COMMON_LABEL_WEIGHT
         if not reasons:
             return None
         return score, target, unique(reasons)
@@ -158,33 +195,45 @@ class Matcher:
         brand_len = len(target.label)
         reasons = list(extra)
         score = weight
-        strong_affix = False
-        for side, hyphenated in (
-            (query[:start], query[:start].endswith("-")),
-            (query[end:], query[end:].startswith("-")),
+        own = {code for code in (target.country, target.language) if code} | set(target.fragments)
+        tokens: list[str] = []
+        for side, hyphenated, before in (
+            (query[:start], query[:start].endswith("-"), True),
+            (query[end:], query[end:].startswith("-"), False),
         ):
             if not side:
                 continue
             for token in side.strip("-").split("-"):
+                tokens.append(token)
                 if looks_like_fragment(token, target.fragments):
                     reasons.extend((f"affix:{token}", "homoglyph"))
-                    strong_affix = True
                     score *= CODE_AFFIX_WEIGHT * LOOKALIKE_WEIGHT
                     continue
-                if not is_affix_token(
+                if token.isdigit() and (target.weak or len(token) > MAX_DIGIT_AFFIX):
+                    return None  # numbered series (``abc365``, ``dnb98``) are spam, not editions
+                article = not hyphenated and is_article(token, before=before) and not target.weak
+                if not article and not is_affix_token(
                     token,
                     hyphenated=hyphenated,
                     brand_len=brand_len,
                     suffix_fragments=target.fragments,
                     namespace=target.namespace,
+                    extra_words=self._profile_words,
                 ):
                     return None
+                if target.weak and not (
+                    token in own or token in NEWS_WORDS or token in self._profile_words
+                ):
+                    return None  # an ordinary label needs its own country, suffix or a news word
+                foreign = token in COUNTRY_CODES and token not in own
+                if foreign and (target.weak or target.namespace):
+                    return None  # ``gov`` with another country's code belongs to that country
                 reasons.append(f"affix:{token}")
-                strong_affix = strong_affix or token in target.fragments
-                known = token in COUNTRY_CODES or token in LANGUAGE_CODES or token in target.fragments
+                known = token in own or (token in LANGUAGE_CODES and not foreign)
                 score *= CODE_AFFIX_WEIGHT if known else AFFIX_WEIGHT
-        if target.weak and not strong_affix and not self.suspect_suffix(name.suffix):
-            return None
+        swapped = name.suffix != target.suffix
+        if swapped and target.namespace and target.label in GOVERNMENT_LEVELS and not own.intersection(tokens):
+            return None  # ``sama-gov``: a government level alone names no country
         if name.suffix != target.suffix:
             reasons.append("suffix-swap")
             score *= SUFFIX_SWAP_WEIGHT
@@ -199,6 +248,10 @@ class Matcher:
         if "." in suffix:
             return self._psl.is_private(suffix)
         return is_new_gtld(suffix)
+
+    def abused_suffix(self, suffix: str) -> bool:
+        """Suffixes that abuse statistics (or the campaign profile) name, and private namespaces."""
+        return suffix in self._abused or ("." in suffix and self._psl.is_private(suffix))
 
     def _by_subdomain(self, name: DomainName) -> _Hit | None:
         """``spiegel.de.example.com``: the genuine domain, or a long brand label, in the subdomain;
@@ -222,6 +275,26 @@ class Matcher:
                 elif len(label) >= SUBDOMAIN_MIN_LABEL and not target.weak:
                     best = _better(best, (SUBDOMAIN_LABEL_ONLY, target, ("brand-in-subdomain",)))
         return best
+
+
+def _is_words(label: str, language: str | None, *, glued: bool) -> bool:
+    """The label is a common word, or (``glued``) two of them (``currentanime``, ``worldbanks``)."""
+    languages = ("en", language)
+    if zipf(label, languages) >= CANDIDATE_WORD_ZIPF:
+        return True
+    common = CANDIDATE_WORD_ZIPF
+    return glued and any(
+        zipf(label[:i], languages) >= common and zipf(label[i:], languages) >= common
+        for i in range(3, len(label) - 2)
+    )
+
+
+def _weak_edits_allowed(brand_len: int, edits: Sequence[Edit]) -> bool:
+    """A short label takes one letter doubled, dropped or added (``abcc`` for ``abc``); a longer
+    ordinary word only look-alike glyphs and doubled letters (``bildd``, ``blld``)."""
+    if brand_len <= 3:
+        return len(edits) == 1 and edits[0].reason in SHORT_LABEL_EDITS
+    return all(edit.reason in ("homoglyph", "repetition") for edit in edits)
 
 
 def _better(current: _Hit | None, candidate: _Hit | None) -> _Hit | None:

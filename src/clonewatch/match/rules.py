@@ -21,6 +21,18 @@ SUBDOMAIN_LABEL_ONLY = 0.7
 SUBDOMAIN_MIN_LABEL = 6
 DOT_SPLIT_WEIGHT = 0.75
 DOT_SPLIT_MIN_LABEL = 5
+# The exact label of an ordinary word or short name on a suffix nobody abuses: flagged, scored low.
+COMMON_LABEL_WEIGHT = 0.55
+# A look-alike that is itself this common a word (Zipf 3: once per million words) is that word.
+CANDIDATE_WORD_ZIPF = 3.0
+# Edits that can turn one word into another (``bild`` -> ``build``); a transposed, doubled or
+# look-alike letter reads as a slip, not as a new word.
+NEW_WORD_EDITS = frozenset({"replacement", "insertion", "addition", "omission", "vowel-swap", "bitsquatting"})
+# Digits glued to a distinctive label read as an edition (``bild24``) up to this many.
+MAX_DIGIT_AFFIX = 2
+# A letter doubled (``abcc``): the one edit a label of three letters or fewer takes. (A letter
+# dropped or added anywhere was measured on real new registrations: random four-letter names.)
+SHORT_LABEL_EDITS = frozenset({"repetition"})
 
 
 def edits_allowed(brand_len: int, budget: int, edits: Sequence[Edit]) -> bool:
@@ -30,7 +42,7 @@ def edits_allowed(brand_len: int, budget: int, edits: Sequence[Edit]) -> bool:
     if len(edits) > budget:
         return False
     if brand_len <= 3:
-        return all(edit.reason == "homoglyph" for edit in edits)
+        return len(edits) == 1 and edits[0].reason in SHORT_LABEL_EDITS
     if brand_len == 4:
         return all(edit.subtle for edit in edits)
     if brand_len <= 6:

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -29,7 +30,9 @@ import pytest
 from clonewatch.errors import BrowserError, FetchRefused
 from clonewatch.probe.browser import Browser, BrowserSettings
 from clonewatch.probe.capture import save_png
+from clonewatch.probe.lane import GRACE
 from clonewatch.probe.resources import Resource
+from clonewatch.testing.proctree import TreeMemory
 
 pytestmark = pytest.mark.skipif(
     not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium at /usr/bin/chromium"
@@ -69,6 +72,24 @@ PAGES: dict[tuple[str, str], tuple[int, dict[str, str], str]] = {
     ("data-nav.test", "/"): (302, {"location": "data:text/html,<title>attacker</title>planted"}, ""),
     ("file-nav.test", "/"): (302, {"location": "file:///etc/passwd"}, ""),
     ("bad-nav.test", "/"): (302, {"location": "http://[::1/"}, ""),
+    ("push.test", "/"): (
+        200, HTML,
+        "<title>push</title><script>"
+        "for (let i = 0; i < 1e6; i++) history.pushState({}, '', '/p' + i)</script>",
+    ),
+    ("console.test", "/"): (
+        200, HTML, "<title>console</title><script>for (let i = 0; i < 1e6; i++) console.log('x' + i)</script>"
+    ),
+    ("hog.test", "/"): (
+        200, HTML,
+        "<title>hog</title><script>"
+        "const a = []; for (;;) a.push(new Array(1e6).fill(Math.random()))</script>",
+    ),
+    ("buffers.test", "/"): (
+        200, HTML,
+        "<title>buffers</title><script>const a = [];"
+        "for (let i = 0; i < 1e4; i++) { try { a.push(new Uint8Array(5e7).fill(1)) } catch (e) {} }</script>",
+    ),
 }  # fmt: skip
 
 
@@ -319,26 +340,41 @@ def test_closed_browser_leaves_no_process_and_refuses_work(sites: Sites) -> None
         own.capture("http://b.test/")
 
 
-def test_chromium_dies_when_its_python_process_is_killed(sites: Sites) -> None:
+def test_a_killed_probe_leaves_no_process_and_its_files_go_at_the_next_start() -> None:
+    """SIGKILL of the Python process: Chromium dies with it; its run directory (profiles,
+    Chromium's temporary files) is removed by the next browser to start, which itself leaves
+    nothing in the temporary directory."""
     script = (
         "import sys, time\n"
         "from clonewatch.probe.browser import Browser\n"
         "from clonewatch.probe.resources import Resource\n"
-        "browser = Browser(fetch=lambda url, headers: Resource(200, (), b'ok'))\n"
+        "browser = Browser(fetch=lambda url, headers: Resource(200, (), b'<title>ok</title>'))\n"
         "browser.start()\n"
+        "assert browser.capture('http://b.test/').title == 'ok'\n"
         "print(browser.profile_dir, flush=True)\n"
-        "time.sleep(60)\n"
+        "if sys.argv[1] == 'close':\n"
+        "    browser.close()\n"
+        "else:\n"
+        "    time.sleep(60)\n"
     )
-    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as child:
+    # Chromium's sockets go under TMPDIR, whose path must stay short (108 bytes in all)
+    temporary = Path(tempfile.mkdtemp(prefix="cw-"))
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    command = [sys.executable, "-c", script]
+    with subprocess.Popen([*command, "sleep"], stdout=subprocess.PIPE, text=True, env=env) as child:
         try:
             assert child.stdout is not None
             profile = Path(child.stdout.readline().strip())
-            assert chromium_processes(profile)
+            assert profile.parent == temporary and chromium_processes(profile)
         finally:
             os.kill(child.pid, signal.SIGKILL)
             child.wait()
     assert wait_until_gone(profile)
-    shutil.rmtree(profile, ignore_errors=True)  # a killed process cannot remove its own profile
+    assert profile.exists()
+    again = subprocess.run([*command, "close"], capture_output=True, text=True, env=env, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert list(temporary.iterdir()) == []
+    temporary.rmdir()
 
 
 def test_settings_are_checked() -> None:
@@ -400,3 +436,43 @@ def test_webrtc_reaches_no_stun_or_turn_server(
     finally:
         canary.close()
         PAGES.pop(("webrtc.test", "/"), None)
+
+
+LANES = BrowserSettings(page_timeout=8.0, screenshot_timeout=2.0, settle=0.5, pages=3, max_memory=512 << 20)
+# What three visits may add to the process tree (this process, Playwright's drivers, Chromium's
+# processes): one renderer at its cap and two ordinary pages. Without the cap a hog adds 2 GB in 8 s.
+GROWTH_CAP = LANES.max_memory + (512 << 20)
+
+
+@pytest.fixture
+def lanes(sites: Sites) -> Iterator[Browser]:
+    with Browser(fetch=LoopbackFetcher(sites.port), settings=LANES) as own:
+        yield own
+
+
+@pytest.mark.parametrize("hostile", ["push.test", "console.test", "hog.test", "buffers.test"])
+def test_a_hostile_page_neither_starves_nor_outgrows_the_pages_beside_it(
+    lanes: Browser, hostile: str
+) -> None:
+    """An event flood or a memory hog in one lane: the ordinary pages probed beside it keep their
+    capture, and the memory of the whole process tree stays under the stated cap."""
+    urls = [f"http://{hostile}/", "http://red.test/", "http://b.test/"]
+    with TreeMemory() as memory, ThreadPoolExecutor(len(urls)) as pool:
+        at_rest = memory.sample()
+        bad, red, landed = pool.map(lanes.capture, urls)
+    assert (red.error, red.title, landed.error, landed.title) == (None, "Der Spiegel", None, "Landed")
+    assert red.png is not None and landed.png is not None
+    print(f"{hostile}: {at_rest >> 20} MB at rest, {(memory.peak - at_rest) >> 20} MB more at the peak")
+    assert memory.samples >= 3 and memory.peak - at_rest < GROWTH_CAP
+    assert bad.elapsed < LANES.page_timeout + 2 * GRACE + 1
+    if hostile == "hog.test":
+        assert bad.error is not None and "crashed" in bad.error
+    after = lanes.capture("http://b.test/")
+    assert (after.error, after.title) == (None, "Landed")
+
+
+def test_a_spoiled_lane_is_replaced_and_serves_again(lanes: Browser) -> None:
+    flooded = lanes.capture("http://push.test/")
+    assert flooded.error is not None
+    captures = [lanes.capture("http://b.test/") for _ in range(LANES.pages + 1)]
+    assert all((capture.error, capture.title) == (None, "Landed") for capture in captures)

@@ -3,9 +3,11 @@
     with Browser(fetch=my_fetcher) as browser:
         capture = browser.capture("http://spiegel.ltd/")
 
-One Chromium (Debian's, at `settings.executable`) runs with an asyncio loop in a dedicated thread;
 `capture()` may be called from any number of threads and runs up to `settings.pages` visits at
-once, each in a fresh browser context (no cookies or storage shared between sites).
+once, each in a lane of its own (see `lane.py`): one Chromium with its own Playwright driver and
+event loop, one visit at a time, each visit in a fresh browser context (no cookies or storage
+shared between sites). A page that floods its lane with events, hangs it or eats its memory
+costs only that lane, which is killed and started afresh; the visits beside it go on.
 
 Network isolation: Chromium never connects anywhere. Every request is intercepted and answered
 from the caller's `ResourceFetcher` (see `visit.py` for redirects); WebSockets are closed. As a
@@ -20,74 +22,37 @@ host, its network or a metadata service. Playwright talks to it over a pipe, whi
 network. Where namespaces cannot be made, pages lose the WebRTC constructors instead (an init
 script in every frame), and a warning says so.
 
-Lifetime: the profile is a fresh temporary directory, removed at close. Playwright's driver is a
-child of this process and kills Chromium when this process exits or is killed.
+Lifetime: everything Chromium writes (profiles, temporary files) is in one run directory named
+with this process's id, removed at close; a run directory whose process is gone (killed with
+SIGKILL) is removed when the next browser starts. Playwright's drivers are children of this
+process and kill Chromium when this process exits or is killed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import functools
 import logging
 import os
-import shlex
+import queue
+import re
 import shutil
-import subprocess
 import tempfile
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
 
 from clonewatch.errors import BrowserError
 from clonewatch.probe.capture import BrowserCapture, perceptual_hash
+from clonewatch.probe.lane import Lane
 from clonewatch.probe.resources import ResourceFetcher
-from clonewatch.probe.visit import Visit
-
-if TYPE_CHECKING:
-    from playwright.async_api import Browser as PlaywrightBrowser
-    from playwright.async_api import BrowserContext, Playwright
 
 log = logging.getLogger(__name__)
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--proxy-server=127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
-)
-_GRACE = 5.0
-# Without a network namespace, pages lose the constructors that send STUN/TURN datagrams.
-NO_WEBRTC = """
-for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChannel",
-                    "RTCIceCandidate", "RTCSessionDescription", "RTCRtpSender", "RTCRtpReceiver"]) {
-  try { Object.defineProperty(window, name, {value: undefined, configurable: false}); } catch (e) {}
-}
-"""
-
-
-@functools.cache
-def _can_unshare(unshare: str, flags: tuple[str, ...]) -> bool:
-    """Whether this process may start a program in a network namespace of its own."""
-    try:
-        done = subprocess.run([unshare, *flags, "--", "true"], capture_output=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0
+RUN_PREFIX = "clonewatch-chromium-"
+_RUN_NAME = re.compile(r"clonewatch-chromium-(\d+)-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +73,7 @@ class BrowserSettings:
     fetch_threads: int = 32
     launch_timeout: float = 30.0
     isolate: bool = True  # False: Chromium shares this host's network namespace (pages lose WebRTC)
+    max_memory: int = 1 << 30  # per Chromium process (data segment); V8's heap gets half of it
 
     def __post_init__(self) -> None:
         if self.pages < 1 or self.fetch_threads < 1:
@@ -116,47 +82,28 @@ class BrowserSettings:
             raise ValueError("screenshot_timeout must be positive and less than page_timeout")
         if self.settle <= 0:
             raise ValueError("settle must be positive")
+        if self.max_memory < 256 << 20:
+            raise ValueError("max_memory must be at least 256 MiB")
 
 
 class Browser:
-    """One headless Chromium serving `capture()` calls from any thread; a context manager."""
+    """Headless Chromium lanes serving `capture()` calls from any thread; a context manager."""
 
     def __init__(self, *, fetch: ResourceFetcher, settings: BrowserSettings | None = None) -> None:
         self.fetch = fetch
         self.settings = settings or BrowserSettings()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._run: Path | None = None
+        self._lanes: list[Lane] = []
+        self._free: queue.Queue[Lane] = queue.Queue()
         self._executor: ThreadPoolExecutor | None = None
-        self._profile: Path | None = None
-        self._playwright: Playwright | None = None
-        self._browser: PlaywrightBrowser | None = None
-        self._persistent: BrowserContext | None = None
-        self._slots: asyncio.Semaphore | None = None
-        self._user_agent = ""
-        self._launch_script: Path | None = None
+        self._closing = threading.Event()
+        self._renewing: list[threading.Thread] = []
         self.isolated = False
-
-    def _launcher(self) -> str:
-        """Chromium's executable, wrapped to start in a network namespace of its own when one
-        can be made here (``isolated`` says whether it was)."""
-        assert self._profile is not None
-        unshare = shutil.which("unshare")
-        flags = ["--net"] if os.geteuid() == 0 else ["--user", "--map-root-user", "--net"]
-        if not self.settings.isolate or unshare is None or not _can_unshare(unshare, tuple(flags)):
-            self.isolated = False
-            return self.settings.executable
-        script = self._profile.parent / f"{self._profile.name}-launch"
-        command = " ".join(shlex.quote(part) for part in (unshare, *flags, "--", self.settings.executable))
-        script.write_text(f'#!/bin/sh\nexec {command} "$@"\n', encoding="utf-8")
-        script.chmod(0o700)
-        self._launch_script = script
-        self.isolated = True
-        return str(script)
 
     @property
     def profile_dir(self) -> Path | None:
-        """Chromium's temporary profile (its `--user-data-dir`) while the browser runs."""
-        return self._profile
+        """The directory of every Chromium profile and temporary file while the browser runs."""
+        return self._run
 
     def __enter__(self) -> Browser:
         self.start()
@@ -168,53 +115,68 @@ class Browser:
         self.close()
 
     def start(self) -> None:
-        """Launch Chromium; BrowserError when it cannot be started."""
-        if self._loop is not None:
+        """Launch Chromium's lanes; BrowserError when they cannot be started."""
+        if self._run is not None:
             raise BrowserError("browser already started")
         if not os.access(self.settings.executable, os.X_OK):
             raise BrowserError(
                 f"cannot start Chromium at {self.settings.executable}: not found "
                 "(on Debian: apt-get install chromium)"
             )
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="clonewatch-browser", daemon=True)
-        self._thread.start()
+        sweep_stale_runs(Path(tempfile.gettempdir()))
+        self._closing.clear()
+        self._run = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-"))
         self._executor = ThreadPoolExecutor(
             self.settings.fetch_threads, thread_name_prefix="clonewatch-fetch"
         )
-        self._profile = Path(tempfile.mkdtemp(prefix="clonewatch-chromium-"))
+        self._lanes = [
+            Lane(
+                fetch=self.fetch,
+                settings=self.settings,
+                executor=self._executor,
+                home=self._run / f"l{i}",
+            )
+            for i in range(self.settings.pages)
+        ]
         try:
-            launch = asyncio.run_coroutine_threadsafe(self._launch(), self._loop)
-            launch.result(timeout=self.settings.launch_timeout)
+            with ThreadPoolExecutor(len(self._lanes), thread_name_prefix="clonewatch-launch") as launcher:
+                for started in [launcher.submit(lane.start) for lane in self._lanes]:
+                    started.result()
         except Exception as exc:
             self.close()
             raise BrowserError(f"cannot start Chromium at {self.settings.executable}: {exc}") from exc
-
-    async def _launch(self) -> None:
-        from playwright.async_api import async_playwright  # Playwright loads only when a browser starts
-
-        assert self._profile is not None
-        self._playwright = await async_playwright().start()
-        self._persistent = await self._playwright.chromium.launch_persistent_context(
-            self._profile,
-            executable_path=self._launcher(),
-            headless=True,
-            args=list(CHROMIUM_ARGS),
-            accept_downloads=False,
-            service_workers="block",
-        )
-        await self._persistent.route("**/*", lambda route: route.abort("blockedbyclient"))
+        self.isolated = all(lane.isolated for lane in self._lanes)
         if not self.isolated:
             log.warning("Chromium runs without a network namespace of its own: pages lose WebRTC instead")
-        self._browser = self._persistent.browser
-        if self._browser is None:
-            raise BrowserError("Playwright gave no browser for the persistent context")
-        major = self._browser.version.split(".")[0]
-        self._user_agent = (
-            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-            f"Chrome/{major}.0.0.0 Safari/537.36"
-        )
-        self._slots = asyncio.Semaphore(self.settings.pages)
+        for lane in self._lanes:
+            self._free.put(lane)
+
+    def _borrow(self) -> Lane:
+        while True:
+            if self._run is None or self._closing.is_set():
+                raise BrowserError("browser is not running (use it as a context manager, or call start())")
+            try:
+                return self._free.get(timeout=0.5)
+            except queue.Empty:
+                continue
+
+    def _give_back(self, lane: Lane) -> None:
+        """A lane a page spoiled gets a fresh Chromium (in the background, so the visit that spoiled
+        it costs its caller no more than its budget) before it serves again."""
+        if not lane.spoiled or self._closing.is_set():
+            self._free.put(lane)
+            return
+        renewal = threading.Thread(target=self._renew, args=(lane,), name="clonewatch-renew", daemon=True)
+        self._renewing = [thread for thread in self._renewing if thread.is_alive()]
+        self._renewing.append(renewal)
+        renewal.start()
+
+    def _renew(self, lane: Lane) -> None:
+        try:
+            lane.restart()
+        except Exception as exc:
+            log.warning("a browser lane could not be restarted: %s", exc)
+        self._free.put(lane)
 
     def capture(
         self, url: str, *, user_agent: str | None = None, referrer: str | None = None, screenshot: bool = True
@@ -224,11 +186,14 @@ class Browser:
         `user_agent` defaults to desktop Chrome's (not "HeadlessChrome"). Page failures come back
         in `BrowserCapture.error`; BrowserError only when the browser is not running.
         """
-        loop = self._loop
-        if loop is None or self._browser is None or not loop.is_running():
-            raise BrowserError("browser is not running (use it as a context manager, or call start())")
-        future = asyncio.run_coroutine_threadsafe(self._visit(url, user_agent, referrer, screenshot), loop)
-        capture = future.result()
+        lane = self._borrow()
+        try:
+            if not lane.running:  # its restart failed: try again once this visit is answered
+                lane.spoiled = True
+                return _failed(url, "browser lane is not running (Chromium could not be restarted)")
+            capture = lane.capture(url, user_agent, referrer, screenshot)
+        finally:
+            self._give_back(lane)
         if capture.png is None:
             return capture
         try:
@@ -236,69 +201,65 @@ class Browser:
         except Exception as exc:  # an undecodable screenshot is evidence of a broken capture, not a crash
             return dataclasses.replace(capture, error=capture.error or f"screenshot unreadable: {exc}")
 
-    async def _visit(
-        self, url: str, user_agent: str | None, referrer: str | None, screenshot: bool
-    ) -> BrowserCapture:
-        assert self._slots is not None and self._browser is not None and self._executor is not None
-        async with self._slots:
-            started = time.monotonic()
-            visit = Visit(self.fetch, self.settings, self._executor, url)
-            context: BrowserContext | None = None
-            try:
-                async with asyncio.timeout(self.settings.page_timeout + _GRACE):
-                    width, height = self.settings.viewport
-                    context = await self._browser.new_context(
-                        viewport={"width": width, "height": height},
-                        user_agent=user_agent or self._user_agent,
-                        accept_downloads=False,
-                        service_workers="block",
-                    )
-                    if not self.isolated:
-                        await context.add_init_script(NO_WEBRTC)
-                    await context.route("**/*", visit.on_route)
-                    await context.route_web_socket("**/*", visit.on_websocket)
-                    page = await context.new_page()
-                    context.on("page", visit.close_popup)
-                    page.on("dialog", visit.on_dialog)
-                    page.on("framenavigated", visit.on_navigated)
-                    await visit.run(page, referrer=referrer, screenshot=screenshot)
-            except TimeoutError:
-                visit.errors.append("visit overran its time budget")
-            except Exception as exc:
-                visit.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-            finally:
-                if context is not None:
-                    with suppress(Exception):
-                        await asyncio.wait_for(context.close(), _GRACE)
-            return visit.result(time.monotonic() - started)
+    def print_pdf(self, html: str, *, timeout: float = 60.0) -> bytes:
+        """Print an HTML document to PDF (A4) in a fresh context with JavaScript off, where every
+        request the document makes is refused: it shows only what it carries (``data:`` images).
+
+        BrowserError when the browser is not running or printing fails or overruns ``timeout``."""
+        lane = self._borrow()
+        try:
+            return lane.print_pdf(html, timeout)
+        except TimeoutError:
+            raise BrowserError(f"printing to PDF took longer than {timeout:g} s") from None
+        except BrowserError:
+            raise
+        except Exception as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else repr(exc)
+            raise BrowserError(f"printing to PDF failed: {reason}") from exc
+        finally:
+            self._give_back(lane)
 
     def close(self) -> None:
-        """Stop Chromium and the loop, remove the profile; safe to call twice."""
-        loop, self._loop = self._loop, None
-        if loop is not None:
-            if loop.is_running():
-                with suppress(Exception):
-                    asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=15)
-                loop.call_soon_threadsafe(loop.stop)
-            if self._thread is not None:
-                self._thread.join(timeout=10)
-            if not loop.is_running():
-                loop.close()
+        """Stop every lane's Chromium, remove the run directory; safe to call twice."""
+        self._closing.set()
+        for renewal in self._renewing:
+            renewal.join()
+        self._renewing = []
+        lanes, self._lanes = self._lanes, []
+        if lanes:
+            with ThreadPoolExecutor(len(lanes), thread_name_prefix="clonewatch-close") as closer:
+                list(closer.map(Lane.close, lanes))
+        self._free = queue.Queue()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
-        if self._profile is not None:
-            shutil.rmtree(self._profile, ignore_errors=True)
-            self._profile = None
-        if self._launch_script is not None:
-            self._launch_script.unlink(missing_ok=True)
-            self._launch_script = None
+        if self._run is not None:
+            shutil.rmtree(self._run, ignore_errors=True)
+            self._run = None
 
-    async def _shutdown(self) -> None:
-        if self._persistent is not None:
-            with suppress(Exception):
-                await self._persistent.close()
-        if self._playwright is not None:
-            with suppress(Exception):
-                await self._playwright.stop()
-        self._browser = self._persistent = self._playwright = None
+
+def _failed(url: str, error: str) -> BrowserCapture:
+    return BrowserCapture(url, url, (), None, None, None, None, None, (), error, 0.0)
+
+
+def sweep_stale_runs(directory: Path) -> list[Path]:
+    """Remove the run directories of browsers whose process is gone (it was killed before it
+    could clean up); returns what was removed."""
+    removed = []
+    for path in directory.glob(f"{RUN_PREFIX}*"):
+        found = _RUN_NAME.match(path.name)
+        if found is None or not path.is_dir() or _alive(int(found.group(1))):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -157,6 +157,10 @@ class Visit:
         if frame.parent_frame is None:
             self.activity.set()
 
+    def on_crash(self, page: Page) -> None:
+        """The renderer died: out of memory (past the lane's cap), or killed."""
+        self.errors.append("page crashed (out of memory?)")
+
     async def on_dialog(self, dialog: Dialog) -> None:
         """alert/confirm/prompt/beforeunload: dismissed at once."""
         with suppress(Exception):

@@ -52,7 +52,15 @@ def test_ranking_starts_with_the_label_on_abused_suffixes_then_likely_edits() ->
     first = [c.match.domain for c in candidates[:20]]
     assert first[:3] == [f"bild.{suffix}" for suffix in abused_suffixes()[:3]]
     domains = {c.match.domain for c in candidates}
-    for name in ("bild.ltd", "bild.com", "bild.co.uk", "bild.com.ua", "bildd.lol", "blld.live", "bild-de.top"):
+    for name in (
+        "bild.ltd",
+        "bild.com",
+        "bild.co.uk",
+        "bild.com.ua",
+        "bildd.lol",
+        "blld.live",
+        "bild-de.top",
+    ):
         assert name in domains, name
     assert "bild.de" not in domains
     # issue 15: the exact label on every TLD and co.*/com.* comes before any edit

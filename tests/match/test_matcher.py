@@ -199,7 +199,9 @@ def test_government_namespaces(news_matcher: Matcher, name: str, reasons: tuple[
 
 
 @pytest.mark.parametrize("name", ["mfa.com", "mfa.co.uk", "mfa.de", "faz.co.za", "faz.com", "faz.net.au"])
-def test_a_weak_label_on_any_other_suffix_is_flagged_with_a_low_score(news_matcher: Matcher, name: str) -> None:
+def test_a_weak_label_on_any_other_suffix_is_flagged_with_a_low_score(
+    news_matcher: Matcher, name: str
+) -> None:
     """Issue 15 item 2: the exact label on any suffix is a look-alike; an ordinary or short label on a
     suffix nobody abuses scores low instead of staying silent (it used to stay silent)."""
     hit = match_one(news_matcher, name)

@@ -10,10 +10,12 @@ import typer
 
 from clonewatch.brands import Brand, brand_for
 from clonewatch.cli.common import BrandsOption, FormatOption, load_brands, with_exit_codes
+from clonewatch.cli.match import ProfileOption
 from clonewatch.cli.output import RecordWriter, choose_format
 from clonewatch.errors import InputError
 from clonewatch.generate import DEFAULT_LIMIT, Candidate, default_fuzzers, fuzzers_named, generate
 from clonewatch.generate.fuzzers import SUFFIX_FUZZER
+from clonewatch.match.profile import load_profile
 
 if TYPE_CHECKING:
     from clonewatch.probe import DnsFacts
@@ -46,6 +48,7 @@ def generate_command(
         float, typer.Option(min=0, help="At most this many queries per second (0: no limit).")
     ] = 0,
     output_format: FormatOption = None,
+    profile: ProfileOption = None,
 ) -> None:
     """Generate ranked look-alikes of genuine domains: every dnstwist fuzzer, combinations with
     every public suffix and with affix words, best first (the names campaigns register first).
@@ -57,6 +60,7 @@ def generate_command(
     from clonewatch.probe import ResolverSettings, check_names  # dnspython loads only for this command
 
     watched = load_brands(brands)
+    chosen = load_profile(profile) if profile else None
     names = [name.strip() for name in fuzzers.split(",")] if fuzzers else None
     chosen_fuzzers = fuzzers_named(names) if names else default_fuzzers()
     suffix_swaps = names is None or SUFFIX_FUZZER in names
@@ -70,7 +74,9 @@ def generate_command(
     try:
         with writer:
             for brand in targets:
-                candidates = generate(brand, limit=limit, fuzzers=chosen_fuzzers, suffix_swaps=suffix_swaps)
+                candidates = generate(
+                    brand, limit=limit, fuzzers=chosen_fuzzers, suffix_swaps=suffix_swaps, profile=chosen
+                )
                 if not registered:
                     writer.write_all(candidate.to_dict() for candidate in candidates)
                     continue

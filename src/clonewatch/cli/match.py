@@ -13,6 +13,16 @@ from rich.console import Console
 from clonewatch.cli.common import BrandsOption, FormatOption, load_brands, with_exit_codes
 from clonewatch.cli.output import RecordWriter, choose_format
 from clonewatch.match import FeedStats, match_feeds
+from clonewatch.match.profile import load_profile, profile_names
+
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        help=f"Campaign profile: an operation's favourite suffixes and words ({', '.join(profile_names())}).",
+        show_default=False,
+    ),
+]
 
 MATCH_COLUMNS = ("score", "domain", "unicode", "brand", "genuine", "reasons")
 
@@ -25,6 +35,7 @@ def match_command(
     brands: BrandsOption = None,
     output_format: FormatOption = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes for big feeds.")] = 1,
+    profile: ProfileOption = None,
 ) -> None:
     """Flag names that impersonate a watched outlet or government body, with the reasons why.
 
@@ -32,12 +43,13 @@ def match_command(
     zone-file/NRD row (the first field that is a name counts). A summary goes to standard error.
     """
     watched = load_brands(brands)
+    chosen = load_profile(profile) if profile else None
     fmt = choose_format(output_format, sys.stdout)
     writer = RecordWriter(fmt, MATCH_COLUMNS, sort_key="score", title="look-alikes")
     stats = FeedStats()
     try:
         with writer, _progress(stats):
-            for hit in match_feeds(feeds, watched, stats, workers=workers):
+            for hit in match_feeds(feeds, watched, stats, workers=workers, profile=chosen):
                 writer.write(hit.to_dict())
     except KeyboardInterrupt:
         _summary(stats, interrupted=True)

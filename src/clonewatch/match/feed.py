@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from clonewatch.brands import Brand
 from clonewatch.match.matcher import Matcher
+from clonewatch.match.profile import Profile
 from clonewatch.match.records import Match
 from clonewatch.names import DomainName, default_psl, parse_feed_line
 from clonewatch.names.feed import block_lines, iter_blocks, open_feed
@@ -109,25 +110,30 @@ def match_block(
 
 
 def match_feeds(
-    sources: Sequence[str], brands: Sequence[Brand], stats: FeedStats, *, workers: int = 1
+    sources: Sequence[str],
+    brands: Sequence[Brand],
+    stats: FeedStats,
+    *,
+    workers: int = 1,
+    profile: Profile | None = None,
 ) -> Iterator[Match]:
     """Every look-alike in ``sources`` (paths or ``-``), in feed order; FeedError on unreadable input."""
     if workers <= 1:
-        matcher = Matcher(brands)
+        matcher = Matcher(brands, profile=profile)
         for source, first_lineno, block in _blocks(sources):
             yield from match_block(source, first_lineno, block, matcher, stats)
         return
-    yield from _match_parallel(sources, brands, stats, workers)
+    yield from _match_parallel(sources, brands, stats, workers, profile)
 
 
 _WORKER_MATCHER: Matcher | None = None
 
 
-def _init_worker(brands: Sequence[Brand]) -> None:
+def _init_worker(brands: Sequence[Brand], profile: Profile | None) -> None:
     """Workers leave Ctrl-C to the parent, which stops reading and reports what was done."""
     global _WORKER_MATCHER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_MATCHER = Matcher(brands)
+    _WORKER_MATCHER = Matcher(brands, profile=profile)
 
 
 def _match_block(source: str, first_lineno: int, block: bytes) -> tuple[list[Match], FeedStats]:
@@ -144,12 +150,14 @@ def _blocks(sources: Sequence[str]) -> Iterator[tuple[str, int, bytes]]:
 
 
 def _match_parallel(
-    sources: Sequence[str], brands: Sequence[Brand], stats: FeedStats, workers: int
+    sources: Sequence[str], brands: Sequence[Brand], stats: FeedStats, workers: int, profile: Profile | None
 ) -> Iterator[Match]:
     """Blocks of raw lines go to worker processes, at most two per worker in flight (flat memory);
     workers decode, parse and match, so the reading process does next to nothing per line."""
     pending: deque[Future[tuple[list[Match], FeedStats]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(list(brands),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(list(brands), profile)
+    ) as pool:
         try:
             for source, first_lineno, block in _blocks(sources):
                 pending.append(pool.submit(_match_block, source, first_lineno, block))

@@ -75,7 +75,7 @@ class Matcher:
 
     def is_genuine(self, name: DomainName) -> bool:
         """The name is a watched genuine domain or one of its subdomains."""
-        if name.registrable in self.index.genuine:
+        if name.registrable in self.index.genuine or name.ascii in self.index.genuine:
             return True
         host = name.ascii
         return any(host.endswith(suffix) for suffix in self._genuine_suffixes if len(suffix) <= len(host))
@@ -221,7 +221,7 @@ class Matcher:
                     extra_words=self._profile_words,
                 ):
                     return None
-                if target.weak and not (
+                if target.weak and not target.namespace and not (
                     token in own or token in NEWS_WORDS or token in self._profile_words
                 ):
                     return None  # an ordinary label needs its own country, suffix or a news word
@@ -232,7 +232,8 @@ class Matcher:
                 known = token in own or (token in LANGUAGE_CODES and not foreign)
                 score *= CODE_AFFIX_WEIGHT if known else AFFIX_WEIGHT
         swapped = name.suffix != target.suffix
-        if swapped and target.namespace and target.label in GOVERNMENT_LEVELS and not own.intersection(tokens):
+        level = target.namespace and target.label in GOVERNMENT_LEVELS
+        if swapped and level and not own.intersection(tokens):
             return None  # ``sama-gov``: a government level alone names no country
         if name.suffix != target.suffix:
             reasons.append("suffix-swap")

@@ -15,19 +15,10 @@ from clonewatch.cli.common import BrandsOption, FormatOption, load_brands, with_
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format, write_columns
 from clonewatch.errors import InputError
 from clonewatch.match import Matcher
-from clonewatch.social import (
-    CoShareNetwork,
-    Level,
-    ReadReport,
-    account_network,
-    coordinated_groups,
-    parse_window,
-    post_links,
-    read_all,
-)
-from clonewatch.social.graph import write_graph
+from clonewatch.social import Level, ReadReport, parse_window, read_all
 
 if TYPE_CHECKING:
+    from clonewatch.social import CoShareNetwork
     from clonewatch.social.resolve import LinkResolver
 
 social_app = typer.Typer(
@@ -100,6 +91,8 @@ def links_command(
     """Every shared link, normalised, with the look-alike it lands on (if any) and how the post
     carries it (via: own, retweeted, quoted); with --resolve, followed through its redirects with
     the chain recorded (private addresses refused). Each post once, each of its links once."""
+    from clonewatch.social import post_links
+
     redirects = _redirects(resolve, resolver, allow_private)
     matcher = Matcher(load_brands(brands))
     writer = RecordWriter(choose_format(output_format, sys.stdout), LINK_COLUMNS, title="shared links")
@@ -163,6 +156,8 @@ def coordinate_command(
 ) -> None:
     """Groups of accounts that repeatedly share the same links within seconds of each other,
     with the links and look-alikes they pushed, when, and the tightest co-shares as evidence."""
+    from clonewatch.social import coordinated_groups
+
     seconds = parse_window(window) if window is not None else None
     redirects = _redirects(resolve, resolver, allow_private)
     report = ReadReport()
@@ -206,6 +201,9 @@ def graph_command(
     brands: BrandsOption = None,
 ) -> None:
     """Write the co-sharing network of accounts (weighted edges, account facts on the nodes)."""
+    from clonewatch.social import account_network
+    from clonewatch.social.graph import write_graph
+
     seconds = parse_window(window)
     report = ReadReport()
     graph = account_network(

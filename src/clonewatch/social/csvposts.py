@@ -21,6 +21,7 @@ from clonewatch.social.posts import (
     Via,
     distinct_links,
     parse_time,
+    tweet_time,
 )
 
 TWARC_NEEDS = frozenset({"id", "author_id", "created_at", "entities.urls"})
@@ -145,7 +146,7 @@ def _twarc(
         yield Post(
             post_id=cell(row, "id"),
             account=account,
-            time=created,
+            time=tweet_time(cell(row, "id"), created),
             links=distinct_links(PostLink(url, via) for url in urls),
             text=cell(row, "text").replace("\\n", "\n"),
             reposts=retweeted,

@@ -200,6 +200,20 @@ def distinct_links(links: Iterable[PostLink]) -> tuple[PostLink, ...]:
     return tuple(seen.values())
 
 
+TWITTER_EPOCH_MS = 1288834974657  # snowflake ids (X posts since November 2010) count from here
+
+
+def tweet_time(post_id: str, created: datetime) -> datetime:
+    """``created`` (whole seconds in the data) to the millisecond its snowflake id holds, when the id
+    is one and agrees with it; co-shares seconds apart are told apart by that."""
+    if not post_id.isascii() or not post_id.isdigit() or len(post_id) < 15:
+        return created
+    stamp = ((int(post_id) >> 22) + TWITTER_EPOCH_MS) / 1000
+    if 0 <= stamp - created.timestamp() < 1:
+        return datetime.fromtimestamp(stamp, tz=UTC)
+    return created
+
+
 LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z: later times are junk
 V1_TIME = "%a %b %d %H:%M:%S %z %Y"  # v1.1's "Wed Dec 09 19:40:11 +0000 2015"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from clonewatch.social.posts import Account, Post, PostLink, Via, distinct_links, parse_time
+from clonewatch.social.posts import Account, Post, PostLink, Via, distinct_links, parse_time, tweet_time
 
 Tweets = Mapping[str, Mapping[str, Any]]
 NO_TWEETS: Tweets = {}
@@ -58,7 +58,7 @@ def v2_post(tweet: Any, users: Mapping[str, Account], referenced: Tweets) -> Pos
     return Post(
         post_id=str(tweet["id"]),
         account=account,
-        time=created,
+        time=tweet_time(str(tweet["id"]), created),
         links=distinct_links(links),
         text=str(tweet.get("text") or ""),
         reposts=retweeted[0] if retweeted else None,
@@ -139,7 +139,7 @@ def v1_post(tweet: Mapping[str, Any]) -> Post | str:
             followers=followers if isinstance(followers, int) else None,
             default_image=image if isinstance(image, bool) else None,
         ),
-        time=created,
+        time=tweet_time(post_id, created),
         links=distinct_links(links),
         text=str(text or tweet.get("text") or ""),
         reposts=_v1_id(original) if isinstance(original, dict) else None,

@@ -13,7 +13,7 @@ from benchkit.cli import PROJECT_ROOT, add_clonewatch_args, add_out_dir, machine
 from benchkit.clonewatch import ClonewatchError, resolve_command
 from benchkit.log import progress
 from benchkit.sandbox import RivalError
-from socialbench import cwrun, dataset, reference, report
+from socialbench import cwrun, dataset, realdata, reference, report
 from socialbench.compare import CntEdges, Comparison, CwEdges, compare, read_cnt_edges, read_cw_edges
 from socialbench.recovery import Recovery, recovery
 from socialbench.report import ToolRow
@@ -45,6 +45,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--skip-clonewatch", action="store_true", help="run the toolkit only")
     p.add_argument("--skip-recovery", action="store_true", help="skip clonewatch's --min-repeat run")
     p.add_argument(
+        "--real-copies",
+        type=int,
+        default=realdata.DEFAULT_COPIES,
+        help="times the real X data is written into its file: all but one copy are duplicates (default 20)",
+    )
+    p.add_argument("--skip-real", action="store_true", help="skip the runs on real X data")
+    p.add_argument(
         "--rival-timeout",
         type=float,
         default=1800.0,
@@ -60,6 +67,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--window must be at least 1 second")
     if args.min_repeat < 1:
         p.error("--min-repeat must be at least 1")
+    if args.real_copies < 1:
+        p.error("--real-copies must be at least 1")
     if args.cnt_cpus < 1:
         p.error("--cnt-cpus must be at least 1")
     if args.skip_rival and args.skip_clonewatch:
@@ -117,6 +126,20 @@ def main(argv: list[str] | None = None) -> int:
     ratios = report.ratios(cw.row if cw else None, cnt.row if cnt else None)
     markdown = report.markdown_table(rows) + "\n\n" + report.ratio_lines(ratios)
     print_report(args, data, probe, every_run, cnt, comparison, rec, markdown)
+    real = None if args.skip_real else realdata.build(out_dir, args.real_copies)
+    real_runs: list[realdata.RealRun] = []
+    if real is not None:
+        real_runs = realdata.run_all(
+            None if args.skip_clonewatch else cw_cmd,
+            None if args.skip_rival else rival,
+            real,
+            window=args.window,
+            n_cpus=args.cnt_cpus,
+            timeout=args.rival_timeout,
+            work=out_dir / "clonewatch",
+        )
+        print("\n## On real X data\n")
+        print("\n".join(realdata.report_lines(real, real_runs, args.window)))
     result: dict[str, Any] = {
         **run_info(),
         "data": data.as_json(),
@@ -127,9 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         "planted_recovery": rec.as_json() if rec is not None else None,
         "ratios": {k: None if v is None else round(v, 3) for k, v in ratios.items()},
         "markdown": markdown,
+        "real_data": None
+        if real is None
+        else {"data": real.as_json(), "runs": [run.as_json() for run in real_runs]},
     }
     write_result(out_dir / "social.json", result)
     # A toolkit run killed at --rival-timeout is a result; any other run that did not finish is a failure.
+    every_run += [row for run in real_runs for row in run.rows]
     failed = [r for r in every_run if not r.ok and not (r.key == "cnt" and r.timed_out)]
     return 1 if failed else 0
 

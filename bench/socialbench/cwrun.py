@@ -46,10 +46,12 @@ def run(
     min_repeat: int,
     edges: bool,
     timeout: float | None,
+    level: str = "url",
+    extra: tuple[str, ...] = (),
 ) -> ClonewatchRun:
     edges_file = work / f"{name}.edges.csv" if edges else None
     args = ["social", "coordinate", str(posts), "--window", f"{window}s"]
-    args += ["--min-repeat", str(min_repeat), "--level", "url"]
+    args += ["--min-repeat", str(min_repeat), "--level", level, *extra]
     if edges_file is not None:
         edges_file.unlink(missing_ok=True)
         args += ["--edges", str(edges_file)]

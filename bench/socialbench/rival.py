@@ -63,8 +63,20 @@ class Rival(SandboxedVenv):
             executable="compute_networks",
         )
 
-    def run(self, name: str, posts: Path, *, window: int, n_cpus: int, timeout: float | None) -> RivalRun:
-        """The three stages on a fresh database; ``timeout`` is the budget of all three together."""
+    def run(
+        self,
+        name: str,
+        posts: Path,
+        *,
+        window: int,
+        n_cpus: int,
+        timeout: float | None,
+        fmt: str = "csv",
+        network: str = "co_link",
+    ) -> RivalRun:
+        """The three stages on a fresh database; ``timeout`` is the budget of all three together.
+        ``fmt`` is the toolkit's ``preprocess --format`` (csv, twitter_json), ``network`` what it
+        computes (co_link, co_retweet)."""
         netlog = self.fresh_netlog(name)
         db = self.work / f"{name}.db"
         for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
@@ -72,11 +84,11 @@ class Rival(SandboxedVenv):
         edges = self.work / f"{name}.edges.csv"
         edges.unlink(missing_ok=True)
         exe = str(self.exe)
-        co_link = ["co_link", "--time_window", str(window), "--min_edge_weight", "1", "--n_cpus", str(n_cpus)]
+        compute = [network, "--time_window", str(window), "--min_edge_weight", "1", "--n_cpus", str(n_cpus)]
         commands: list[tuple[str, list[str]]] = [
-            ("preprocess", [exe, str(db), "preprocess", "--format", "csv", str(posts)]),
-            ("compute co_link", [exe, str(db), "compute", *co_link]),
-            ("export csv", [str(self.python), str(EXPORT), str(db), "co_link", str(edges)]),
+            ("preprocess", [exe, str(db), "preprocess", "--format", fmt, str(posts)]),
+            (f"compute {network}", [exe, str(db), "compute", *compute]),
+            ("export csv", [str(self.python), str(EXPORT), str(db), network, str(edges)]),
         ]
         result = RivalRun(edges_file=edges)
         used = 0.0

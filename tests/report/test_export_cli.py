@@ -222,3 +222,49 @@ def test_bad_usage_exits_2(cli: Cli, sqlite_db: str, args: list[str], message: s
     result = cli("export", "--db", sqlite_db, *args)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_posts_linking_exported_domains_are_sightings(cli: Cli, sqlite_db: str, tmp_path: Path) -> None:
+    posts = tmp_path / "posts.csv"
+    posts.write_text(
+        "account,time,url,text,post_id\n"
+        f"troll1,2026-11-21T10:00:00Z,https://{CLONE}/article?utm_source=x,read this,1001\n"
+        f"troll2,2026-11-21T10:01:00Z,hxxp://www.{REDIRECTOR.replace('.', '[.]')}/go,and this,1002\n"
+        "someone,2026-11-21T11:00:00Z,https://example.org/,unrelated,1003\n"
+        f"troll1,2026-11-21T12:00:00Z,https://{CLONE}/other,again,1004\n",
+        encoding="utf-8",
+    )
+    result = cli("export", "--format", "stix", "--db", sqlite_db, "--posts", str(posts))
+    assert "3 post(s) of 4 read" in result.stderr
+    objects = _bundle(_out(result))
+    by_id = {o.id: o for o in objects}
+    sightings = [o for o in objects if o.type == "sighting"]
+    assert len(sightings) == 3
+    sighted = Counter(by_id[s.sighting_of_ref].pattern for s in sightings)
+    assert sighted == {f"[domain-name:value = '{CLONE}']": 2, f"[domain-name:value = '{REDIRECTOR}']": 1}
+    accounts = {
+        by_id[ref].account_login
+        for s in sightings
+        for ref in by_id[s.observed_data_refs[0]].object_refs
+        if ref.startswith("user-account--")
+    }
+    assert accounts == {"troll1", "troll2"}
+    (platform,) = {by_id[s.where_sighted_refs[0]].name for s in sightings}
+    assert platform.startswith("X")
+    event = MISPEvent()
+    event.load(_out(cli("export", "--format", "misp", "--db", sqlite_db, "--posts", str(posts))))
+    blogs = [o for o in event.objects if o.name == "microblog"]
+    assert sorted(o.get_attributes_by_relation("username")[0].value for o in blogs) == [
+        "troll1",
+        "troll1",
+        "troll2",
+    ]
+    rows = csv.DictReader(
+        io.StringIO(_out(cli("export", "--format", "csv", "--db", sqlite_db, "--posts", str(posts))))
+    )
+    assert {row["domain"]: row["posts"] for row in rows} == {
+        CLONE: "2",
+        REDIRECTOR: "1",
+        CLOAKED: "0",
+        PARKED: "0",
+    }

@@ -61,6 +61,14 @@ def export_command(
             help="Blob directory holding the screenshots (watch's [probe] blobs; default: the user data one)."
         ),
     ] = None,
+    posts: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--posts",
+            help="Posts (X API v2 JSON, twarc2, CSV; repeatable): those linking an exported domain "
+            "become sightings.",
+        ),
+    ] = None,
     brands: BrandsOption = None,
 ) -> None:
     """Export the store's findings with their latest evidence and campaigns.
@@ -73,11 +81,15 @@ def export_command(
     evidence as stored. dossier: a takedown dossier per domain (per campaign with --campaign)
     written to the -o directory as NAME.html.
 
+    --posts FILE (as `clonewatch social links` reads it): each post linking an exported domain
+    is a STIX sighting, a MISP microblog object, and counted in CSV and JSON lines.
+
     Filters combine: --brand, --since, --verdict, --campaign, --reviewed. A domain an analyst
     called a false alarm is never exported; one an analyst confirmed as a clone is stated as an
     indicator whatever its verdict.
     """
     from clonewatch.report import Selection, gather
+    from clonewatch.social import ReadReport
     from clonewatch.when import parse_since
 
     _check_verdict(verdict)
@@ -91,15 +103,17 @@ def export_command(
         reviewed=reviewed,
     )
     watchlist = load_brands(brands)
+    read = ReadReport()
     with open_store(db) as store:
-        report = gather(store, selection, watchlist=watchlist)
+        report = gather(store, selection, watchlist=watchlist, posts=posts or (), posts_read=read)
     if export_format is ExportFormat.DOSSIER:
         assert output is not None
         _dossiers(report, output, blobs)
     else:
         _write(report, export_format, output)
+    seen = f", {sum(map(len, report.posts.values()))} post(s) of {read.read} read" if posts else ""
     print(
-        f"clonewatch: exported {len(report.domains)} domain(s), {len(report.campaigns)} campaign(s)",
+        f"clonewatch: exported {len(report.domains)} domain(s), {len(report.campaigns)} campaign(s){seen}",
         file=sys.stderr,
     )
 

@@ -3,11 +3,12 @@ that a registrar's abuse desk can act on without opening anything else.
 
 Each domain shows the registrar and its abuse contact (RDAP), hosting and name servers, the
 certificate, the redirect chain, the screenshot beside the genuine site's (embedded from the blob
-store as ``data:`` images, only bytes that are a PNG), the verdict's facts, the SHA-256 of every
-captured artefact and of the evidence record, the timeline, and a plain-language paragraph on why
-the domain impersonates the outlet. Every value comes from the adversary's side (page titles,
-URLs, RDAP fields), so the template escapes everything (Jinja2 autoescape), control and
-bidirectional characters are shown as escapes (``clonewatch.inert``), nothing is a link, and a
+store as ``data:`` images, only bytes that are a PNG), the verdict's facts, the posts on X that
+linked it (with ``--posts``), the SHA-256 of every captured artefact and of the evidence record,
+the timeline, and a plain-language paragraph on why the domain impersonates the outlet. Every value
+comes from the adversary's side (page titles, URLs, RDAP fields), so the template escapes
+everything (Jinja2 autoescape), control and bidirectional characters are shown as escapes
+(``clonewatch.inert``), nothing is a link, and a
 Content-Security-Policy allows no script and no request: the document shows only what it carries.
 """
 
@@ -85,14 +86,16 @@ def dossiers(
             title=title,
             generated=moment,
             campaign=campaign,
-            domains=[_view(d, blobs) for d in report.domains],
+            domains=[_view(d, blobs, report) for d in report.domains],
         )
         return [Dossier(f"campaign-{file_name(campaign_id)}", html)]
     found = []
     for domain in report.domains:
         match = domain.finding.match
         title = f"Takedown dossier: {match.domain} impersonates {match.brand} ({match.genuine})"
-        html = template.render(title=title, generated=moment, campaign=None, domains=[_view(domain, blobs)])
+        html = template.render(
+            title=title, generated=moment, campaign=None, domains=[_view(domain, blobs, report)]
+        )
         found.append(Dossier(file_name(match.domain), html))
     return found
 
@@ -102,7 +105,7 @@ def file_name(name: str) -> str:
     return _SAFE_NAME.sub("_", name.lower()).strip(".") or "_"
 
 
-def _view(domain: DomainReport, blobs: BlobStore | None) -> dict[str, Any]:
+def _view(domain: DomainReport, blobs: BlobStore | None, report: ReportSet) -> dict[str, Any]:
     match = domain.finding.match
     facts = domain.facts
     return {
@@ -115,6 +118,7 @@ def _view(domain: DomainReport, blobs: BlobStore | None) -> dict[str, Any]:
         "screenshot": _image(blobs, facts.screenshot),
         "genuine_screenshot": _image(blobs, facts.genuine_screenshot),
         "evidence_sha256": evidence_sha256(domain.evidence),
+        "posts": report.posts.get(match.domain, ()),
         "timeline": [
             {"at": e.at.isoformat(timespec="seconds"), "text": _event(e)}
             for e in domain.history

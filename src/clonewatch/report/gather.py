@@ -4,12 +4,15 @@ history and campaign, and the campaigns they belong to."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from clonewatch.brands import Brand, BrandKind, bundled_watchlist
 from clonewatch.errors import UnknownCampaign
 from clonewatch.report.facts import read_facts
 from clonewatch.report.records import CONFIRMED, DomainReport, ReportSet, Selection
+from clonewatch.report.sightings import sightings
+from clonewatch.social import ReadReport
 from clonewatch.store import CampaignMember, CampaignRecord, Finding, HistoryEvent, Store
 from clonewatch.store.reviews import FALSE_ALARM
 
@@ -22,10 +25,15 @@ def gather(
     selection: Selection,
     *,
     watchlist: Sequence[Brand] | None = None,
+    posts: Sequence[Path] = (),
+    posts_read: ReadReport | None = None,
 ) -> ReportSet:
     """The domains ``selection`` picks (oldest first), with their evidence, standing review
     decision and campaigns. A domain an analyst called a false alarm is never exported; with
     ``reviewed``, only domains an analyst confirmed as clones are.
+
+    ``posts`` (files of posts, as `clonewatch social links` reads them) adds the posts that
+    linked each domain; ``posts_read`` counts what was read and skipped.
 
     UnknownCampaign when ``selection.campaign`` names no stored campaign.
     """
@@ -59,7 +67,8 @@ def gather(
         )
     used = {report.campaign for report in domains if report.campaign is not None}
     chosen += [c for c in stored if c.id in used and c.id != selection.campaign]
-    return ReportSet(tuple(domains), tuple(chosen), selection)
+    seen = sightings(posts, [d.domain for d in domains], posts_read or ReadReport()) if posts else {}
+    return ReportSet(tuple(domains), tuple(chosen), selection, seen)
 
 
 def _report(

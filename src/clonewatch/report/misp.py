@@ -3,7 +3,8 @@
 Per domain: ``domain-ip`` (name, addresses, first and last seen), ``dns-record``, ``whois``
 (registrar, dates, name servers, abuse contact from RDAP), ``x509`` for its certificate, ``url``
 for each hop of its redirect chain, ``favicon`` (MurmurHash3, as Shodan counts it) where the data
-exists; objects of a domain reference its ``domain-ip``. DISARM galaxy tags (current and older
+exists, and a ``microblog`` for each post that linked it (with ``--posts``); objects of a domain
+reference its ``domain-ip``. DISARM galaxy tags (current and older
 names) on the event and on each domain's object; campaigns are tags ``clonewatch:campaign="ID"``.
 UUIDs are derived from what they describe, so a re-export updates the same event and objects.
 """
@@ -45,7 +46,7 @@ def misp_event(report: ReportSet) -> str:
         found = techniques(domain)
         for technique in found:
             tags.update(dict.fromkeys(technique.galaxy_tags()))
-        _domain(event, domain, [t for technique in found for t in technique.galaxy_tags()])
+        _domain(event, domain, [t for technique in found for t in technique.galaxy_tags()], report)
     for campaign in report.campaigns:
         tags[f'clonewatch:campaign="{campaign.id}"'] = None
     for tag in tags:
@@ -72,7 +73,7 @@ def _add(made: MISPObject, relation: str, value: Any, **extra: Any) -> None:
         attribute.uuid = _uuid(made.uuid, relation, str(value))
 
 
-def _domain(event: MISPEvent, domain: DomainReport, tags: list[str]) -> None:
+def _domain(event: MISPEvent, domain: DomainReport, tags: list[str], report: ReportSet) -> None:
     facts = domain.facts
     match = domain.finding.match
     first = domain.finding.first_seen.astimezone(UTC)
@@ -139,6 +140,13 @@ def _domain(event: MISPEvent, domain: DomainReport, tags: list[str]) -> None:
         _add(favicon, "favicon-mmh3", str(facts.favicon_mmh3))
         _add(favicon, "link", facts.final_url)
         parts.append(favicon)
+    for seen in report.posts.get(match.domain, ()):
+        post = _object(event, "microblog", match.domain, seen.post_id)
+        _add(post, "username", seen.account)
+        _add(post, "link", seen.post_url)
+        _add(post, "embedded-link", seen.url)
+        _add(post, "creation-date", seen.time.astimezone(UTC).isoformat())
+        parts.append(post)
     for part in parts:
         reference = anchor.add_reference(part.uuid, "related-to")
         reference.uuid = _uuid("reference", anchor.uuid, part.uuid)

@@ -9,6 +9,7 @@ from typing import Any
 
 from clonewatch.brands import BrandKind
 from clonewatch.report.facts import DomainFacts
+from clonewatch.report.sightings import PostSighting
 from clonewatch.store import CampaignRecord, Finding, HistoryEvent
 from clonewatch.store.reviews import CLONE, DEFENSIVE, FALSE_ALARM
 
@@ -77,11 +78,13 @@ class DomainReport:
 
 @dataclass(frozen=True, slots=True)
 class ReportSet:
-    """Everything one export holds: domains (oldest first) and the campaigns they belong to."""
+    """Everything one export holds: domains (oldest first), the campaigns they belong to, and
+    the posts that linked them (by domain, when posts were given)."""
 
     domains: tuple[DomainReport, ...]
     campaigns: tuple[CampaignRecord, ...] = ()
     selection: Selection = field(default_factory=Selection)
+    posts: Mapping[str, tuple[PostSighting, ...]] = field(default_factory=dict)
 
     def campaign(self, campaign_id: str) -> CampaignRecord | None:
         return next((c for c in self.campaigns if c.id == campaign_id), None)

@@ -8,7 +8,9 @@ each hosting address as ``infrastructure`` of type ``hosting`` the site is ``hos
 analyst-confirmed clone, ``based-on`` the observed data and ``indicates`` the site and its
 campaign. The genuine outlet is an ``identity`` the site (and the campaign) is ``related-to``
 with the description "impersonates ...". Each campaign is a ``campaign`` that ``uses`` its sites.
-DISARM techniques go in external references (current and older IDs, see ``disarm``).
+DISARM techniques go in external references (current and older IDs, see ``disarm``). Each post
+that linked a domain (with ``--posts``) is a ``sighting`` of its indicator (of its site when it
+has none) on X, with the account (``user-account``) and the link in its observed data.
 
 Identifiers are derived from what they describe (the domain, the address, the campaign id), and
 times from the store (first seen, probed, campaign changes), so the same store gives the same
@@ -27,6 +29,7 @@ import stix2
 from clonewatch.report.disarm import external_references, techniques
 from clonewatch.report.facts import DomainFacts
 from clonewatch.report.records import DomainReport, ReportSet
+from clonewatch.report.sightings import PostSighting
 from clonewatch.store import CampaignRecord
 
 NAMESPACE = uuid.UUID("5f0e2a57-3c1b-4f6a-9d1e-8c0b7a4e2d10")
@@ -93,6 +96,8 @@ def stix_bundle(report: ReportSet) -> str:
         outlets[domain.domain] = outlet
         if indicator is not None:
             indicators[domain.domain] = indicator
+        for seen in report.posts.get(domain.domain, ()):
+            _sighting(bundle, seen, indicator or site)
     for campaign in report.campaigns:
         _campaign(bundle, campaign, report, sites, indicators, outlets)
     _report(bundle, report)
@@ -198,6 +203,56 @@ def _domain(bundle: _Bundle, domain: DomainReport) -> tuple[str, str | None, str
         if observation is not None:
             bundle.relate(indicator, "based-on", observation, last)
     return site, indicator, outlet
+
+
+PLATFORM_ID = object_id("identity", "platform", "x.com")
+
+
+def _sighting(bundle: _Bundle, seen: PostSighting, sighted: str) -> None:
+    """One post linking a domain: the account and link observed, sighted on X."""
+    bundle.add(
+        stix2.Identity(
+            id=PLATFORM_ID,
+            name="X (formerly Twitter)",
+            identity_class="organization",
+            contact_information="https://x.com/",
+            created=EPOCH,
+            modified=EPOCH,
+            created_by_ref=PRODUCER_ID,
+        )
+    )
+    account = bundle.add(
+        stix2.UserAccount(account_login=seen.account, account_type="twitter", user_id=seen.account)
+    )
+    link = bundle.add(stix2.URL(value=seen.url))
+    at = seen.time
+    observed = bundle.add(
+        stix2.ObservedData(
+            id=object_id("observed-data", "post", seen.post_id, seen.domain),
+            first_observed=at,
+            last_observed=at,
+            number_observed=1,
+            object_refs=[account, link],
+            created=at,
+            modified=at,
+            created_by_ref=PRODUCER_ID,
+        )
+    )
+    bundle.add(
+        stix2.Sighting(
+            id=object_id("sighting", seen.post_id, seen.domain),
+            sighting_of_ref=sighted,
+            first_seen=at,
+            last_seen=at,
+            count=1,
+            observed_data_refs=[observed],
+            where_sighted_refs=[PLATFORM_ID],
+            description=f"@{seen.account} posted a link to {seen.domain}: {seen.post_url}",
+            created=at,
+            modified=at,
+            created_by_ref=PRODUCER_ID,
+        )
+    )
 
 
 def _urls(facts: DomainFacts) -> list[str]:

@@ -15,7 +15,7 @@ COLUMNS = (
     "domain", "unicode", "brand", "genuine", "score", "reasons", "verdict", "confidence", "review",
     "first_seen", "probed_at", "campaign", "role", "registrar", "abuse_email", "abuse_phone",
     "registered", "addresses", "name_servers", "final_url", "chain", "title", "certificate_sha256",
-    "screenshot_sha256", "disarm",
+    "screenshot_sha256", "disarm", "posts",
 )  # fmt: skip
 
 
@@ -32,7 +32,17 @@ def record(domain: DomainReport) -> dict[str, Any]:
 
 
 def records(report: ReportSet) -> list[dict[str, Any]]:
-    return [record(domain) for domain in report.domains]
+    """Each domain's record, with the posts that linked it (``posts``) when posts were given."""
+    found = []
+    for domain in report.domains:
+        item = record(domain)
+        if report.posts:
+            item["posts"] = [
+                {"post_id": s.post_id, "account": s.account, "time": s.time.isoformat(), "url": s.url}
+                for s in report.posts.get(domain.domain, ())
+            ]
+        found.append(item)
+    return found
 
 
 def row(domain: DomainReport) -> dict[str, Any]:
@@ -58,8 +68,14 @@ def row(domain: DomainReport) -> dict[str, Any]:
         "screenshot_sha256": facts.screenshot,
         "disarm": [t.id for t in techniques(domain)],
     }
-    return {key: values[key] for key in COLUMNS}
+    return {key: values.get(key) for key in COLUMNS}
 
 
 def rows(report: ReportSet) -> list[dict[str, Any]]:
-    return [row(domain) for domain in report.domains]
+    """Each domain's row; ``posts`` counts the posts that linked it (empty when none were given)."""
+    found = []
+    for domain in report.domains:
+        item = row(domain)
+        item["posts"] = len(report.posts.get(domain.domain, ())) if report.posts else None
+        found.append(item)
+    return found

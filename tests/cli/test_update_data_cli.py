@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from clonewatch.data import data_path
+from clonewatch.names.words import WORD_FREQUENCY_FILE, read_table
 from clonewatch.probe.rdap import bundled_bootstrap
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
@@ -69,6 +70,23 @@ def test_update_data_downloads_checks_and_replaces(cli: Cli, served: tuple[str, 
     assert (out / "confusables.txt").stat().st_size > 100_000
     assert (out / "rdap_dns.json").read_bytes() == bundled_bootstrap().read_bytes()
     assert result.stdout.count("entries") == 3
+
+
+def test_update_data_rebuilds_the_word_frequency_table(cli: Cli, served: tuple[str, Path]) -> None:
+    pytest.importorskip("wordfreq", reason="the word table is built from wordfreq (a dev dependency)")
+    base, tmp_path = served
+    out = tmp_path / "data"
+    out.mkdir()
+    result = cli(
+        "update-data", "--allow-private", "--psl-url", f"{base}/psl.dat", "--confusables-url",
+        f"{base}/confusables.txt", "--rdap-url", f"{base}/dns.json", "--data-dir", str(out), "--words",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("entries") == 4
+    table = read_table(out / WORD_FREQUENCY_FILE)
+    assert table.entry("house")["en"] >= 5.0
+    assert table.entry("nachrichten")["de"] >= 4.0
+    assert table.entry("zzqxv") == {}
 
 
 def test_update_data_refuses_a_file_that_is_not_a_list(cli: Cli, served: tuple[str, Path]) -> None:

@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from clonewatch.data.update import CONFUSABLES_URL, PSL_URL, RDAP_BOOTSTRAP_URL, update_data
+from clonewatch.data.update import (
+    CONFUSABLES_URL,
+    PSL_URL,
+    RDAP_BOOTSTRAP_URL,
+    update_data,
+    update_word_frequency,
+)
 
 
 def update_data_command(
@@ -27,6 +33,14 @@ def update_data_command(
             "--allow-private", help="Let downloads reach private and loopback addresses (mirrors, tests)."
         ),
     ] = False,
+    words: Annotated[
+        bool,
+        typer.Option(
+            "--words",
+            help="Also rebuild the word-frequency table (match's noise control) from the installed "
+            "wordfreq package (pip install wordfreq; no download).",
+        ),
+    ] = False,
 ) -> None:
     """Download fresh copies of the bundled data files (PSL, confusables, RDAP bootstrap)."""
     updated = update_data(
@@ -36,5 +50,7 @@ def update_data_command(
         data_dir=data_dir,
         allow_private=allow_private,
     )
+    if words:
+        updated.append(update_word_frequency(data_dir=data_dir))
     for item in updated:
         typer.echo(f"updated {item.path} ({item.size:,} bytes, {item.entries:,} entries)")

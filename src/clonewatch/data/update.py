@@ -1,4 +1,5 @@
-"""Refresh the bundled Public Suffix List, Unicode confusables and IANA RDAP bootstrap file."""
+"""Refresh the bundled Public Suffix List, Unicode confusables and IANA RDAP bootstrap file, and
+rebuild the word-frequency table from the installed ``wordfreq`` package."""
 
 from __future__ import annotations
 
@@ -119,3 +120,27 @@ def _download(url: str, *, allow_private: bool) -> bytes:
     if response.cut is not None:
         raise UpdateError(f"{url}: download failed (timed out)")
     return response.body
+
+
+def update_word_frequency(*, data_dir: Path | None = None) -> Updated:
+    """Rebuild the word-frequency table from the installed ``wordfreq`` (its data ships inside the
+    package: no download), check that it loads, then replace the bundled copy atomically."""
+    from clonewatch.names.words import WORD_FREQUENCY_FILE, build_table, read_table, write_table
+
+    target_dir = data_dir or data_path(WORD_FREQUENCY_FILE).parent
+    try:
+        prefix = f".{WORD_FREQUENCY_FILE}."
+        with tempfile.NamedTemporaryFile(dir=target_dir, prefix=prefix, delete=False) as tmp:
+            tmp_path = Path(tmp.name)
+        try:
+            entries = write_table(tmp_path, build_table())
+            read_table(tmp_path)
+            size = tmp_path.stat().st_size
+            os.replace(tmp_path, target_dir / WORD_FREQUENCY_FILE)
+        finally:
+            tmp_path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise UpdateError(str(exc)) from exc
+    except DataError as exc:
+        raise UpdateError(f"{WORD_FREQUENCY_FILE}: {exc}") from exc
+    return Updated(WORD_FREQUENCY_FILE, target_dir / WORD_FREQUENCY_FILE, size, entries)

@@ -107,8 +107,8 @@ def _posts_of(document: Any, where: str, report: ReadReport, found: FileReport) 
         yield from _v1(document, where, report, found)
     elif _is_v2_tweet(document) and "author_id" in document:
         found.saw(report, V2_FLAT)
-        post = v2_post(document, {}, NO_TWEETS)
-        yield from _counted(post, where, report, found)
+        if not found.repeated(report, document.get("id")):
+            yield from _counted(v2_post(document, {}, NO_TWEETS), where, report, found)
     else:
         what = _what(document)
         found.other[what, "page" if "data" in document else "line"] += 1
@@ -118,6 +118,13 @@ def _posts_of(document: Any, where: str, report: ReadReport, found: FileReport) 
 def _page(
     page: Mapping[str, Any], tweets: list[Any], where: str, report: ReadReport, found: FileReport
 ) -> Iterator[Post]:
+    fresh = [
+        (index, tweet)
+        for index, tweet in enumerate(tweets)
+        if not (isinstance(tweet, dict) and found.repeated(report, tweet.get("id")))
+    ]
+    if not fresh:  # a page read before: its users and referenced tweets are not worked out again
+        return
     includes = page.get("includes")
     includes = includes if isinstance(includes, dict) else {}
     users: dict[str, Account] = {}
@@ -130,13 +137,15 @@ def _page(
         if isinstance(tweet, dict) and "id" in tweet
     }
     many = len(tweets) > 1 or isinstance(page.get("data"), list)
-    for index, tweet in enumerate(tweets):
+    for index, tweet in fresh:
         yield from _counted(
             v2_post(tweet, users, referenced), f"{where} data[{index}]" if many else where, report, found
         )
 
 
 def _v1(tweet: Any, where: str, report: ReadReport, found: FileReport) -> Iterator[Post]:
+    if isinstance(tweet, dict) and found.repeated(report, tweet.get("id_str") or tweet.get("id")):
+        return
     post = v1_post(tweet) if isinstance(tweet, dict) else "not a tweet object"
     yield from _counted(post, where, report, found)
 

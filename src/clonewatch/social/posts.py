@@ -7,7 +7,7 @@ import gzip
 import io
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -90,6 +90,15 @@ class FileReport:
     posts: int = 0
     other: Counter[tuple[str, str]] = field(default_factory=Counter)  # (what, page or line)
     formats: set[str] = field(default_factory=set)
+    known: Container[str] = frozenset()  # ids of posts already read: not worked out again
+
+    def repeated(self, report: ReadReport, post_id: Any) -> bool:
+        """Whether the post is one already read (then counted as a duplicate, and to be skipped)."""
+        if post_id is None or str(post_id) not in self.known:
+            return False
+        self.posts += 1
+        report.duplicates += 1
+        return True
 
     def saw(self, report: ReadReport, name: str) -> None:
         self.formats.add(name)
@@ -101,7 +110,7 @@ def read_all(paths: Sequence[Path], report: ReadReport) -> Iterator[Post]:
     file given twice) is counted in ``report.duplicates`` and left out."""
     seen: set[str] = set()
     for path in paths:
-        for post in read_posts(path, report):
+        for post in read_posts(path, report, known=seen):
             if post.post_id in seen:
                 report.duplicates += 1
                 continue
@@ -110,15 +119,16 @@ def read_all(paths: Sequence[Path], report: ReadReport) -> Iterator[Post]:
             yield post
 
 
-def read_posts(path: Path, report: ReadReport) -> Iterator[Post]:
+def read_posts(path: Path, report: ReadReport, *, known: Container[str] = frozenset()) -> Iterator[Post]:
     """Every post of one file (``-``: standard input; ``.gz`` read directly), duplicates and all;
     the format comes from the content. JSON lines and CSV are read line by line; a JSON document
     or array is read whole. InputError when the file is missing, unreadable, in no known format,
-    or holds no posts (saying what it holds instead)."""
+    or holds no posts (saying what it holds instead). Posts whose id is in ``known`` are counted in
+    ``report.duplicates`` and not yielded."""
     from clonewatch.social.csvposts import csv_kind, read_csv_posts
     from clonewatch.social.jsonposts import read_json_posts
 
-    found = FileReport()
+    found = FileReport(known=known)
     with _open(path) as handle:
         lines = _numbered(handle, path)
         first = next(lines, None)
@@ -184,7 +194,7 @@ def _numbered(handle: TextIO, path: Path) -> Iterator[tuple[int, str]]:
     number = 0
     try:
         for number, line in enumerate(handle, start=1):
-            if line.strip():
+            if not line.isspace():
                 yield number, line
     except UnicodeDecodeError:
         raise InputError(f"{_name(path)}:{number + 1}: not UTF-8 text") from None

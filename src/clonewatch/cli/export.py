@@ -61,6 +61,9 @@ def export_command(
             help="Blob directory holding the screenshots (watch's [probe] blobs; default: the user data one)."
         ),
     ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf/--no-pdf", help="Dossier: also print each to PDF with Chromium.")
+    ] = True,
     posts: Annotated[
         list[Path] | None,
         typer.Option(
@@ -79,7 +82,7 @@ def export_command(
     (domain-ip, dns-record, whois, x509, url, favicon objects; DISARM galaxy tags). csv: one row
     per domain, cells a spreadsheet would run neutralised. jsonl: one record per domain with its
     evidence as stored. dossier: a takedown dossier per domain (per campaign with --campaign)
-    written to the -o directory as NAME.html.
+    written to the -o directory as NAME.html and NAME.pdf.
 
     --posts FILE (as `clonewatch social links` reads it): each post linking an exported domain
     is a STIX sighting, a MISP microblog object, and counted in CSV and JSON lines.
@@ -108,7 +111,7 @@ def export_command(
         report = gather(store, selection, watchlist=watchlist, posts=posts or (), posts_read=read)
     if export_format is ExportFormat.DOSSIER:
         assert output is not None
-        _dossiers(report, output, blobs)
+        _dossiers(report, output, blobs, pdf)
     else:
         _write(report, export_format, output)
     seen = f", {sum(map(len, report.posts.values()))} post(s) of {read.read} read" if posts else ""
@@ -153,7 +156,7 @@ def _write(report: ReportSet, export_format: ExportFormat, output: Path | None) 
             stream.flush()
 
 
-def _dossiers(report: ReportSet, directory: Path, blob_dir: Path | None) -> None:
+def _dossiers(report: ReportSet, directory: Path, blob_dir: Path | None, pdf: bool) -> None:
     from clonewatch.report import dossiers
     from clonewatch.store import BlobStore, default_blob_dir
 
@@ -166,5 +169,13 @@ def _dossiers(report: ReportSet, directory: Path, blob_dir: Path | None) -> None
         path = directory / f"{dossier.name}.html"
         path.write_text(dossier.html, encoding="utf-8")
         written.append(path)
+    if pdf and made:
+        from clonewatch.report.pdf import pdf_printer
+
+        with pdf_printer() as printer:
+            for dossier in made:
+                path = directory / f"{dossier.name}.pdf"
+                path.write_bytes(printer.print_pdf(dossier.html))
+                written.append(path)
     for path in sorted(written):
         print(path)

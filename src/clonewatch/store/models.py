@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from clonewatch.store.types import JsonDocument, UtcDateTime
@@ -59,6 +59,10 @@ class DomainRow(Base):
     """A flagged name: when and in which feed it was first seen, and its latest verdict."""
 
     __tablename__ = "domains"
+    __table_args__ = (
+        Index("ix_domains_verdict_first_seen", "verdict", "first_seen"),  # the queue, by verdict
+        Index("ix_domains_review_first_seen", "review", "first_seen"),  # the queue, by review state
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME), unique=True)
     unicode: Mapped[str] = mapped_column(String(NAME))

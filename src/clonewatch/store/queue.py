@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    String,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from clonewatch.match.records import Match
@@ -155,25 +167,61 @@ def page(connection: Connection, filters: QueueFilter, *, offset: int, limit: in
             continue
         finding = Finding(match, first_seen, feed, verdict, confidence, probed)
         items.append(QueueItem(finding, review, reviewed, reprobe, campaigns.get(name)))
-    total = connection.execute(select(func.count()).select_from(DomainRow).where(*where)).scalar_one()
-    by_verdict = {
-        verdict: int(n)
-        for verdict, n in connection.execute(
-            select(DomainRow.verdict, func.count()).where(*where).group_by(DomainRow.verdict)
-        )
-    }
-    by_brand = {
-        brand: int(n)
-        for brand, n in connection.execute(
-            select(BrandRow.name, func.count(func.distinct(MatchRow.domain_id)))
-            .join(MatchRow, MatchRow.brand_id == BrandRow.id)
-            .join(DomainRow, DomainRow.id == MatchRow.domain_id)
-            .where(*where)
-            .group_by(BrandRow.name)
-            .order_by(BrandRow.name)
-        )
-    }
+    by_verdict, by_brand = _counts(connection, where)
+    total = sum(by_verdict.values())
     return QueuePage(items, int(total), offset, limit, by_brand, by_verdict)
+
+
+def _counts(
+    connection: Connection, where: list[ColumnElement[bool]]
+) -> tuple[dict[str | None, int], dict[str, int]]:
+    """Domains per verdict and per brand among those ``where`` selects. Unfiltered, each grouping
+    reads its own table; filtered, one statement evaluates the selection once (a materialised CTE)
+    and both groupings read it."""
+    by_verdict: dict[str | None, int] = {}
+    if not where:
+        by_verdict = {
+            v: int(n)
+            for v, n in connection.execute(
+                select(DomainRow.verdict, func.count()).group_by(DomainRow.verdict)
+            )
+        }
+        every = select(MatchRow.brand_id, func.count(func.distinct(MatchRow.domain_id))).group_by(
+            MatchRow.brand_id
+        )
+        return by_verdict, _brand_names(connection, {int(b): int(n) for b, n in connection.execute(every)})
+    chosen = select(DomainRow.id, DomainRow.verdict).where(*where).cte("chosen").prefix_with("MATERIALIZED")
+    verdicts = select(
+        literal("v").label("what"),
+        chosen.c.verdict.label("verdict"),
+        literal(None, Integer).label("brand"),
+        func.count().label("n"),
+    ).group_by(chosen.c.verdict)
+    brands = (
+        select(
+            literal("b").label("what"),
+            literal(None, String).label("verdict"),
+            MatchRow.brand_id.label("brand"),
+            func.count(func.distinct(MatchRow.domain_id)).label("n"),
+        )
+        .join(chosen, chosen.c.id == MatchRow.domain_id)
+        .group_by(MatchRow.brand_id)
+    )
+    counted: dict[int, int] = {}
+    for what, verdict, brand, n in connection.execute(union_all(verdicts, brands)):
+        if what == "v":
+            by_verdict[verdict] = int(n)
+        else:
+            counted[int(brand)] = int(n)
+    return by_verdict, _brand_names(connection, counted)
+
+
+def _brand_names(connection: Connection, counted: dict[int, int]) -> dict[str, int]:
+    """Counts by brand id as counts by brand name, in name order."""
+    names = dict(
+        connection.execute(select(BrandRow.id, BrandRow.name).where(BrandRow.id.in_(list(counted)))).all()
+    )
+    return {names[i]: n for i, n in sorted(counted.items(), key=lambda kv: names[kv[0]])}
 
 
 def _best_matches(connection: Connection, ids: list[int]) -> dict[int, Match]:

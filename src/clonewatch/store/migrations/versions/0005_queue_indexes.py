@@ -1,0 +1,24 @@
+"""Indexes for the review queue: findings of one verdict, or one review state, newest first.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0005"
+down_revision: str | None = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_domains_verdict_first_seen", "domains", ["verdict", "first_seen"])
+    op.create_index("ix_domains_review_first_seen", "domains", ["review", "first_seen"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_domains_review_first_seen", "domains")
+    op.drop_index("ix_domains_verdict_first_seen", "domains")

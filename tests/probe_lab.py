@@ -39,6 +39,17 @@ HOSTILE = {
     ),
 }
 
+# Pages that attack the browser, not the HTTP client: a history flood and a memory hog.
+BROWSER_HOSTILE = {
+    "flood.lol": page(
+        "<title>flood</title><script>"
+        "for (let i = 0; i < 1e6; i++) history.pushState({}, '', '/p' + i)</script>"
+    ),
+    "hog.lol": page(
+        "<title>hog</title><script>const a = []; for (;;) a.push(new Array(1e6).fill(Math.random()))</script>"
+    ),
+}
+
 
 @dataclass
 class Lab:
@@ -68,14 +79,14 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         assert (web.http_port, web.https_port) == (80, 443), "the probe lab needs ports 80 and 443"
         for host in world.hosts:
             web.add(host.name, host.site)
-        for name, site in HOSTILE.items():
+        for name, site in {**HOSTILE, **BROWSER_HOSTILE}.items():
             web.add(name, site)
         records = {host.name: rdap_record(host.name) for host in world.hosts}
         rdap_url = web.rdap(records, host=RDAP_HOST)
         zones = Zones(
             records=[
                 *world.records(),
-                *((name, "A", LAB) for name in HOSTILE),
+                *((name, "A", LAB) for name in [*HOSTILE, *BROWSER_HOSTILE]),
                 (RDAP_HOST, "A", LAB),
                 ("metadata-name.lol", "A", "169.254.169.254"),
                 ("loopback-name.lol", "A", "127.0.0.1"),

@@ -25,7 +25,7 @@ from clonewatch.probe.collect import Genuine, Prober, ProbeRequest, ProbeSetting
 from clonewatch.probe.evidence import Evidence
 
 if TYPE_CHECKING:
-    from clonewatch.probe.browser import Browser
+    from clonewatch.probe.browser import Browser, BrowserSettings
     from clonewatch.probe.rdap import RdapClient
 
 
@@ -72,6 +72,7 @@ class Pipeline:
         rdap_servers: Mapping[str, str] | None = None,
         rdap: bool = True,
         browser: bool = False,
+        browser_settings: BrowserSettings | None = None,
     ) -> None:
         from clonewatch.probe.rdap import rdap_client
 
@@ -81,6 +82,7 @@ class Pipeline:
         self._rdap: RdapClient | None = rdap_client(settings.http, rdap_servers) if rdap else None
         self._settings = settings
         self._wants_browser = browser
+        self._browser_settings = browser_settings
         self._browser: Browser | None = None
         self._prober: Prober | None = None
 
@@ -92,7 +94,7 @@ class Pipeline:
             from clonewatch.probe.browser import Browser
             from clonewatch.probe.resources import network_fetcher
 
-            self._browser = Browser(fetch=network_fetcher(self.client))
+            self._browser = Browser(fetch=network_fetcher(self.client), settings=self._browser_settings)
             self._browser.start()
         self._prober = Prober(self._settings, self.client, rdap=self._rdap, browser=self._browser)
         return self

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from clonewatch.inert import has_unsafe
-from tests.probe_lab import HOSTILE, LAB, Cli, Lab
+from tests.probe_lab import BROWSER_HOSTILE, HOSTILE, LAB, Cli, Lab
 
 
 def _probe(cli: Cli, lab: Lab, names: list[str], *extra: str) -> dict[str, dict[str, Any]]:
@@ -120,3 +120,23 @@ def test_terminal_escapes_from_a_hostile_redirect_are_shown_inert(cli: Cli, lab:
     assert not has_unsafe(result.stdout.replace("\n", "").encode()), result.stdout
     assert not has_unsafe(result.stderr.replace("\n", "").encode()), result.stderr
     assert "\\x1b[2J" in result.stdout
+
+
+def test_pages_that_attack_the_browser_cost_the_pages_beside_them_nothing(
+    cli: Cli, lab: Lab, tmp_path: Path
+) -> None:
+    """A history flood and a memory hog probed in one batch with two ordinary pages: both ordinary
+    pages keep their screenshot and verdict; the hog's visit ends with an error, not the batch."""
+    kinds = {kind: name for name, kind in lab.world.suspects()}
+    names = [*BROWSER_HOSTILE, kinds["clone"], kinds["unrelated"]]
+    shots = tmp_path / "shots"
+    lanes = ("--browser-pages", "3", "--browser-memory", "512", "--concurrency", "4")
+    found = _probe(cli, lab, names, "--screenshots", str(shots), "--no-rdap", *lanes)
+    for kind in ("clone", "unrelated"):
+        ordinary = found[kinds[kind]]
+        assert ordinary["browser"]["error"] is None, ordinary["browser"]
+        assert ordinary["verdict"] == kind
+        assert ordinary["screenshot"] and Path(ordinary["screenshot"]).exists()
+    assert "crashed" in found["hog.lol"]["browser"]["error"]
+    assert found["flood.lol"]["browser"]["error"] is not None
+    assert found["flood.lol"]["error"] is None and found["hog.lol"]["error"] is None

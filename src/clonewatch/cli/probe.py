@@ -15,7 +15,9 @@ from clonewatch.cli.common import BrandsOption, FormatOption, load_brands, with_
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.cli.probing import (
     AllowPrivateOption,
+    BrowserMemoryOption,
     BrowserOption,
+    BrowserPagesOption,
     CaFileOption,
     RdapServerOption,
     ResolverOption,
@@ -42,6 +44,8 @@ def probe_command(
         Path | None, typer.Option(help="Run headless Chromium and save each page's PNG in this directory.")
     ] = None,
     browser: BrowserOption = False,
+    browser_pages: BrowserPagesOption = 4,
+    browser_memory: BrowserMemoryOption = 1024,
     concurrency: Annotated[int, typer.Option(min=1, max=256, help="Domains probed at once.")] = 8,
     timeout: Annotated[float, typer.Option(min=0.1, help="Connect and read timeout, seconds.")] = 5.0,
     budget: Annotated[float, typer.Option(min=1.0, help="Total time per domain for HTTP, seconds.")] = 20.0,
@@ -64,6 +68,8 @@ def probe_command(
         rdap_server=rdap_server,
         rdap=rdap,
         browser=browser,
+        browser_pages=browser_pages,
+        browser_memory=browser_memory,
         screenshots=screenshots,
         concurrency=concurrency,
         timeout=timeout,

@@ -29,6 +29,21 @@ BrowserOption = Annotated[
     bool,
     typer.Option("--browser", help="Run headless Chromium (JavaScript hops, rendering) without saving PNGs."),
 ]
+BrowserPagesOption = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=32,
+        help="Pages the browser visits at once, each in a Chromium of its own (about 130 MB each).",
+    ),
+]
+BrowserMemoryOption = Annotated[
+    int,
+    typer.Option(
+        min=256,
+        help="Memory cap of each Chromium process, MB: a page needing more ends its visit with an error.",
+    ),
+]
 RdapServerOption = Annotated[
     list[str] | None, typer.Option(help="SUFFIX=URL: ask this RDAP server for that suffix (repeatable).")
 ]
@@ -54,6 +69,8 @@ def probe_pipeline(
     rdap_server: list[str] | None,
     rdap: bool = True,
     browser: bool = False,
+    browser_pages: int = 4,
+    browser_memory: int = 1024,
     screenshots: Path | None = None,
     concurrency: int = 8,
     timeout: float = 5.0,
@@ -66,6 +83,7 @@ def probe_pipeline(
     the browser runs when asked for or when screenshots are kept."""
     from clonewatch.net import HttpSettings, ResolverSettings
     from clonewatch.pipeline import Pipeline
+    from clonewatch.probe.browser import BrowserSettings
     from clonewatch.probe.collect import ProbeSettings
 
     dns = ResolverSettings.parse(resolver, timeout=timeout) if resolver else None
@@ -88,4 +106,5 @@ def probe_pipeline(
         rdap=rdap,
         rdap_servers=rdap_servers(rdap_server),
         browser=screenshots is not None or browser,
+        browser_settings=BrowserSettings(pages=browser_pages, max_memory=browser_memory << 20),
     )

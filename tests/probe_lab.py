@@ -12,6 +12,7 @@ import pytest
 
 from clonewatch.testing.dns import LocalDns
 from clonewatch.testing.dns import TestZones as Zones
+from clonewatch.testing.hostile import BROWSER_ATTACKS
 from clonewatch.testing.probelab import ProbeWorld, probe_world
 from clonewatch.testing.sites import big_body, gzip_bomb, hang, loop, page, rdap_record, redirect, slow_body
 from clonewatch.testing.web import LocalWeb
@@ -40,15 +41,7 @@ HOSTILE = {
 }
 
 # Pages that attack the browser, not the HTTP client: a history flood and a memory hog.
-BROWSER_HOSTILE = {
-    "flood.lol": page(
-        "<title>flood</title><script>"
-        "for (let i = 0; i < 1e6; i++) history.pushState({}, '', '/p' + i)</script>"
-    ),
-    "hog.lol": page(
-        "<title>hog</title><script>const a = []; for (;;) a.push(new Array(1e6).fill(Math.random()))</script>"
-    ),
-}
+BROWSER_HOSTILE = {f"{kind}.lol": page(BROWSER_ATTACKS[kind]) for kind in ("flood", "hog")}
 
 
 @dataclass

@@ -32,6 +32,7 @@ from clonewatch.probe.browser import Browser, BrowserSettings
 from clonewatch.probe.capture import save_png
 from clonewatch.probe.lane import GRACE
 from clonewatch.probe.resources import Resource
+from clonewatch.testing.hostile import BROWSER_ATTACKS
 from clonewatch.testing.proctree import TreeMemory
 
 pytestmark = pytest.mark.skipif(
@@ -72,25 +73,8 @@ PAGES: dict[tuple[str, str], tuple[int, dict[str, str], str]] = {
     ("data-nav.test", "/"): (302, {"location": "data:text/html,<title>attacker</title>planted"}, ""),
     ("file-nav.test", "/"): (302, {"location": "file:///etc/passwd"}, ""),
     ("bad-nav.test", "/"): (302, {"location": "http://[::1/"}, ""),
-    ("push.test", "/"): (
-        200, HTML,
-        "<title>push</title><script>"
-        "for (let i = 0; i < 1e6; i++) history.pushState({}, '', '/p' + i)</script>",
-    ),
-    ("console.test", "/"): (
-        200, HTML, "<title>console</title><script>for (let i = 0; i < 1e6; i++) console.log('x' + i)</script>"
-    ),
-    ("hog.test", "/"): (
-        200, HTML,
-        "<title>hog</title><script>"
-        "const a = []; for (;;) a.push(new Array(1e6).fill(Math.random()))</script>",
-    ),
-    ("buffers.test", "/"): (
-        200, HTML,
-        "<title>buffers</title><script>const a = [];"
-        "for (let i = 0; i < 1e4; i++) { try { a.push(new Uint8Array(5e7).fill(1)) } catch (e) {} }</script>",
-    ),
 }  # fmt: skip
+PAGES.update({(f"{kind}.test", "/"): (200, HTML, html) for kind, html in BROWSER_ATTACKS.items()})
 
 
 @dataclass
@@ -450,7 +434,7 @@ def lanes(sites: Sites) -> Iterator[Browser]:
         yield own
 
 
-@pytest.mark.parametrize("hostile", ["push.test", "console.test", "hog.test", "buffers.test"])
+@pytest.mark.parametrize("hostile", [f"{kind}.test" for kind in BROWSER_ATTACKS])
 def test_a_hostile_page_neither_starves_nor_outgrows_the_pages_beside_it(
     lanes: Browser, hostile: str
 ) -> None:
@@ -472,7 +456,7 @@ def test_a_hostile_page_neither_starves_nor_outgrows_the_pages_beside_it(
 
 
 def test_a_spoiled_lane_is_replaced_and_serves_again(lanes: Browser) -> None:
-    flooded = lanes.capture("http://push.test/")
+    flooded = lanes.capture("http://flood.test/")
     assert flooded.error is not None
     captures = [lanes.capture("http://b.test/") for _ in range(LANES.pages + 1)]
     assert all((capture.error, capture.title) == (None, "Landed") for capture in captures)

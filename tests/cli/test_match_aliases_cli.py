@@ -87,11 +87,24 @@ def test_the_exact_label_on_any_suffix_is_flagged_and_ordinary_words_score_low(
         "harbourmaster.com",  # an ordinary word inside a longer one
         "quorzelnews.example",  # the genuine domain itself
         "abcd.top",
+        "harbour-news.com",  # an ordinary word with a news word needs an abused suffix
+        "harbourexam.top",  # a suffix cut short glued without a hyphen (harbour.example: exam...)
+        "abcc.com",  # a short label's doubled letter off the cheap suffixes
     ],
 )
 def test_negatives_stay_silent(cli: Cli, brands_file: Callable[[str], Path], name: str) -> None:
     brands = brands_file("quorzelnews.example\nharbour.example\nabc.example\nabc-sibling.example,abc\n")
     assert hits(cli, brands, f"{name}\nabc-sibling.example\n") == {}
+
+
+def test_an_ordinary_word_with_a_news_word_on_an_abused_suffix(
+    cli: Cli, brands_file: Callable[[str], Path]
+) -> None:
+    brands = brands_file("harbour.example\n")
+    assert set(hits(cli, brands, "harbour-news.top\nharbour-news.com\nharbour-example.com\n")) == {
+        "harbour-news.top",
+        "harbour-example.com",
+    }
 
 
 def test_short_labels_take_a_doubled_letter_on_cheap_suffixes(

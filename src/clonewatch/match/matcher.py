@@ -15,7 +15,7 @@ from clonewatch.match.affixes import (
     looks_like_fragment,
 )
 from clonewatch.match.edits import LOOKALIKE_WEIGHT, MULTI_LOOKALIKES, Edit, explain
-from clonewatch.match.index import BrandIndex, Found, Target
+from clonewatch.match.index import WEAK_MAX_LEN, BrandIndex, Found, Target
 from clonewatch.match.profile import Profile
 from clonewatch.match.records import Match
 from clonewatch.match.rules import (
@@ -39,7 +39,7 @@ from clonewatch.match.rules import (
 )
 from clonewatch.names import Confusables, DomainName, default_confusables, default_psl
 from clonewatch.names.confusables import transliterate
-from clonewatch.names.suffixes import GOVERNMENT_LEVELS, abused_suffix_set, is_new_gtld
+from clonewatch.names.suffixes import abused_suffix_set, is_new_gtld
 from clonewatch.names.translit import romanizations
 from clonewatch.names.words import zipf
 
@@ -160,13 +160,15 @@ class Matcher:
             return None
         swapped = name.suffix != target.suffix
         suspect = self.suspect_suffix(name.suffix)
-        respelled = query.replace("-", "") != target.label.replace("-", "") and any(
-            edit.reason in NEW_WORD_EDITS for edit in edits
-        )
-        if respelled and not name.is_idn and _is_words(query, target.language, glued=swapped):
+        respelled = query.replace("-", "") != target.label.replace("-", "")
+        new_word = any(edit.reason in NEW_WORD_EDITS for edit in edits)
+        if respelled and not name.is_idn and _is_words(query, target.language, glued=swapped and new_word):
             return None  # words of their own a letter or two from the brand (``build`` for ``bild``)
         if target.weak and edits and not (suspect and _weak_edits_allowed(brand_len, edits)):
             return None
+        short = target.weak and brand_len <= WEAK_MAX_LEN
+        if short and swapped and "homoglyph" in extra and not name.is_idn:
+            return None  # ``rn`` for ``m`` in a three-letter label makes another three letters
         if target.weak and "transliteration" in extra:
             return None  # a word of another script spelled in Latin is not an ordinary label's look-alike
         reasons = [*extra, *(edit.reason for edit in edits)]
@@ -222,19 +224,24 @@ class Matcher:
                 ):
                     return None
                 if target.weak and not target.namespace and not (
-                    token in own or token in NEWS_WORDS or token in self._profile_words
+                    token in own
+                    or token in self._profile_words
+                    or (token in NEWS_WORDS and self.abused_suffix(name.suffix))
                 ):
-                    return None  # an ordinary label needs its own country, suffix or a news word
-                foreign = token in COUNTRY_CODES and token not in own
+                    return None  # an ordinary label needs its own country or suffix (or news + abuse)
+                if token in target.fragments and token not in target.suffix.split(".") and (
+                    not hyphenated or brand_len <= 2
+                ) and token != target.suffix.replace(".", ""):
+                    return None  # a suffix cut short reads as one only after a hyphen (``bild-d``)
+                foreign = token in COUNTRY_CODES and token != target.country and token not in target.fragments
                 if foreign and (target.weak or target.namespace):
                     return None  # ``gov`` with another country's code belongs to that country
                 reasons.append(f"affix:{token}")
                 known = token in own or (token in LANGUAGE_CODES and not foreign)
                 score *= CODE_AFFIX_WEIGHT if known else AFFIX_WEIGHT
         swapped = name.suffix != target.suffix
-        level = target.namespace and target.label in GOVERNMENT_LEVELS
-        if swapped and level and not own.intersection(tokens):
-            return None  # ``sama-gov``: a government level alone names no country
+        if swapped and target.namespace and not own.intersection(tokens):
+            return None  # ``sama-gov``, ``anything-nhs``: a namespace label alone names no country
         if name.suffix != target.suffix:
             reasons.append("suffix-swap")
             score *= SUFFIX_SWAP_WEIGHT

@@ -221,3 +221,37 @@ def test_each_post_shares_a_key_once_in_every_format_at_once(
     )
     assert result.returncode == 0, result.stderr
     assert {line.rsplit(",", 1)[0] for line in out.read_text().splitlines()[1:]} == edges
+
+
+def test_two_broken_lines_first_are_skipped_too(cli: Cli, tmp_path: Path) -> None:
+    lines = kit.write_stream(tmp_path / "stream.jsonl").read_text().splitlines()
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([lines[0][:40], "", lines[1][:-3], *lines[2:]]) + "\n")
+    result = cli("social", "links", str(broken), "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    assert "read 3 posts (twarc2-stream), 0 duplicates left out, skipped 2 (" in result.stderr
+    assert f"{broken}:1 not JSON" in result.stderr and f"{broken}:3 not JSON" in result.stderr
+
+
+def test_own_csv_read_column_wise_counts_a_post_once(cli: Cli, tmp_path: Path) -> None:
+    rows = ["account,time,url,text,post_id"]
+    for burst in range(
+        3
+    ):  # a and b share three links seconds apart; a lists each twice, b's post comes twice
+        at = 1795600000 + burst * 3600
+        rows += [
+            f"a,{at},https://x.example/{burst},t,a{burst}",
+            f"a,{at},https://x.example/{burst},t,a{burst}",
+        ]
+        rows += [f"b,{at + 5},https://x.example/{burst},t,b{burst}"]
+    rows += [f"b,{1795600005 + burst * 3600},https://x.example/{burst},t,b{burst}" for burst in range(3)]
+    posts = tmp_path / "posts.csv"
+    posts.write_text("\n".join(rows) + "\n")
+    options = ("--window", "60s", "--min-repeat", "1", "--format", "jsonl")
+    for files in ([posts], [posts, posts]):  # one CSV is read column-wise, two post by post
+        edges = tmp_path / "edges.csv"
+        result = cli("social", "coordinate", *map(str, files), *options, "--edges", str(edges))
+        assert result.returncode == 0, result.stderr
+        assert edges.read_text().splitlines()[1].startswith("a,b,3,")
+        duplicates = 3 if len(files) == 1 else 3 + 9
+        assert f"read 6 posts (csv), {duplicates} duplicates left out" in result.stderr

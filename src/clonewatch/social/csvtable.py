@@ -116,14 +116,19 @@ def read_csv_table(path: Path, report: ReadReport, links: LinkKeys) -> ShareTabl
     time = np.concatenate((time, np.array([t for _, t in extra], dtype=np.float64)))
     valid = np.concatenate((~bad, np.ones(len(extra), dtype=bool)))
     id_col = table.column("c4").combine_chunks() if columns > 4 else None
-    post = _post_of_rows(id_col, table.num_rows, [v[4] if len(v) > 4 else "" for v, _ in extra])
-    first_row, repeated = _posts_once(post, np.flatnonzero(valid))
-    report.read += len(np.unique(first_row[first_row >= 0]))
+    post, distinct = _post_of_rows(id_col, table.num_rows, [v[4] if len(v) > 4 else "" for v, _ in extra])
+    if distinct:  # every row a post of its own (the usual file): nothing can repeat
+        first_row = np.where(valid, np.arange(len(valid), dtype=np.int64), -1)
+        read, repeated = int(valid.sum()), 0
+    else:
+        first_row, read, repeated = _posts_once(post, np.flatnonzero(valid))
+    report.read += read
     report.duplicates += repeated
     key = key_of_raw[raw]
     rows = np.flatnonzero(first_row >= 0)
     rows = rows[key[rows] >= 0]
-    rows = _each_key_once(first_row[rows], key[rows], rows, len(keys))
+    if not distinct:
+        rows = _each_key_once(first_row[rows], key[rows], rows, len(keys))
     post_ids = CsvPostIds(
         id_col,
         table.num_rows,
@@ -144,33 +149,43 @@ def read_csv_table(path: Path, report: ReadReport, links: LinkKeys) -> ShareTabl
     )
 
 
-def _post_of_rows(id_col: Any, rows: int, extra: list[str]) -> Ints:
+def _post_of_rows(id_col: Any, rows: int, extra: list[str]) -> tuple[Ints, bool]:
     """A number per row that is the same for rows of the same post_id (a row without one is a
-    post of its own)."""
+    post of its own), and whether every row has a number of its own."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     count = rows + len(extra)
     own = np.arange(count, dtype=np.int64) + count  # past every dictionary index
     if id_col is None:
-        return own
+        return own, True
+    if not extra and (rows < 2 or not pc.any(pc.less_equal(id_col[1:], id_col[:-1])).as_py()):
+        return own, True  # ids in increasing order (a file in time order): all distinct, no hashing
     encoded = pc.dictionary_encode(id_col)
-    names = encoded.dictionary.to_pylist()
-    index = {name: i for i, name in enumerate(names)}
-    more = np.array([index.setdefault(e, len(index)) for e in extra], dtype=np.int64)
-    post = np.concatenate((_ints(encoded.indices), more))
-    empty = index.get("")
-    blank = np.array([e == "" for e in extra], dtype=bool)
-    no_id = np.concatenate((post[:rows] == (empty if empty is not None else -1), blank))
-    return np.where(no_id, own, post)
+    dictionary = encoded.dictionary
+    if len(dictionary) == rows and not extra:
+        return own, True
+    post = _ints(encoded.indices)
+    if extra:
+        known = pc.index_in(pa.array(extra, type=pa.string()), value_set=dictionary)
+        more = np.asarray(known.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        new: dict[str, int] = {}
+        for i in np.flatnonzero(more < 0).tolist():
+            more[i] = new.setdefault(extra[i], len(dictionary) + len(new))
+        post = np.concatenate((post, more))
+    empty = pc.index_in(pa.array([""], type=pa.string()), value_set=dictionary)[0].as_py()
+    no_id = post == (empty if empty is not None else -1)
+    no_id[rows:] |= np.array([e == "" for e in extra], dtype=bool)
+    return np.where(no_id, own, post), False
 
 
-def _posts_once(post: Ints, valid: Ints) -> tuple[Ints, int]:
+def _posts_once(post: Ints, valid: Ints) -> tuple[Ints, int, int]:
     """For each row, the first row of its post (-1 for a row not read, or of a post already read
-    earlier in the file), and how many posts were repeats. The rows of one post follow each other;
-    a post_id met again after other posts is a repeat."""
+    earlier in the file); how many posts were read, and how many were repeats. The rows of one
+    post follow each other; a post_id met again after other posts is a repeat."""
     first_row = np.full(len(post), -1, dtype=np.int64)
     if not len(valid):
-        return first_row, 0
+        return first_row, 0, 0
     ids = post[valid]
     starts = np.ones(len(valid), dtype=bool)
     starts[1:] = ids[1:] != ids[:-1]
@@ -180,7 +195,7 @@ def _posts_once(post: Ints, valid: Ints) -> tuple[Ints, int]:
     kept = np.zeros(len(run_rows), dtype=bool)
     kept[first_run] = True
     first_row[valid] = np.where(kept[run], run_rows[run], -1)
-    return first_row, int(len(run_rows) - len(first_run))
+    return first_row, len(first_run), int(len(run_rows) - len(first_run))
 
 
 def _each_key_once(post: Ints, key: Ints, rows: Ints, keys: int) -> Ints:

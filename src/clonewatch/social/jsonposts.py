@@ -7,7 +7,7 @@ tweet counts, lists, compliance jobs and results, API errors."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from clonewatch.errors import InputError
@@ -42,10 +42,14 @@ def _documents(
     except json.JSONDecodeError as exc:
         second = next(rest, None)
         if second is None or not _parses(second[1]):
-            yield from _whole(first, second, rest, name)
+            yield from _whole([first, *([second] if second else []), *rest], name, report)
             return
         report.skipped.append((f"{name}:{number}", f"not JSON ({exc.msg})"))
         rest = _chain(second, rest)
+    yield from _lines(rest, name, report)
+
+
+def _lines(rest: Iterable[tuple[int, str]], name: str, report: ReadReport) -> Iterator[tuple[str, Any]]:
     for number, line in rest:
         try:
             yield f"{name}:{number}", json.loads(line)
@@ -53,15 +57,17 @@ def _documents(
             report.skipped.append((f"{name}:{number}", f"not JSON ({exc.msg})"))
 
 
-def _whole(
-    first: tuple[int, str], second: tuple[int, str] | None, rest: Iterator[tuple[int, str]], name: str
-) -> Iterator[tuple[str, Any]]:
-    """One JSON document over many lines (pretty-printed); an array gives its items."""
-    parts = [first[1]] + ([second[1]] if second else []) + [line for _, line in rest]
+def _whole(lines: list[tuple[int, str]], name: str, report: ReadReport) -> Iterator[tuple[str, Any]]:
+    """One JSON document over many lines (pretty-printed); an array gives its items. When it does
+    not parse but some of its lines do on their own, it is JSON lines after all, broken ones skipped."""
     try:
-        document = json.loads("".join(parts))
+        document = json.loads("".join(line for _, line in lines))
     except json.JSONDecodeError as exc:
-        raise InputError(f"{name}:{first[0] + exc.lineno - 1}: broken JSON document ({exc.msg})") from None
+        if any(_parses(line) for _, line in lines[2:]):
+            yield from _lines(lines, name, report)
+            return
+        where = lines[min(exc.lineno, len(lines)) - 1][0]
+        raise InputError(f"{name}:{where}: broken JSON document ({exc.msg})") from None
     if isinstance(document, list):
         for index, item in enumerate(document):
             yield f"{name} [{index}]", item

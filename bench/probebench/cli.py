@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from benchkit.cli import PROJECT_ROOT, add_out_dir, machine_line, run_info, write_result
+from benchkit.clonewatch import read_jsonl
 from benchkit.log import progress
 from benchkit.report import markdown_table
 from probebench.lab import LAB_ADDRESS, Lab, LabError, per_kind_for, running_lab
 from probebench.monitor import ProbeStats, run_probe
 from probebench.score import Accuracy, score
 
-TARGETS = {"plain": 300.0, "screenshots": 60.0}  # domains per minute on the 2-core project machine
+TARGETS = {"plain": 300.0, "screenshots": 60.0, "hostile": 60.0}  # domains/min on the 2-core machine
+HOSTILE_DROP = 0.10  # the ordinary pages' throughput may drop this much with the hostile mix
 DEFAULT_CONCURRENCY = 8  # `clonewatch probe --concurrency` default
 
 
@@ -43,6 +45,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--skip-screenshots", action="store_true", help="skip the --screenshots run")
     p.add_argument("--skip-plain", action="store_true", help="skip the run without screenshots")
+    p.add_argument(
+        "--hostile",
+        type=int,
+        default=4,
+        help="pages that attack the browser (floods, memory hogs) spread through the suspects of a third run "
+        "with screenshots (default 4, one of each kind; 0 skips that run)",
+    )
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds before a run is killed")
     p.add_argument(
         "--address", default=LAB_ADDRESS, help=f"loopback address of the lab (default {LAB_ADDRESS})"
@@ -60,7 +69,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--size must be positive")
     if args.concurrency is not None and not 1 <= args.concurrency <= 256:
         p.error("--concurrency must be 1..256")
-    if args.skip_plain and args.skip_screenshots:
+    if args.hostile < 0:
+        p.error("--hostile must be 0 or more")
+    if args.skip_plain and args.skip_screenshots and not args.hostile:
         p.error("nothing to run: --skip-plain and --skip-screenshots")
     return args
 
@@ -174,12 +185,16 @@ def run_session(args: argparse.Namespace, exe: Path, work: Path) -> LabSession:
     per_kind = per_kind_for(args.size)
     runs = [
         name
-        for name, skip in (("plain", args.skip_plain), ("screenshots", args.skip_screenshots))
+        for name, skip in (
+            ("plain", args.skip_plain),
+            ("screenshots", args.skip_screenshots),
+            ("hostile", not args.hostile),
+        )
         if not skip
     ]
     start = time.perf_counter()
     progress(f"lab: building a world with {per_kind} suspects per kind on {args.address}")
-    with running_lab(work / "lab", per_kind, args.address) as lab:
+    with running_lab(work / "lab", per_kind, args.address, args.hostile) as lab:
         setup_s = time.perf_counter() - start
         suspects = lab.world.suspects()
         names_file = work / "names.txt"
@@ -188,7 +203,14 @@ def run_session(args: argparse.Namespace, exe: Path, work: Path) -> LabSession:
             f"lab: {len(lab.world.hosts)} hosts served, {len(suspects)} suspects to probe, "
             f"resolver {lab.dns.resolver}, RDAP {lab.rdap_url} (set up in {setup_s:.1f}s)"
         )
-        rows = [probe_run(name, args, exe, lab, names_file, work) for name in runs]
+        mixed_file = work / "names-hostile.txt"
+        mixed_file.write_text(
+            "".join(f"{name}\n" for name in _mixed(suspects, lab.hostile)), encoding="utf-8"
+        )
+        rows = [
+            probe_run(name, args, exe, lab, mixed_file if name == "hostile" else names_file, work)
+            for name in runs
+        ]
         session = LabSession(per_kind, len(lab.world.hosts), len(suspects), setup_s, rows)
     session.wall_s = time.perf_counter() - start
     return session
@@ -201,8 +223,8 @@ def probe_run(
     cmd = [str(exe), *lab.probe_args()]
     if args.concurrency is not None:
         cmd += ["--concurrency", str(args.concurrency)]
-    if name == "screenshots":
-        shots = work / "shots"
+    shots = work / f"shots-{name}"
+    if name in ("screenshots", "hostile"):
         shutil.rmtree(shots, ignore_errors=True)
         cmd += ["--screenshots", str(shots)]
     output = work / f"{name}.jsonl"
@@ -218,9 +240,12 @@ def probe_run(
     suspects = lab.world.suspects()
     acc = score(output, suspects)
     row = _run_row(name, stats, acc, len(suspects))
-    if name == "screenshots":
+    if name in ("screenshots", "hostile"):
         row["screenshot_records"] = sum(k.screenshots for k in acc.by_kind.values())
-        row["distinct_png_files"] = len(list((work / "shots").glob("*.png")))
+        row["distinct_png_files"] = len(list(shots.glob("*.png")))
+    if name == "hostile":
+        row["hostile_pages"] = len(lab.hostile)
+        row["hostile_browser_errors"] = _browser_errors(output, set(lab.hostile))
     if not stats.ok:
         tail = (work / f"{name}.stderr.log").read_text(encoding="utf-8", errors="replace")
         state = "TIMED OUT" if stats.timed_out else f"FAILED rc={stats.returncode}"
@@ -231,6 +256,46 @@ def probe_run(
         f"correct={acc.correct}/{acc.total}"
     )
     return row
+
+
+def _mixed(suspects: list[tuple[str, str]], hostile: list[str]) -> list[str]:
+    """The suspects' names with the hostile ones spread evenly among them."""
+    names = [name for name, _ in suspects]
+    step = max(1, len(names) // (len(hostile) + 1))
+    for i, name in enumerate(hostile):
+        names.insert(min(len(names), (i + 1) * step + i), name)
+    return names
+
+
+def _browser_errors(output: Path, names: set[str]) -> dict[str, str | None]:
+    """What the browser said about each hostile page (its visit should end with an error)."""
+    found = read_jsonl(output, lambda r: isinstance(r.get("domain"), str))
+    return {
+        r["domain"]: ((r.get("browser") or {}).get("error") or "")[:80] or None
+        for r in found.records
+        if r["domain"] in names
+    }
+
+
+def _hostile_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """How much the hostile mix cost the ordinary pages, against the run with screenshots alone."""
+    by_run = {r["run"]: r for r in rows}
+    if "hostile" not in by_run or "screenshots" not in by_run:
+        return []
+    calm, mixed = by_run["screenshots"], by_run["hostile"]
+    drop = 1 - mixed["domains_per_min"] / calm["domains_per_min"] if calm["domains_per_min"] else 0.0
+    met = "met" if drop <= HOSTILE_DROP else "NOT met"
+    lines = [
+        f"\n### Hostile mix: {mixed['hostile_pages']} pages attacking the browser among "
+        f"{mixed['domains']:,} ordinary ones\n",
+        f"ordinary pages/min {calm['domains_per_min']:,.0f} alone, {mixed['domains_per_min']:,.0f} with "
+        f"the mix: {drop:+.1%} drop (limit {HOSTILE_DROP:.0%}: {met}); ordinary records with a screenshot "
+        f"{calm['screenshot_records']} alone, {mixed['screenshot_records']} with the mix; correct verdicts "
+        f"{calm['accuracy'].correct} and {mixed['accuracy'].correct}; tree peak PSS "
+        f"{calm['tree_peak_pss_mb']:,.0f} MB alone, {mixed['tree_peak_pss_mb']:,.0f} MB with the mix",
+    ]
+    lines += [f"- {name}: {error}" for name, error in sorted(mixed["hostile_browser_errors"].items())]
+    return lines
 
 
 def print_report(args: argparse.Namespace, session: LabSession, table: str) -> None:
@@ -247,6 +312,8 @@ def print_report(args: argparse.Namespace, session: LabSession, table: str) -> N
     print(f"bench wall time: {session.wall_s:,.1f} s (lab set-up {session.setup_s:,.1f} s)\n")
     for r in rows:
         print("\n".join(_run_lines(r)))
+    for line in _hostile_lines(rows):
+        print(line)
     print("\n### Verdicts per kind (correct/total, wrong verdicts in brackets)\n")
     print(_kind_table(rows))
     for r in rows:

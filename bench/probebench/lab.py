@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clonewatch.testing.dns import LocalDns, TestZones
+from clonewatch.testing.hostile import BROWSER_ATTACKS
 from clonewatch.testing.probelab import KINDS, ProbeWorld, probe_world
-from clonewatch.testing.sites import rdap_record
+from clonewatch.testing.sites import page, rdap_record
 from clonewatch.testing.web import LocalWeb
 
 LAB_ADDRESS = "127.0.3.1"
@@ -36,6 +37,7 @@ class Lab:
     dns: LocalDns
     brands: Path
     rdap_url: str
+    hostile: list[str]  # names serving pages that attack the browser (BROWSER_ATTACKS, in turn)
 
     def probe_args(self) -> list[str]:
         """``clonewatch probe -`` arguments that point every lookup at the lab (as tests/probe does)."""
@@ -48,8 +50,13 @@ class Lab:
 
 
 @contextmanager
-def running_lab(work: Path, per_kind: int, address: str = LAB_ADDRESS) -> Iterator[Lab]:
+def running_lab(work: Path, per_kind: int, address: str = LAB_ADDRESS, hostile: int = 0) -> Iterator[Lab]:
     world = probe_world(address, per_kind=per_kind)
+    kinds = list(BROWSER_ATTACKS)
+    attacks = {
+        f"attack-{kinds[i % len(kinds)]}-{i}.lol": BROWSER_ATTACKS[kinds[i % len(kinds)]]
+        for i in range(hostile)
+    }
     work.mkdir(parents=True, exist_ok=True)
     brands = work / "brands.txt"
     brands.write_text(BRANDS, encoding="utf-8")
@@ -62,8 +69,11 @@ def running_lab(work: Path, per_kind: int, address: str = LAB_ADDRESS) -> Iterat
             )
         for host in world.hosts:
             web.add(host.name, host.site)
+        for name, html in attacks.items():
+            web.add(name, page(html))
         records = {host.name: rdap_record(host.name) for host in world.hosts}
         rdap_url = web.rdap(records, host=RDAP_HOST)
-        zones = TestZones(records=[*world.records(), (RDAP_HOST, "A", address)])
+        hostile_records = [(name, "A", address) for name in attacks]
+        zones = TestZones(records=[*world.records(), *hostile_records, (RDAP_HOST, "A", address)])
         dns = stack.enter_context(LocalDns(zones, work / "dns"))
-        yield Lab(world, web, dns, brands, rdap_url)
+        yield Lab(world, web, dns, brands, rdap_url, list(attacks))

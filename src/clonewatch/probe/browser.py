@@ -74,6 +74,7 @@ class BrowserSettings:
     launch_timeout: float = 30.0
     isolate: bool = True  # False: Chromium shares this host's network namespace (pages lose WebRTC)
     max_memory: int = 1 << 30  # per Chromium process (data segment); V8's heap gets half of it
+    max_events: int = 2_000  # navigations and console messages of one page before it counts as a flood
 
     def __post_init__(self) -> None:
         if self.pages < 1 or self.fetch_threads < 1:

@@ -35,7 +35,7 @@ from clonewatch.probe.visit import Visit
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser as PlaywrightBrowser
-    from playwright.async_api import BrowserContext, Playwright
+    from playwright.async_api import BrowserContext, Page, Playwright
 
     from clonewatch.probe.browser import BrowserSettings
 
@@ -201,7 +201,8 @@ class Lane:
                 page.on("dialog", visit.on_dialog)
                 page.on("framenavigated", visit.on_navigated)
                 page.on("crash", visit.on_crash)
-                await visit.run(page, referrer=referrer, screenshot=screenshot)
+                page.on("console", visit.on_console)
+                await self._watched(visit, page, referrer, screenshot)
         except TimeoutError:
             visit.errors.append("visit overran its time budget")
             self.spoiled = True
@@ -214,6 +215,24 @@ class Lane:
                 except Exception:
                     self.spoiled = True
         return visit.result(time.monotonic() - started)
+
+    async def _watched(self, visit: Visit, page: Page, referrer: str | None, screenshot: bool) -> None:
+        """The visit, cut short when its page floods the browser with events: the lane's driver
+        is then backlogged, so the lane is spoiled and gets a fresh Chromium."""
+        run = asyncio.ensure_future(visit.run(page, referrer=referrer, screenshot=screenshot))
+        flood = asyncio.ensure_future(visit.flooded.wait())
+        try:
+            await asyncio.wait({run, flood}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            flood.cancel()
+            if not run.done():
+                run.cancel()
+                await asyncio.wait({run}, timeout=GRACE)
+        if run.cancelled():
+            visit.errors.append(f"page flooded the browser (more than {self.settings.max_events:,} events)")
+            self.spoiled = True
+            return
+        run.result()
 
     def print_pdf(self, html: str, timeout: float) -> bytes:
         """``html`` printed to an A4 PDF in a fresh context with JavaScript off and every request refused."""

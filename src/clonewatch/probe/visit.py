@@ -69,6 +69,8 @@ class Visit:
     expected: str | None = None
     refresh_to: str | None = None
     activity: asyncio.Event = field(default_factory=asyncio.Event)
+    events: int = 0
+    flooded: asyncio.Event = field(default_factory=asyncio.Event)
 
     def result(self, elapsed: float) -> BrowserCapture:
         """The capture as far as it got (phash is added outside the event loop)."""
@@ -154,8 +156,19 @@ class Visit:
 
     def on_navigated(self, frame: Frame) -> None:
         """A main-frame document committed (or changed its URL): the page is still moving."""
+        self._count()
         if frame.parent_frame is None:
             self.activity.set()
+
+    def on_console(self, message: object) -> None:
+        self._count()
+
+    def _count(self) -> None:
+        """Pages send a few dozen navigations and console messages; one that sends thousands is
+        flooding the browser (and the driver that reports every one of them)."""
+        self.events += 1
+        if self.events > self.settings.max_events:
+            self.flooded.set()
 
     def on_crash(self, page: Page) -> None:
         """The renderer died: out of memory (past the lane's cap), or killed."""

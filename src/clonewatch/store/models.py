@@ -81,7 +81,10 @@ class MatchRow(Base):
     """Why a domain looks like a brand's genuine domain (one row per domain and genuine domain)."""
 
     __tablename__ = "matches"
-    __table_args__ = (UniqueConstraint("domain_id", "genuine"),)
+    __table_args__ = (
+        UniqueConstraint("domain_id", "genuine"),
+        Index("ix_matches_domain_id_brand_id", "domain_id", "brand_id"),  # the queue's counts per brand
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     domain_id: Mapped[int] = mapped_column(ForeignKey("domains.id"))
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)

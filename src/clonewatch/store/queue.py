@@ -204,14 +204,17 @@ def _counts(
             MatchRow.brand_id.label("brand"),
             func.count(func.distinct(MatchRow.domain_id)).label("n"),
         )
-        .join(chosen, chosen.c.id == MatchRow.domain_id)
+        # from the selection to its matches (a LEFT JOIN keeps that order on SQLite, whose planner
+        # would otherwise scan every match and look each one up in the selection)
+        .select_from(chosen)
+        .outerjoin(MatchRow, MatchRow.domain_id == chosen.c.id)
         .group_by(MatchRow.brand_id)
     )
     counted: dict[int, int] = {}
     for what, verdict, brand, n in connection.execute(union_all(verdicts, brands)):
         if what == "v":
             by_verdict[verdict] = int(n)
-        else:
+        elif brand is not None:  # (every domain has a match: the None group is empty)
             counted[int(brand)] = int(n)
     return by_verdict, _brand_names(connection, counted)
 

@@ -1,4 +1,5 @@
-"""Indexes for the review queue: findings of one verdict, or one review state, newest first.
+"""Indexes for the review queue: findings of one verdict, or one review state, newest first; and
+each domain's brands read from the index alone (the queue's counts per brand).
 
 Revision ID: 0005
 Revises: 0004
@@ -17,8 +18,10 @@ depends_on = None
 def upgrade() -> None:
     op.create_index("ix_domains_verdict_first_seen", "domains", ["verdict", "first_seen"])
     op.create_index("ix_domains_review_first_seen", "domains", ["review", "first_seen"])
+    op.create_index("ix_matches_domain_id_brand_id", "matches", ["domain_id", "brand_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_matches_domain_id_brand_id", "matches")
     op.drop_index("ix_domains_review_first_seen", "domains")
     op.drop_index("ix_domains_verdict_first_seen", "domains")

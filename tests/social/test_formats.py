@@ -51,6 +51,9 @@ def test_twarc_csv_export(cli: Cli, tmp_path: Path) -> None:
     expected = {link for link in kit.expected_links() if link[2] != "quoted"}
     assert set(links_of(result)) == expected
     assert "read 5 posts (twarc-csv)" in result.stderr
+    saved = tmp_path / "saved-by-a-spreadsheet.csv"  # with a byte-order mark
+    saved.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert set(links_of(cli("social", "links", str(saved), "--format", "jsonl"))) == expected
 
 
 def test_own_csv_rows_of_one_post_are_one_post(cli: Cli, tmp_path: Path) -> None:

@@ -162,7 +162,7 @@ def is_csv(path: Path) -> bool:
     from clonewatch.social.csvposts import CsvKind, csv_kind
 
     try:
-        with path.open(encoding="utf-8") as handle:
+        with path.open(encoding="utf-8-sig") as handle:
             head = next((line for line in handle if line.strip()), "").lstrip()
     except (OSError, UnicodeDecodeError):
         return False
@@ -175,11 +175,11 @@ def _name(path: Path) -> str:
 
 def _open(path: Path) -> TextIO:
     if path == STDIN:
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", newline="")
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
     try:
         if path.suffix == ".gz":
-            return gzip.open(path, "rt", encoding="utf-8", newline="")
-        return path.open(encoding="utf-8", newline="")
+            return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+        return path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:

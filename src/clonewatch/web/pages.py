@@ -144,7 +144,7 @@ def queue_page(
         "queue.html",
         user,
         found=found,
-        facets=store.facets(),
+        facets=request.app.state.facets.of(store),
         chosen=chosen,
         reviews=[UNREVIEWED, "clone", "false-alarm", "defensive", "reprobe"],
         page=page,

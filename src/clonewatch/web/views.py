@@ -4,6 +4,7 @@ domain's evidence and record, a campaign with its spreaders."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -142,6 +143,24 @@ def timeline(campaign: CampaignRecord) -> list[tuple[datetime, str]]:
         if member.left_at is not None:
             events.append((member.left_at, f"{member.domain} left"))
     return sorted(events, key=lambda e: e[0])
+
+
+@dataclass
+class Facets:
+    """The values the queue's filters offer (brands, verdicts, feeds, campaigns), read from the
+    store at most every ``ttl`` seconds: options for the drop-down lists, not results."""
+
+    ttl: float = 10.0
+    _value: dict[str, list[str]] | None = None
+    _read_at: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def of(self, store: Store) -> dict[str, list[str]]:
+        with self._lock:
+            now = time.monotonic()
+            if self._value is None or now - self._read_at > self.ttl:
+                self._value, self._read_at = store.facets(), now
+            return self._value
 
 
 @dataclass

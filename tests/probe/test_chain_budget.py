@@ -63,3 +63,14 @@ def test_the_bytes_fingerprinted_follow_the_time_left() -> None:
     assert fingerprint_bytes(60.0) == FINGERPRINT_BYTES
     assert fingerprint_bytes(0.0) == fingerprint_bytes(-5.0) == FINGERPRINT_FLOOR
     assert FINGERPRINT_FLOOR < fingerprint_bytes(0.5) < fingerprint_bytes(1.0) < FINGERPRINT_BYTES
+
+
+def test_dense_hostile_markup_is_read_only_to_the_element_cap() -> None:
+    from clonewatch.probe.page import MAX_URL_NODES, fingerprint
+
+    links = "".join(f"<a href='https://genuine.test/{i}'>a</a>" for i in range(MAX_URL_NODES * 2)).encode()
+    found = fingerprint(
+        b"<title>dense</title>" + links, url="http://x.test/", genuine_domains=("genuine.test",)
+    )
+    assert found.title == "dense"
+    assert found.genuine_reference_count == MAX_URL_NODES

@@ -114,6 +114,8 @@ def _start(lab: Lab, db: Path, alerts: Path, *extra: str) -> subprocess.Popen[by
             lab.ct_url,
             "--allow-private",
             "--no-probe",
+            "--alert-min-score",
+            "0",
             "--brands",
             str(lab.brands),
             "--db",
@@ -204,6 +206,8 @@ def test_standard_input_once(cli: Callable[..., subprocess.CompletedProcess[str]
         "-",
         "--once",
         "--no-probe",
+        "--alert-min-score",
+        "0",
         "--db",
         f"sqlite:///{tmp_path / 'w.db'}",
         stdin=b"spiegel.ltd\nexample.com\nhxxps://bildd[.]lol/x\n",
@@ -271,7 +275,14 @@ def test_certificates_that_do_not_parse_never_stop_the_watch(
     brands.write_text("spiegel.de\nbild.de\nt-online.de\n")
     with LocalCtLog(entries) as log:
         args = ("watch", "--ct", log.url, "--feed", str(names), "--brands", str(brands), "--once")
-        flags = ("--no-probe", "--allow-private", "--db", f"sqlite:///{tmp_path / 'w.db'}")
+        flags = (
+            "--no-probe",
+            "--alert-min-score",
+            "0",
+            "--allow-private",
+            "--db",
+            f"sqlite:///{tmp_path / 'w.db'}",
+        )
         first = cli(*args, *flags)
         again = cli(*args, *flags)
     assert first.returncode == 0, first.stderr
@@ -308,7 +319,9 @@ def test_a_line_with_no_name_is_reported_by_its_number(
 ) -> None:
     db = f"sqlite:///{tmp_path / 'w.db'}"
     stdin = b"spiegel.ltd\nnot a domain\nhxxp://[::1]/login\nbildd.lol\n"
-    result = cli("watch", "--feed", "-", "--once", "--no-probe", "--db", db, stdin=stdin)
+    result = cli(
+        "watch", "--feed", "-", "--once", "--no-probe", "--alert-min-score", "0", "--db", db, stdin=stdin
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(json.loads(line)["domain"] for line in result.stdout.splitlines()) == [
         "bildd.lol",

@@ -61,6 +61,7 @@ def test_feeds_to_store_probes_and_alerts(
             context,
             batch_size=2,
             alert_targets=sorted(sinks),
+            alert_min_score=0.0,  # every flag alerts too (by default only probed verdicts do)
             sinks=sinks,
             probe=probe_by_table(probed),
         )
@@ -113,6 +114,7 @@ def test_a_file_alert_already_written_is_not_written_again(
         news_matcher,
         context,
         alert_targets=[sink.target],
+        alert_min_score=0.0,
     )
     monitor.run_once()
     (alert,) = store.pending_alerts()

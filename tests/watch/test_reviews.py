@@ -37,6 +37,7 @@ def test_reprobe_requests_and_false_alarms_reach_the_watch(
         news_matcher,
         context,
         alert_targets=[sink.target],
+        alert_min_score=0.0,  # flags alert too, so that a false alarm's silence shows on both kinds
         sinks={sink.target: sink},
         probe=probe,
     )

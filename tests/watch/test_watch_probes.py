@@ -23,7 +23,8 @@ def test_watch_probes_new_lookalikes_and_alerts_on_clones(cli: Cli, lab: Lab, tm
     config.write_text('[probe]\nblobs = "blobs"\nscreenshots = true\n')
     run = cli(
         "watch", "--config", str(config), "--feed", str(feed), "--once", "--resolver", lab.dns.resolver,
-        "--allow-private", "--alert-file", str(alerts), "--brands", str(lab.brands), *common,
+        "--allow-private", "--alert-file", str(alerts), "--brands", str(lab.brands), "--alert-min-score", "0",
+        *common,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     found = cli("findings", "--format", "jsonl", *common)

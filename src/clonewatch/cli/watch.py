@@ -31,6 +31,7 @@ def _overrides(
     *,
     alert_webhook: list[str],
     alert_file: Path | None,
+    alert_min_score: float | None,
     no_probe: bool,
     resolver: str | None,
     brands: Path | None,
@@ -50,6 +51,8 @@ def _overrides(
         alerts["webhook"] = list(alert_webhook)
     if alert_file is not None:
         alerts["file"] = str(alert_file.resolve())
+    if alert_min_score is not None:
+        alerts["min_score"] = alert_min_score
     if alerts:
         raw["alerts"] = alerts
     probe: dict[str, Any] = {}
@@ -110,6 +113,15 @@ def watch_command(
     alert_file: Annotated[
         Path | None, typer.Option("--alert-file", help="Append each alert as a JSON line to this file.")
     ] = None,
+    alert_min_score: Annotated[
+        float | None,
+        typer.Option(
+            "--alert-min-score",
+            min=0.0,
+            max=1.0,
+            help="Also alert on a flag alone (before any probe) whose match score is at least this.",
+        ),
+    ] = None,
     once: Annotated[
         bool, typer.Option("--once", help="Read what the feeds hold now, probe and alert, then exit.")
     ] = False,
@@ -137,9 +149,11 @@ def watch_command(
 
     Feeds: newly-registered-domain lists (--nrd), certificate-transparency logs (--ct), a file or
     standard input (--feed). Every name is matched against the watchlist; look-alikes go to the
-    store (with the feed's position, in one transaction per batch) and are probed and re-probed
-    on a schedule. Alerts (first flagged; verdict now clone, redirector or cloaked) go as JSON lines
-    to standard output (when no other target is given), --alert-file, and/or --alert-webhook.
+    store (with the feed's position, in one transaction per batch), the review queue, and are
+    probed and re-probed on a schedule. Alerts fire when a probe's verdict becomes clone,
+    redirector or cloaked (a flag alone only with --alert-min-score, from that match score), and go
+    as JSON lines to standard output (when no other target is given), --alert-file, and/or
+    --alert-webhook.
 
     SIGINT/SIGTERM stop after the current batch; a restart continues where the store says.
     Progress goes to standard error.
@@ -150,6 +164,7 @@ def watch_command(
         feeds,
         alert_webhook=alert_webhook or [],
         alert_file=alert_file,
+        alert_min_score=alert_min_score,
         no_probe=no_probe,
         resolver=resolver,
         brands=brands,

@@ -107,17 +107,19 @@ class Store:
         seen_at: datetime | None = None,
         kind: str = "names",
         alert_targets: Collection[str] = (),
+        flag_alerts_from: float | None = 0.0,
     ) -> IngestResult:
         """Store a batch of matches from ``feed`` and the feed's new ``cursor`` in one transaction.
 
         Domains and matches already stored are left untouched, so replaying a batch after a crash
-        adds nothing. Each newly flagged domain gets a pending ``flagged`` alert per target.
+        adds nothing. Each newly flagged domain whose match scores at least ``flag_alerts_from``
+        gets a pending ``flagged`` alert per target (None: no flag raises an alert by itself).
         ``cursor`` is any JSON value (file and line, a CT tree index...).
         """
         at = as_utc(seen_at or _now())
         with self._write() as connection:
             feed_id = writes.ensure_feed(connection, feed, kind, at)
-            result = writes.ingest(connection, feed_id, matches, at, alert_targets)
+            result = writes.ingest(connection, feed_id, matches, at, alert_targets, flag_alerts_from)
             writes.set_cursor(connection, feed_id, cursor, at)
         return result
 

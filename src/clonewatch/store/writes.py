@@ -65,8 +65,10 @@ def ingest(
     matches: Sequence[MatchLike],
     seen_at: datetime,
     alert_targets: Collection[str],
+    flag_alerts_from: float | None = 0.0,
 ) -> IngestResult:
-    """New domains, their matches and their ``flagged`` alerts; what exists already is left as it is.
+    """New domains, their matches and their ``flagged`` alerts (for those whose best match scores at
+    least ``flag_alerts_from``; None: none); what exists already is left as it is.
 
     Rows go in sorted by their keys, so that concurrent writers on PostgreSQL lock in one order.
     """
@@ -93,7 +95,12 @@ def ingest(
     }
     statement = insert_ignoring(connection, MatchRow, "domain_id", "genuine").returning(MatchRow.id)
     added = len(connection.execute(statement, [match_rows[key] for key in sorted(match_rows)]).all())
-    queue_alerts(connection, sorted(ids[name] for name in new), FLAGGED, alert_targets, seen_at)
+    if flag_alerts_from is not None:
+        best: dict[str, float] = {}
+        for match in matches:
+            best[match.domain] = max(best.get(match.domain, 0.0), float(match.score))
+        loud = sorted(ids[name] for name in new if best[name] >= flag_alerts_from)
+        queue_alerts(connection, loud, FLAGGED, alert_targets, seen_at)
     return IngestResult(tuple(name for name in first if name in new), added)
 
 

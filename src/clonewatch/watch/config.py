@@ -39,6 +39,8 @@ Relative paths in a file are taken relative to the file. The keys, with their de
     file = "alerts.jsonl"
     webhook = ["https://hooks.example/x"]
     max_attempts = 10                 # deliveries tried per alert before it is left failed
+    min_score = 0.9                   # also alert on a flag alone scoring this much (default: only
+                                      # probed verdicts clone, redirector, cloaked alert)
     retries = 3                       # immediate retries of one delivery (exponential backoff)
     backoff = 1.0
 
@@ -96,6 +98,7 @@ class AlertSettings:
     max_attempts: int = 10
     retries: int = 3
     backoff: float = 1.0
+    min_score: float | None = None  # a flag alone alerts from this match score; None: never
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +296,9 @@ _SCHEDULE_KEYS = (
 
 
 def _alerts(check: Checker, raw: Any) -> AlertSettings:
-    table = check.table(raw, "alerts", ("stdout", "file", "webhook", "max_attempts", "retries", "backoff"))
+    table = check.table(
+        raw, "alerts", ("stdout", "file", "webhook", "max_attempts", "retries", "backoff", "min_score")
+    )
 
     def webhooks(value: Any) -> tuple[str, ...]:
         values = [value] if isinstance(value, str) else value
@@ -308,7 +313,14 @@ def _alerts(check: Checker, raw: Any) -> AlertSettings:
         max_attempts=check.get(table, "alerts", "max_attempts", positive_int, 10),
         retries=check.get(table, "alerts", "retries", count, 3),
         backoff=check.get(table, "alerts", "backoff", seconds, 1.0),
+        min_score=check.get(table, "alerts", "min_score", score, None),
     )
+
+
+def score(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError("not a match score from 0 to 1")
+    return float(value)
 
 
 def load_config(path: Path | None, overrides: Mapping[str, Any] | None = None) -> WatchConfig:

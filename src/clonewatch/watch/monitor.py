@@ -7,6 +7,10 @@ down is logged and retried later (sooner at first, then backing off up to its po
 while the others go on. What a feed cannot read (a certificate, a line that holds no name) is
 counted, logged with its position and skipped. Stopping (the ``stop`` event) takes effect between batches.
 
+Alerts a person can keep up with: a flag alone goes to the store, the review queue; an alert fires
+when a probe's verdict is clone, redirector or cloaked (see :meth:`Store.add_probe`), and on a
+flag alone only when its score reaches ``alert_min_score`` (None, the default: never).
+
 A probed domain whose evidence fits a campaign the store holds (``campaigns``: how strong a fit
 must be; see :mod:`clonewatch.watch.campaigns`) joins it with its probe, in the same transaction,
 and a ``campaign:<id>`` alert goes out once.
@@ -70,6 +74,7 @@ class Monitor:
     context: FeedContext
     batch_size: int = 1000
     alert_targets: Sequence[str] = ()
+    alert_min_score: float | None = None
     sinks: Mapping[str, AlertSink] = field(default_factory=dict)
     probe: ProbeFn | None = None
     probe_batch: int = 50
@@ -149,7 +154,12 @@ class Monitor:
         """Store one batch's matches with the feed's cursor after it (one transaction)."""
         matches = self.match(batch.names, batch.lines)
         result = self.store.ingest_batch(
-            feed.name, batch.cursor, matches, kind=feed.kind, alert_targets=self.alert_targets
+            feed.name,
+            batch.cursor,
+            matches,
+            kind=feed.kind,
+            alert_targets=self.alert_targets,
+            flag_alerts_from=self.alert_min_score,
         )
         self.stats.batches += 1
         self.stats.skipped += batch.skipped

@@ -86,6 +86,7 @@ def run_watch(
             context,
             batch_size=config.batch_size,
             alert_targets=sorted(sinks),
+            alert_min_score=config.alerts.min_score,
             sinks=sinks,
             probe=probe_fn,
             probe_batch=config.probe.batch,

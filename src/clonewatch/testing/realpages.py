@@ -111,11 +111,15 @@ def outlets(pages: list[RealPage]) -> list[Outlet]:
     ]
 
 
-def clone_page(page: RealPage, genuine_url: str) -> bytes:
-    """The page as a clone serves it: URLs absolute on the genuine site, a fabricated story."""
+def clone_page(page: RealPage, genuine_url: str, *, own_url: str | None = None) -> bytes:
+    """The page as a clone serves it: URLs absolute on the genuine site, a fabricated story; with
+    ``own_url`` its canonical link and og:url give the clone's own address, not the genuine one."""
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(page.html.decode("utf-8", "replace"))
+    if own_url is not None:
+        for node in tree.css('link[rel="canonical"], meta[property="og:url"]'):
+            node.attrs["href" if node.tag == "link" else "content"] = own_url
     for node in tree.css(", ".join(f"[{a}]" for a in (*_URL_ATTRS, *_SRCSETS))):
         for attr in _URL_ATTRS:
             value = node.attributes.get(attr)
@@ -145,7 +149,7 @@ def clone_page(page: RealPage, genuine_url: str) -> bytes:
 class Case:
     """One suspect next to one genuine outlet, and whether it is a clone of it."""
 
-    kind: str  # "clone-same-page", "clone-other-page" or "other-outlet"
+    kind: str  # "clone-..." (a clone of the genuine outlet) or "other-outlet..." (not one)
     genuine: Outlet
     suspect_host: str
     suspect_url: str
@@ -157,28 +161,39 @@ class Case:
         return self.kind.startswith("clone")
 
 
-def clone_cases(corpus: list[Outlet]) -> Iterator[Case]:
+def clone_cases(corpus: list[Outlet], *, self_addressed: bool = False) -> Iterator[Case]:
     """Each outlet's front page cloned, and its second page cloned when it has one and it is an
-    article (a saved error page of a few words is nothing an operation would copy)."""
+    article (a saved error page of a few words is nothing an operation would copy). With
+    ``self_addressed`` the clones give their own address as canonical and og:url."""
     for outlet in corpus:
         host = outlet.lookalike
         for n, page in enumerate(outlet.pages[:2]):
             if n > 0 and words(page.html) < MIN_WORDS:
                 continue
             kind = "clone-same-page" if n == 0 else "clone-other-page"
-            html = clone_page(page, outlet.url)
-            yield Case(kind, outlet, host, f"http://{host}/", html, page.name)
+            own = f"http://{host}/" if self_addressed else None
+            html = clone_page(page, outlet.url, own_url=own)
+            yield Case(
+                kind + ("-self-addressed" if own else ""), outlet, host, f"http://{host}/", html, page.name
+            )
 
 
-def other_outlet_cases(corpus: list[Outlet], *, pages_each: int = 2) -> Iterator[Case]:
-    """Every ordered pair of different outlets: the other's pages as saved, on a look-alike of the first."""
+def other_outlet_cases(corpus: list[Outlet], *, pages_each: int = 2, copied: bool = False) -> Iterator[Case]:
+    """Every ordered pair of different outlets: the other's pages on a look-alike of the first, as
+    saved (relative URLs then point at the look-alike), or with ``copied`` as a clone of the other
+    outlet serves them (URLs absolute on the other outlet, a fabricated story)."""
+    made: dict[str, bytes] = {}
     for genuine in corpus:
         for other in corpus:
             if other.domain == genuine.domain:
                 continue
             for page in other.pages[:pages_each]:
                 host = genuine.lookalike
-                yield Case("other-outlet", genuine, host, f"http://{host}/", page.html, page.name)
+                html = page.html
+                if copied:
+                    html = made.get(page.name) or made.setdefault(page.name, clone_page(page, other.url))
+                kind = "other-outlet-copied" if copied else "other-outlet"
+                yield Case(kind, genuine, host, f"http://{host}/", html, page.name)
 
 
 def words(html: bytes) -> int:

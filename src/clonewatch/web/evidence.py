@@ -111,16 +111,11 @@ def chains(evidence: Mapping[str, Any]) -> list[ChainView]:
         label = CHAIN_LABELS.get(str(visitor), str(visitor))
         found.append(ChainView(label, hops, _text(http.get("final_url")) or "", _text(http.get("error"))))
     browser = _map(evidence.get("browser"))
-    if browser:
-        hops = [h for h in map(_hop, browser.get("navigations") or []) if h is not None]
-        found.append(
-            ChainView(
-                CHAIN_LABELS["browser"],
-                hops,
-                _text(browser.get("final_url")) or "",
-                _text(browser.get("error")),
-            )
-        )
+    hops = [h for h in map(_hop, browser.get("navigations") or []) if h is not None]
+    error = _text(browser.get("error"))
+    if hops or error:  # a visit that recorded no navigation has no chain to draw
+        final = _text(browser.get("final_url")) or ""
+        found.append(ChainView(CHAIN_LABELS["browser"], hops, final, error))
     return found
 
 

@@ -12,9 +12,11 @@ import http.client
 import math
 import os
 import re
+import signal
 import socket
 import statistics
 import subprocess
+import sys
 import time
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
@@ -225,6 +227,7 @@ def report(timings: list[Timing]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the servers started are stopped
     work = args.out_dir.resolve() / "serve"
     work.mkdir(parents=True, exist_ok=True)
     progress(machine_line())

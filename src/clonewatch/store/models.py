@@ -84,6 +84,7 @@ class MatchRow(Base):
     __table_args__ = (
         UniqueConstraint("domain_id", "genuine"),
         Index("ix_matches_domain_id_brand_id", "domain_id", "brand_id"),  # the queue's counts per brand
+        Index("ix_matches_brand_id_domain_id", "brand_id", "domain_id"),  # ... of every finding
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     domain_id: Mapped[int] = mapped_column(ForeignKey("domains.id"))

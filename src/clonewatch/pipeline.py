@@ -87,9 +87,13 @@ class Pipeline:
         self._prober: Prober | None = None
 
     def open(self) -> Pipeline:
-        """Start the browser when asked for; BrowserError when it cannot start."""
+        """Start the browser when asked for; BrowserError when it cannot start, InputError when a
+        vantage's proxy is on an address the policy forbids."""
         if self._prober is not None:
             return self
+        from clonewatch.probe.vantage import check_proxies
+
+        check_proxies(self._settings.vantages, self.client)
         if self._wants_browser:
             from clonewatch.probe.browser import Browser
             from clonewatch.probe.resources import network_fetcher

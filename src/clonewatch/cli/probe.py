@@ -21,6 +21,7 @@ from clonewatch.cli.probing import (
     CaFileOption,
     RdapServerOption,
     ResolverOption,
+    VantageOption,
     probe_pipeline,
 )
 from clonewatch.errors import InputError
@@ -54,10 +55,12 @@ def probe_command(
     max_redirects: Annotated[int, typer.Option(min=0, max=50, help="Most redirect hops followed.")] = 10,
     rdap: Annotated[bool, typer.Option("--rdap/--no-rdap", help="Look up registration data (RDAP).")] = True,
     rdap_server: RdapServerOption = None,
+    vantage: VantageOption = None,
     output_format: FormatOption = None,
 ) -> None:
-    """Collect DNS, RDAP, TLS, the HTTP redirect chain (as a plain client and as a browser from X),
-    page fingerprints and optionally a screenshot, compare with the genuine site, and decide:
+    """Collect DNS, RDAP, TLS, the HTTP redirect chain (as a plain client and as a browser from X,
+    directly and from each --vantage), page fingerprints and optionally a screenshot, compare with
+    the genuine site, and decide:
     unregistered, no-website, parked, defensive, redirector, cloaked, unrelated or clone."""
     names = list(_names(domains))
     pipeline = probe_pipeline(
@@ -77,6 +80,7 @@ def probe_command(
         max_body=max_body,
         max_decompressed=max_decompressed,
         max_redirects=max_redirects,
+        vantages=vantage,
     )
     writer = RecordWriter(choose_format(output_format, sys.stdout), PROBE_COLUMNS, title="probes")
     verdicts: Counter[str] = Counter()

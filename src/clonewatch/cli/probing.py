@@ -44,6 +44,15 @@ BrowserMemoryOption = Annotated[
         help="Memory cap of each Chromium process, MB: a page needing more ends its visit with an error.",
     ),
 ]
+VantageOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--vantage",
+        help="NAME=PROXY_URL: also visit every site through this proxy (http://, socks5:// resolving "
+        "names here, socks5h:// resolving them at the proxy; repeatable). The direct connection "
+        "is always a vantage, 'direct'.",
+    ),
+]
 RdapServerOption = Annotated[
     list[str] | None, typer.Option(help="SUFFIX=URL: ask this RDAP server for that suffix (repeatable).")
 ]
@@ -78,6 +87,7 @@ def probe_pipeline(
     max_body: int = 5,
     max_decompressed: int = 20,
     max_redirects: int = 10,
+    vantages: list[str] | None = None,
 ) -> Pipeline:
     """The match -> probe -> judge pipeline the options describe (sizes in MB, times in seconds);
     the browser runs when asked for or when screenshots are kept."""
@@ -85,6 +95,7 @@ def probe_pipeline(
     from clonewatch.pipeline import Pipeline
     from clonewatch.probe.browser import BrowserSettings
     from clonewatch.probe.collect import ProbeSettings
+    from clonewatch.probe.vantage import parse_vantage, unique
 
     dns = ResolverSettings.parse(resolver, timeout=timeout) if resolver else None
     http = HttpSettings(
@@ -99,7 +110,13 @@ def probe_pipeline(
     )
     if screenshots is not None:
         screenshots.mkdir(parents=True, exist_ok=True)
-    settings = ProbeSettings(http=http, resolver=dns, concurrency=concurrency, screenshots=screenshots)
+    settings = ProbeSettings(
+        http=http,
+        resolver=dns,
+        concurrency=concurrency,
+        screenshots=screenshots,
+        vantages=unique(parse_vantage(item) for item in vantages or ()),
+    )
     return Pipeline(
         settings,
         brands,

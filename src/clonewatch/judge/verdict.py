@@ -1,6 +1,6 @@
 """From evidence to a verdict, with the facts that decided it. Rules, in order: does the name
-exist, does it serve anything, do visitors see the same thing, where does it send them, and what
-does the page it serves look like next to the genuine site."""
+exist, does it serve anything, do visitors (of every vantage point) see the same thing, where does
+it send them, and what does the page it serves look like next to the genuine site."""
 
 from __future__ import annotations
 
@@ -106,6 +106,9 @@ def _site_verdict(evidence: Evidence, genuine_domains: Collection[str], rule: Cl
     if len(set(finals.values())) > 1:
         seen = ", ".join(f"{who} -> {where}" for who, where in sorted(finals.items()))
         return Verdict(VerdictKind.CLOAKED, 0.85, (f"visitors end on different sites: {seen}",))
+    placed = _vantage_cloaking(evidence, rule)
+    if placed is not None:
+        return Verdict(VerdictKind.CLOAKED, 0.8, (placed,))
     plain = evidence.site.http.get("plain")
     social = evidence.site.http.get("social")
     cloaking = _content_cloaking(plain, social, evidence.comparison, rule)
@@ -194,6 +197,22 @@ def _content_cloaking(
     if (between.text or 0.0) < CLOAKING_TEXT and between.structure < STRUCTURE_CLONE:
         return "a browser arriving from X is shown the imitation; a plain client is shown another page"
     return None
+
+
+def _vantage_cloaking(evidence: Evidence, rule: CloneRule) -> str | None:
+    """Same final site, different page by place: some vantage points are shown the imitation,
+    others another page (a vantage whose visits read no page counts for neither)."""
+    if not evidence.vantages:
+        return None
+    seen = {"direct": evidence.comparison} | {n: v.comparison for n, v in evidence.vantages.items()}
+    clone = sorted(name for name, similarity in seen.items() if is_clone(similarity, rule))
+    other = sorted(name for name, similarity in seen.items() if similarity is not None and name not in clone)
+    if not clone or not other:
+        return None
+    return (
+        f"the imitation is shown to visitors from {', '.join(clone)}; "
+        f"visitors from {', '.join(other)} are shown another page"
+    )
 
 
 def _chain_facts(visits: list[HttpEvidence]) -> list[str]:

@@ -6,6 +6,7 @@ redirect follower. Every stage that fetches (probe, RDAP, social, watch feeds an
 from clonewatch.errors import FetchFailed, FetchRefused
 from clonewatch.net.client import HttpClient, HttpSettings, Response, describe, parse_web_url
 from clonewatch.net.policy import AddressPolicy, embedded_ipv4, is_forbidden, is_metadata
+from clonewatch.net.proxy import Proxy, ProxyFailed, parse_proxy
 from clonewatch.net.redirects import REDIRECT_STATUSES, Chain, Hop, follow, join_location
 from clonewatch.net.resolve import HostResolver, ResolverSettings, stub_resolver
 from clonewatch.net.tls import tls_handshake
@@ -20,6 +21,8 @@ __all__ = [
     "HostResolver",
     "HttpClient",
     "HttpSettings",
+    "Proxy",
+    "ProxyFailed",
     "ResolverSettings",
     "Response",
     "describe",
@@ -28,6 +31,7 @@ __all__ = [
     "is_forbidden",
     "is_metadata",
     "join_location",
+    "parse_proxy",
     "parse_web_url",
     "stub_resolver",
     "tls_handshake",

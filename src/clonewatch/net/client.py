@@ -7,6 +7,10 @@ Connect and read time, the whole exchange (a deadline that also bounds a trickle
 headers), body size and decompressed size are capped. Header size is capped by ``http.client``
 (64 KiB a line, 100 headers). Redirects are not followed here: :mod:`clonewatch.net.redirects`
 follows them, so every hop is checked anew.
+
+With a ``proxy`` (a vantage point) the connection goes through it: see :mod:`clonewatch.net.proxy`
+for which addresses are checked here and which the proxy resolves; a response's ``address`` is
+then the target's address only when it was resolved here (``socks5://``), else empty.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from clonewatch.errors import FetchFailed, FetchRefused
 from clonewatch.net.policy import AddressPolicy
+from clonewatch.net.proxy import Proxy
 from clonewatch.net.resolve import HostResolver, ResolverSettings
 from clonewatch.net.watchdog import WATCHDOG
 
@@ -88,16 +93,28 @@ def parse_web_url(url: str) -> tuple[SplitResult, int]:
 
 @dataclass(slots=True)
 class HttpClient:
-    """Sends single requests under one set of rules; thread-safe (no state between requests)."""
+    """Sends single requests under one set of rules; thread-safe (no state between requests).
+    ``proxy``: every connection goes through it (see :meth:`via`)."""
 
     settings: HttpSettings = field(default_factory=HttpSettings)
     lookup: Callable[[str], list[str]] | None = None
+    proxy: Proxy | None = None
     resolver: HostResolver = field(init=False)
 
     def __post_init__(self) -> None:
         self.resolver = HostResolver(
             self.settings.policy, self.settings.dns, self.settings.timeout, lookup=self.lookup
         )
+
+    def via(self, proxy: Proxy | None) -> HttpClient:
+        """A client with the same rules whose connections go through ``proxy`` (None: direct)."""
+        return HttpClient(self.settings, self.lookup, proxy)
+
+    def proxy_address(self) -> str:
+        """The proxy's address, resolved here and checked by the address policy: FetchRefused when
+        it may not be reached, OSError when it has none."""
+        assert self.proxy is not None
+        return self.resolver.checked_address(self.proxy.host)
 
     def get(
         self, url: str, *, headers: Mapping[str, str] | None = None, deadline: float | None = None
@@ -123,7 +140,7 @@ class HttpClient:
         if deadline is None:
             deadline = time.monotonic() + self.settings.budget
         try:
-            address = self.resolver.checked_address(host)
+            address = self._target(host)
         except UnicodeError as exc:
             raise FetchRefused(f"malformed host name {host[:80]!r}") from exc
         except (OSError, dns.exception.DNSException) as exc:
@@ -135,8 +152,35 @@ class HttpClient:
                 raise FetchFailed("TimeoutError: timed out (time budget spent)") from exc
             raise FetchFailed(describe(exc)) from exc
 
+    def _target(self, host: str) -> str:
+        """The checked address to connect to; through a proxy that resolves names itself, empty
+        (the proxy is handed the name) once every address this side resolves passes the policy."""
+        import dns.exception
+
+        if self.proxy is None or not self.proxy.resolves_names:
+            return self.resolver.checked_address(host)
+        try:
+            addresses = self.resolver.addresses(host)
+        except (OSError, dns.exception.DNSException):
+            return ""  # the name may exist only where the proxy stands
+        for address in addresses:
+            self.settings.policy.check(host, address)
+        return ""
+
     def _connect(self, host: str, address: str, port: int, tls: bool, deadline: float) -> socket.socket:
-        sock = socket.create_connection((address, port), timeout=_left(deadline, self.settings.timeout))
+        timeout = _left(deadline, self.settings.timeout)
+        if self.proxy is None:
+            sock = socket.create_connection((address, port), timeout=timeout)
+        else:
+            sock = socket.create_connection((self.proxy_address(), self.proxy.port), timeout=timeout)
+            ticket = WATCHDOG.arm(sock, deadline)  # a proxy can trickle its answer too
+            try:
+                self.proxy.open(sock, address or host, port)
+            except BaseException:
+                sock.close()
+                raise
+            finally:
+                WATCHDOG.disarm(ticket)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if not tls:
             return sock

@@ -101,7 +101,7 @@ def follow(
             return Chain(url, tuple(hops), current, error=str(exc))
         location = response.header("location")
         if response.status in REDIRECT_STATUSES and location:
-            hops.append(Hop(current, response.status, response.address, "http"))
+            hops.append(Hop(current, response.status, response.address or None, "http"))
             target = join_location(current, location)
             if target is None:
                 hops.append(Hop(location.strip()[:500], None, None, "refused"))
@@ -113,9 +113,9 @@ def follow(
         if found is not None:
             target = join_location(current, found[0])
             if target is not None and target != current:
-                hops.append(Hop(current, response.status, response.address, found[1]))
+                hops.append(Hop(current, response.status, response.address or None, found[1]))
                 current = target
                 continue
-        hops.append(Hop(current, response.status, response.address, "final"))
+        hops.append(Hop(current, response.status, response.address or None, "final"))
         return Chain(url, tuple(hops), current, final=response)
     return Chain(url, tuple(hops), current, error=f"more than {limit} redirects")

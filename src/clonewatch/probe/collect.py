@@ -1,5 +1,6 @@
 """Probe domains: collect DNS, RDAP, TLS, HTTP (as a plain client and as a browser arriving from
-X), optionally a headless-browser capture, and compare with the genuine site the caller names.
+X, from the direct connection and from each vantage point), optionally a headless-browser capture,
+and compare with the genuine site the caller names.
 One bad domain never stops the batch; concurrency is bounded. Deciding what the evidence means
 is the judge's work, and which site a name imitates the matcher's (see ``clonewatch.pipeline``)."""
 
@@ -17,8 +18,9 @@ from typing import TYPE_CHECKING
 from clonewatch.names import DomainName, default_psl, parse_host
 from clonewatch.net import HttpClient, HttpSettings, ResolverSettings
 from clonewatch.probe.chain import HttpEvidence, Visitor, follow
-from clonewatch.probe.evidence import Evidence, SiteView
+from clonewatch.probe.evidence import Evidence, SiteView, VantageSeen
 from clonewatch.probe.records import dns_evidence
+from clonewatch.probe.vantage import Vantage
 
 if TYPE_CHECKING:
     from clonewatch.probe.browser import Browser
@@ -40,6 +42,7 @@ class ProbeSettings:
     screenshots: Path | None = None
     tls: bool = True
     keep: Callable[[bytes], str] | None = None  # stores page bodies and screenshots by content
+    vantages: tuple[Vantage, ...] = ()  # visited from too, beside the direct connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,10 @@ class Prober:
     browser: Browser | None = None
     _genuine: dict[str, tuple[Future[SiteView], float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _clients: dict[str, HttpClient] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._clients = {v.name: self.client.via(v.proxy) for v in self.settings.vantages}
 
     def probe_all(self, requests: Iterable[ProbeRequest]) -> Iterator[tuple[ProbeRequest, Evidence]]:
         """Each request with its evidence as it completes (at most ``concurrency`` at once). A
@@ -106,13 +113,17 @@ class Prober:
         rdap = self.rdap.lookup(name.registrable) if self.rdap is not None else None
         if dns.exists is False:
             return Evidence(name.ascii, name.unicode, when, time.monotonic() - started, dns=dns, rdap=rdap)
-        site = self._view(name.ascii, genuine.domains if genuine is not None else ())
+        site = self._view(name.ascii, genuine.domains if genuine is not None else (), vantages=True)
         tls = None
         if self.settings.tls and dns.addresses:
             tls = self._tls(name.ascii, dns.addresses[0])
         genuine_view = self._genuine_view(genuine.domain) if genuine is not None else None
         own = (genuine.domain, *genuine.domains) if genuine is not None else ()
         comparison = _compare(site, genuine_view, own)
+        vantages = {
+            v.name: VantageSeen(v.describe(), _compare_page(_vantage_page(site, v), genuine_view, own))
+            for v in self.settings.vantages
+        }
         return Evidence(
             name.ascii,
             name.unicode,
@@ -124,15 +135,25 @@ class Prober:
             site=site,
             genuine_site=genuine_view,
             comparison=comparison,
+            vantages=vantages,
         )
 
-    def _view(self, host: str, genuine_domains: tuple[str, ...]) -> SiteView:
-        """Each visitor has its own half of the HTTP budget, so a page that stalls one visitor
-        cannot keep the other (the one victims are) from being seen."""
-        visits: dict[str, HttpEvidence] = {}
-        for visitor in (Visitor.SOCIAL, Visitor.PLAIN):
-            deadline = time.monotonic() + self.settings.http.budget / 2
-            visits[str(visitor)] = self._visit(host, visitor, deadline, genuine_domains)
+    def _view(self, host: str, genuine_domains: tuple[str, ...], *, vantages: bool = False) -> SiteView:
+        """The direct visits and, with ``vantages``, each vantage's, all at once (each vantage in
+        a thread of its own, so a slow proxy costs its own budget only); the browser (direct)."""
+        wanted = self.settings.vantages if vantages else ()
+        if not wanted:
+            visits = self._visits(self.client, host, genuine_domains)
+        else:
+            with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+                futures = [
+                    (v, pool.submit(self._visits, self._clients[v.name], host, genuine_domains))
+                    for v in wanted
+                ]
+                visits = self._visits(self.client, host, genuine_domains)
+                for v, future in futures:
+                    for visitor, seen in future.result().items():
+                        visits[v.key(visitor)] = replace(seen, visitor=v.key(visitor))
         capture = None
         shot = None
         answered = any(v.hops and v.hops[0].status is not None for v in visits.values())
@@ -147,6 +168,17 @@ class Prober:
                 shot = self._keep_png(capture)
         return SiteView(visits, capture, shot)
 
+    def _visits(
+        self, client: HttpClient, host: str, genuine_domains: tuple[str, ...]
+    ) -> dict[str, HttpEvidence]:
+        """Each visitor has its own half of the HTTP budget, so a page that stalls one visitor
+        cannot keep the other (the one victims are) from being seen."""
+        visits: dict[str, HttpEvidence] = {}
+        for visitor in (Visitor.SOCIAL, Visitor.PLAIN):
+            deadline = time.monotonic() + self.settings.http.budget / 2
+            visits[str(visitor)] = self._visit(client, host, visitor, deadline, genuine_domains)
+        return visits
+
     def _keep_png(self, capture: BrowserCapture) -> str | None:
         """Where the screenshot went: a file in --screenshots, or the name ``keep`` gave it."""
         if self.settings.screenshots is not None:
@@ -158,15 +190,17 @@ class Prober:
             return self.settings.keep(capture.png)
         return None
 
-    def _visit(self, host: str, visitor: Visitor, deadline: float, genuine: tuple[str, ...]) -> HttpEvidence:
+    def _visit(
+        self, client: HttpClient, host: str, visitor: Visitor, deadline: float, genuine: tuple[str, ...]
+    ) -> HttpEvidence:
         """HTTP first (sites send visitors on to HTTPS themselves); HTTPS when port 80 fails."""
         keep = self.settings.keep
         seen = follow(
-            self.client, f"http://{host}/", visitor, deadline=deadline, genuine_domains=genuine, keep=keep
+            client, f"http://{host}/", visitor, deadline=deadline, genuine_domains=genuine, keep=keep
         )
         if seen.error is not None and len(seen.hops) == 1 and seen.hops[0].mechanism == "failed":
             secure = follow(
-                self.client,
+                client,
                 f"https://{host}/",
                 visitor,
                 deadline=deadline,
@@ -211,21 +245,29 @@ class Prober:
 
 
 def _compare(site: SiteView, genuine: SiteView | None, own: tuple[str, ...]) -> Similarity | None:
+    return _compare_page(_best_page(site), genuine, own, _phash(site))
+
+
+def _compare_page(
+    suspect: PageFingerprint | None, genuine: SiteView | None, own: tuple[str, ...], phash: str | None = None
+) -> Similarity | None:
     from clonewatch.probe.similarity import compare
 
-    if genuine is None:
-        return None
-    suspect = _best_page(site)
-    reference = _best_page(genuine)
-    if suspect is None or reference is None:
+    reference = _best_page(genuine) if genuine is not None else None
+    if suspect is None or reference is None or genuine is None:
         return None
     return compare(
-        suspect,
-        reference,
-        genuine_domains=own,
-        suspect_phash=_phash(site),
-        genuine_phash=_phash(genuine),
+        suspect, reference, genuine_domains=own, suspect_phash=phash, genuine_phash=_phash(genuine)
     )
+
+
+def _vantage_page(view: SiteView, vantage: Vantage) -> PageFingerprint | None:
+    """The page a vantage's visitors saw: the social visitor's, else the plain one's."""
+    for visitor in (Visitor.SOCIAL, Visitor.PLAIN):
+        evidence = view.http.get(vantage.key(str(visitor)))
+        if evidence is not None and evidence.page is not None:
+            return evidence.page
+    return None
 
 
 def _best_page(view: SiteView) -> PageFingerprint | None:

@@ -39,6 +39,19 @@ class SiteView:
 
 
 @dataclass(frozen=True, slots=True)
+class VantageSeen:
+    """One vantage point's part beyond its visits (those are in ``SiteView.http`` as
+    ``NAME:visitor``): its proxy and who checked which address, and how its page compares with
+    the genuine site."""
+
+    described: dict[str, Any]
+    comparison: Similarity | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.described, "comparison": self.comparison.to_dict() if self.comparison else None}
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Everything collected about one domain."""
 
@@ -53,8 +66,10 @@ class Evidence:
     genuine_site: SiteView | None = None
     comparison: Similarity | None = None
     error: str | None = None
+    vantages: dict[str, VantageSeen] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        vantages = {"vantages": {name: seen.to_dict() for name, seen in self.vantages.items()}}
         return {
             "domain": self.domain,
             "unicode": self.unicode,
@@ -67,6 +82,7 @@ class Evidence:
             "genuine_site": _genuine_summary(self.genuine_site),
             "comparison": self.comparison.to_dict() if self.comparison else None,
             "error": self.error,
+            **(vantages if self.vantages else {}),
         }
 
 

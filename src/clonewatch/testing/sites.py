@@ -12,7 +12,7 @@ import json
 import struct
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -26,7 +26,8 @@ _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
 @dataclass(frozen=True, slots=True)
 class Request:
     """What a site sees of one request. ``headers`` has lower-case names; ``stopping`` is set when
-    the lab shuts down, so sites that wait or trickle can give up."""
+    the lab shuts down, so sites that wait or trickle can give up; ``client`` is the address the
+    connection came from."""
 
     method: str
     scheme: str
@@ -34,6 +35,7 @@ class Request:
     path: str
     headers: Mapping[str, str]
     stopping: threading.Event = field(default_factory=threading.Event)
+    client: str = ""
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -105,6 +107,13 @@ def cloaked(plain_html: str, browser_html: str) -> Site:
     """A traffic filter: ``browser_html`` only for a browser that came from a social network."""
     plain, browser = page(plain_html), page(browser_html)
     return lambda request: (browser if looks_like_social_browser(request) else plain)(request)
+
+
+def by_client(chosen: Collection[str], chosen_html: str, other_html: str) -> Site:
+    """A traffic filter by place: ``chosen_html`` only to connections from the ``chosen`` addresses
+    (what a TDS shows visitors from its target country)."""
+    picked, other = page(chosen_html), page(other_html)
+    return lambda request: (picked if request.client in chosen else other)(request)
 
 
 def hang() -> Site:

@@ -212,6 +212,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             path=self.path,
             headers={name.lower(): value for name, value in self.headers.items()},
             stopping=lab.stopping,
+            client=str(self.client_address[0]),
         )
         site = lab.site_for(host)
         response = site(request) if site else NO_SUCH_SITE

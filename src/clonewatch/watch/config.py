@@ -28,6 +28,8 @@ Relative paths in a file are taken relative to the file. The keys, with their de
     resolver = "127.0.0.1:53"         # DNS server for every probe lookup (default: the system's)
     screenshots = false               # headless Chromium: rendered pages, JavaScript hops, PNGs
     blobs = "/var/lib/clonewatch/blobs"   # page bodies and screenshots, named by SHA-256
+    [probe.vantages]                  # also visit every site through these proxies (NAME = URL)
+    de = "socks5h://10.0.0.5:1080"    # http://, socks5:// (names resolved here), socks5h://
     [probe.schedule]                  # re-probe intervals by verdict
     default = "7d"
     unregistered = "1d"
@@ -59,7 +61,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clonewatch.errors import ConfigError, InputError
 from clonewatch.store import ProbeSchedule
@@ -74,6 +76,9 @@ from clonewatch.watch.checks import (
     text,
 )
 from clonewatch.watch.feeds import Feed, FeedContext, default_feed_kinds, feed_kind
+
+if TYPE_CHECKING:
+    from clonewatch.probe.vantage import Vantage
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,7 @@ class ProbeConfig:
     resolver: str | None = None
     screenshots: bool = False
     blobs: Path | None = None
+    vantages: tuple[Vantage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +261,19 @@ def _absolute(value: str, base: Path) -> str:
 
 
 def _probe(check: Checker, raw: Any) -> ProbeConfig:
-    keys = ("enabled", "concurrency", "batch", "schedule", "resolver", "screenshots", "blobs")
+    keys = ("enabled", "concurrency", "batch", "schedule", "resolver", "screenshots", "blobs", "vantages")
     table = check.table(raw, "probe", keys)
+    from clonewatch.probe.vantage import vantage  # the probe stage loads only when vantages are read
+
+    vantages_raw = table.get("vantages")
+    vantages: list[Vantage] = []
+    if vantages_raw is not None and not isinstance(vantages_raw, dict):
+        check.errors.append("probe.vantages: not a table of NAME = PROXY_URL")
+    for name, url in (vantages_raw or {}).items() if isinstance(vantages_raw, dict) else ():
+        try:
+            vantages.append(vantage(name, url if isinstance(url, str) else ""))
+        except InputError as exc:
+            check.errors.append(f"probe.vantages.{name}: {exc}")
     schedule_raw = check.table(table.get("schedule"), "probe.schedule", _SCHEDULE_KEYS)
     intervals = dict(ProbeSchedule().by_verdict)
     default = ProbeSchedule().default
@@ -278,6 +295,7 @@ def _probe(check: Checker, raw: Any) -> ProbeConfig:
         resolver=check.get(table, "probe", "resolver", resolver_address, None),
         screenshots=check.get(table, "probe", "screenshots", boolean, False),
         blobs=check.get(table, "probe", "blobs", check.path, None),
+        vantages=tuple(vantages),
     )
 
 

@@ -18,6 +18,7 @@ from clonewatch.brands import Brand
 
 if TYPE_CHECKING:
     from clonewatch.pipeline import Pipeline
+    from clonewatch.probe.vantage import Vantage
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +36,15 @@ ProbeFn = Callable[[Sequence[str]], Iterable[ProbeOutcome]]
 
 @dataclass(frozen=True, slots=True)
 class ProbeOptions:
-    """How the default probe runs: how many domains at once, and whether private addresses are allowed."""
+    """How the default probe runs: how many domains at once, whether private addresses are allowed,
+    and the vantage points each site is also visited from."""
 
     concurrency: int = 8
     allow_private: bool = False
     resolver: str | None = None
     screenshots: bool = False
     blobs: Path | None = None
+    vantages: tuple[Vantage, ...] = ()
 
 
 def default_probe_fn(brands: Sequence[Brand], options: ProbeOptions) -> ProbeFn:
@@ -65,6 +68,17 @@ def default_probe_fn(brands: Sequence[Brand], options: ProbeOptions) -> ProbeFn:
     return probe
 
 
+def check_vantages(options: ProbeOptions) -> None:
+    """Refuse (InputError) at start a vantage whose proxy the address policy forbids."""
+    if not options.vantages:
+        return
+    from clonewatch.net import HttpClient, HttpSettings, ResolverSettings
+    from clonewatch.probe.vantage import check_proxies
+
+    dns = ResolverSettings.parse(options.resolver) if options.resolver else None
+    check_proxies(options.vantages, HttpClient(HttpSettings(allow_private=options.allow_private, dns=dns)))
+
+
 def _pipeline(brands: Sequence[Brand], options: ProbeOptions) -> Pipeline:
     from clonewatch.net import HttpSettings, ResolverSettings
     from clonewatch.pipeline import Pipeline
@@ -74,7 +88,9 @@ def _pipeline(brands: Sequence[Brand], options: ProbeOptions) -> Pipeline:
     dns = ResolverSettings.parse(options.resolver) if options.resolver else None
     http = HttpSettings(allow_private=options.allow_private, dns=dns)
     blobs = BlobStore(options.blobs or default_blob_dir())
-    settings = ProbeSettings(http=http, resolver=dns, concurrency=options.concurrency, keep=blobs.put)
+    settings = ProbeSettings(
+        http=http, resolver=dns, concurrency=options.concurrency, keep=blobs.put, vantages=options.vantages
+    )
     pipeline = Pipeline(settings, brands, browser=options.screenshots).open()
     atexit.register(pipeline.close)
     return pipeline

@@ -15,7 +15,7 @@ from clonewatch.watch.config import WatchConfig
 from clonewatch.watch.feeds import Feed, FeedContext
 from clonewatch.watch.http import HttpClient
 from clonewatch.watch.monitor import Monitor, WatchStats
-from clonewatch.watch.probing import ProbeFn, ProbeOptions, default_probe_fn
+from clonewatch.watch.probing import ProbeFn, ProbeOptions, check_vantages, default_probe_fn
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +68,16 @@ def run_watch(
     sinks = sinks_for(config, context, stdout)
     probe_fn: ProbeFn | None = None
     if config.probe.enabled:
-        probe_fn = probe or default_probe_fn(
-            brands,
-            ProbeOptions(
-                config.probe.concurrency,
-                config.allow_private,
-                config.probe.resolver,
-                config.probe.screenshots,
-                config.probe.blobs,
-            ),
+        options = ProbeOptions(
+            config.probe.concurrency,
+            config.allow_private,
+            config.probe.resolver,
+            config.probe.screenshots,
+            config.probe.blobs,
+            config.probe.vantages,
         )
+        check_vantages(options)
+        probe_fn = probe or default_probe_fn(brands, options)
     with Store.open(config.db) as store:
         monitor = Monitor(
             store,

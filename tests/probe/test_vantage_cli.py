@@ -1,0 +1,158 @@
+"""`clonewatch probe --vantage` against a traffic filter that decides by the client address it sees:
+real HTTP CONNECT and SOCKS5 proxies on loopback, each connecting out from its own 127.0.6.x
+address (a country), the web lab and NSD behind Unbound for every name."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clonewatch.testing.dns import LocalDns
+from clonewatch.testing.dns import TestZones as Zones
+from clonewatch.testing.probelab import UNRELATED, outlet, outlet_page
+from clonewatch.testing.proxies import ConnectProxy, SocksProxy, dns_lookup
+from clonewatch.testing.sites import by_client, redirect
+from clonewatch.testing.web import LocalWeb
+from tests.probe_lab import Cli
+
+WEB = "127.0.6.1"
+PROXIES = "127.0.6.10"
+HTTP_EXIT = "127.0.6.12"  # where the HTTP proxy's connections come from: the targeted country
+SOCKS_EXIT = "127.0.6.13"
+TDS = "spiegel.ltd"  # the clone for visitors from the targeted country, a garden diary for others
+GEO = "spiegel.pm"  # sends the targeted country on to a clone site, others to the genuine one
+CLONE_SITE = "spiegel-artikel.click"
+
+
+@dataclass
+class World:
+    web: LocalWeb
+    dns: LocalDns
+    connect: ConnectProxy
+    socks: SocksProxy
+    brands: Path
+
+    def args(self, *extra: str) -> list[str]:
+        return [
+            "probe", "-", "--resolver", self.dns.resolver, "--allow-private", "--brands", str(self.brands),
+            "--format", "jsonl", "--timeout", "3", "--budget", "8", "--no-rdap", *extra,
+        ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    workdir = tmp_path_factory.mktemp("vantage-lab")
+    brands = workdir / "brands.txt"
+    brands.write_text("spiegel.de,Der Spiegel\n")
+    genuine = outlet_page("spiegel.de", "Der Spiegel", "Nachrichten", "Nachrichten aus Deutschland.")
+    fake = outlet_page(
+        "spiegel.de", "Der Spiegel", "Leaked: the war is lost", "Fabricated.", assets_from="spiegel.de"
+    )
+    targeted = {HTTP_EXIT, SOCKS_EXIT}
+    names = ["spiegel.de", TDS, GEO, CLONE_SITE]
+    zones = Zones(records=[(name, "A", WEB) for name in names])
+    with LocalWeb(WEB) as web, LocalDns(zones, workdir / "dns") as dns:
+        assert (web.http_port, web.https_port) == (80, 443), "the vantage lab needs ports 80 and 443"
+        web.add("spiegel.de", outlet(genuine))
+        tds_other = UNRELATED.format(domain=TDS)
+        web.add(TDS, by_client(targeted, fake, tds_other))
+        geo_clone, geo_home = redirect(f"http://{CLONE_SITE}/a"), redirect("https://spiegel.de/")
+        web.add(GEO, lambda request: (geo_clone if request.client in targeted else geo_home)(request))
+        web.add(CLONE_SITE, outlet(fake))
+        lookup = dns_lookup(dns.resolver)
+        with (
+            ConnectProxy(PROXIES, source=HTTP_EXIT, lookup=lookup) as connect,
+            SocksProxy(PROXIES, source=SOCKS_EXIT, lookup=lookup) as socks,
+        ):
+            yield World(web, dns, connect, socks, brands)
+
+
+def _probe(cli: Cli, world: World, names: list[str], *extra: str) -> dict[str, dict[str, Any]]:
+    result = cli(*world.args(*extra), stdin=("\n".join(names) + "\n").encode())
+    assert result.returncode == 0, result.stderr
+    return {r["domain"]: r for r in map(json.loads, result.stdout.splitlines())}
+
+
+def test_the_clone_shown_only_to_one_country_is_cloaked_only_with_its_vantage(cli: Cli, world: World) -> None:
+    direct = _probe(cli, world, [TDS, GEO])
+    assert direct[TDS]["verdict"] == "unrelated"
+    assert direct[GEO]["verdict"] == "defensive"
+    assert "vantages" not in direct[TDS]
+
+    found = _probe(cli, world, [TDS, GEO], "--vantage", f"de={world.connect.url}")
+    tds = found[TDS]
+    assert tds["verdict"] == "cloaked", tds["facts"]
+    assert tds["facts"] == [
+        "the imitation is shown to visitors from de; visitors from direct are shown another page"
+    ]
+    # today's keys stay the direct visits; the vantage's sit beside them
+    assert tds["http"]["social"]["page"]["title"].startswith("Garden notes")
+    assert tds["http"]["de:social"]["page"]["title"].startswith("Der Spiegel")
+    assert tds["http"]["de:plain"]["visitor"] == "de:plain"
+    assert tds["http"]["de:plain"]["chain"][0]["address"] is None  # resolved by the proxy, not here
+    assert tds["http"]["plain"]["chain"][0]["address"] == WEB
+    vantage = tds["vantages"]["de"]
+    assert vantage["proxy"] == world.connect.url and vantage["resolved_by"] == "proxy"
+    assert vantage["comparison"]["structure"] >= 0.6
+    assert f"{TDS}:80" in world.connect.targets  # the proxy was handed the name
+
+    geo = found[GEO]
+    assert geo["verdict"] == "cloaked"
+    assert f"de:social -> {CLONE_SITE}" in geo["facts"][0] and "social -> spiegel.de" in geo["facts"][0]
+
+
+def test_socks5_vantages_resolve_at_the_proxy_or_here(cli: Cli, world: World) -> None:
+    remote = world.socks.url  # socks5h://
+    local = remote.replace("socks5h://", "socks5://")
+    found = _probe(cli, world, [TDS], "--vantage", f"ru={remote}", "--vantage", f"ua={local}")
+    tds = found[TDS]
+    assert tds["verdict"] == "cloaked"
+    assert "visitors from ru, ua" in tds["facts"][0]
+    assert tds["vantages"]["ru"]["resolved_by"] == "proxy"
+    assert tds["vantages"]["ua"]["resolved_by"] == "client"
+    assert tds["http"]["ua:social"]["chain"][0]["address"] == WEB
+    assert f"{TDS}:80" in world.socks.targets and f"{WEB}:80" in world.socks.targets
+
+
+def test_a_vantage_that_cannot_be_reached_costs_only_its_own_visits(cli: Cli, world: World) -> None:
+    found = _probe(cli, world, [TDS], "--vantage", f"gone=http://{PROXIES}:9")
+    tds = found[TDS]
+    assert tds["verdict"] == "unrelated"
+    assert "ConnectionRefusedError" in tds["http"]["gone:social"]["error"]
+    assert tds["http"]["social"]["error"] is None
+
+
+@pytest.mark.parametrize(
+    ("vantage", "message"),
+    [
+        ("de", "expected NAME=PROXY_URL"),
+        ("de=ftp://127.0.6.10:21", "the scheme must be one of http, socks5, socks5h"),
+        ("de=http://127.0.6.10", "no port"),
+        ("de=socks5://127.0.6.10:99999", "bad proxy URL"),
+        ("direct=http://127.0.6.10:3128", "bad vantage name"),
+    ],
+)
+def test_a_malformed_vantage_is_one_line_and_exit_2(
+    cli: Cli, world: World, vantage: str, message: str
+) -> None:
+    result = cli(*world.args("--vantage", vantage), stdin=f"{TDS}\n".encode())
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_a_proxy_on_a_private_address_needs_allow_private(cli: Cli, world: World) -> None:
+    args = [arg for arg in world.args("--vantage", f"de={world.connect.url}") if arg != "--allow-private"]
+    result = cli(*args, stdin=f"{TDS}\n".encode())
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert f"vantage de: proxy refused: {PROXIES} resolves to {PROXIES}" in lines[0]
+    assert "--allow-private" in lines[0]
+    assert result.stdout == ""

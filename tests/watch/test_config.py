@@ -194,3 +194,20 @@ def test_the_module_docstring_documents_every_feed_option_with_its_default() -> 
         for option in fields(kind.options):
             if option.default is not MISSING:
                 assert table[option.name] == option.default, f"feeds.{name}.{option.name}"
+
+
+def test_probe_vantages_are_proxies_by_name(tmp_path: Path) -> None:
+    feed = tmp_path / "names.txt"
+    feed.write_text("spiegel.ltd\n")
+    feeds = {"file": [{"source": str(feed)}]}
+    vantages = {"de": "socks5h://user:pw@127.0.6.10:1080", "ru": "http://127.0.6.10:3128"}
+    good = parse_config({"feeds": feeds, "probe": {"vantages": vantages}}, base_dir=tmp_path)
+    assert [(v.name, v.proxy.display(), v.proxy.resolves_names) for v in good.probe.vantages] == [
+        ("de", "socks5h://127.0.6.10:1080", True),
+        ("ru", "http://127.0.6.10:3128", True),
+    ]
+    bad = {"vantages": {"de": "ftp://127.0.6.10:21", "fr": 3128}}
+    with pytest.raises(ConfigError) as error:
+        parse_config({"feeds": feeds, "probe": bad}, base_dir=tmp_path)
+    assert "probe.vantages.de: vantage de: bad proxy URL" in str(error.value)
+    assert "probe.vantages.fr: vantage fr: bad proxy URL" in str(error.value)

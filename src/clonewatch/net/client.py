@@ -140,6 +140,8 @@ class HttpClient:
         if deadline is None:
             deadline = time.monotonic() + self.settings.budget
         try:
+            if self.proxy is not None:
+                self.proxy_address()  # a forbidden proxy is refused whatever the target
             address = self._target(host)
         except UnicodeError as exc:
             raise FetchRefused(f"malformed host name {host[:80]!r}") from exc

@@ -3,6 +3,7 @@ fingerprinted as the probe fingerprints them, compared, and the whole evidence g
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,18 +35,32 @@ def corpus(tarball: Path) -> list[Outlet]:
     return outlets(read_pages(tarball))
 
 
-def score_all(world: list[Outlet]) -> list[Scored]:
-    """Every clone case and every different-outlet pair, judged."""
+BASE_KINDS = ("clone-same-page", "clone-other-page", "other-outlet")
+
+
+def cases(world: list[Outlet], *, variants: bool) -> Iterator[Case]:
+    """The clones and different-outlet pairs of the issue; with ``variants`` also clones that give
+    their own address (canonical, og:url) and other outlets' pages copied the way clones copy."""
+    yield from clone_cases(world)
+    yield from other_outlet_cases(world)
+    if variants:
+        yield from clone_cases(world, self_addressed=True)
+        yield from other_outlet_cases(world, copied=True)
+
+
+def score_all(world: list[Outlet], *, variants: bool = True) -> list[Scored]:
+    """Every case, judged."""
     fronts = {o.domain: fingerprint(o.pages[0].html, url=o.url, genuine_domains=o.domains) for o in world}
     by_name = {page.name: o.domain for o in world for page in o.pages}
-    mirrored: dict[str, PageFingerprint] = {}
+    mirrored: dict[tuple[str, str], PageFingerprint] = {}
     out: list[Scored] = []
-    for case in [*clone_cases(world), *other_outlet_cases(world)]:
+    for case in cases(world, variants=variants):
         if case.is_clone:
             page = fingerprint(case.html, url=case.suspect_url, genuine_domains=case.genuine.domains)
         else:
-            page = mirrored.get(case.source) or fingerprint(case.html, url=MIRROR)
-            mirrored[case.source] = page
+            key = (case.kind, case.source)
+            page = mirrored.get(key) or fingerprint(case.html, url=MIRROR)
+            mirrored[key] = page
         similarity = compare(page, fronts[case.genuine.domain], genuine_domains=case.genuine.domains)
         verdict = judge(_evidence(case, page, similarity), case.genuine.domains)
         out.append(

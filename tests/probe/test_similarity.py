@@ -107,7 +107,7 @@ def test_shared_assets_ignore_public_cdns_and_generic_paths() -> None:
         "https://static.outlet.example/img/other.png",
         "https://clone.example/build/",
     )
-    # without the outlet's domains: the genuine page's own file hosts; a same path on the suspect's host is no copy
+    # without the outlet's domains: the hosts of the genuine page's files; the suspect's own host never
     assert shared_assets(suspect, genuine) == ["https://static.outlet.example/img/other.png"]
 
 

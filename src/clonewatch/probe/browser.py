@@ -75,6 +75,7 @@ class BrowserSettings:
     isolate: bool = True  # False: Chromium shares this host's network namespace (pages lose WebRTC)
     max_memory: int = 1 << 30  # per Chromium process (data segment); V8's heap gets half of it
     max_events: int = 2_000  # navigations and console messages of one page before it counts as a flood
+    hung_after: float = 5.0  # seconds a page's scripts may keep it from answering before the visit ends
 
     def __post_init__(self) -> None:
         if self.pages < 1 or self.fetch_threads < 1:
@@ -83,6 +84,8 @@ class BrowserSettings:
             raise ValueError("screenshot_timeout must be positive and less than page_timeout")
         if self.settle <= 0:
             raise ValueError("settle must be positive")
+        if self.hung_after <= 0:
+            raise ValueError("hung_after must be positive")
         if self.max_memory < 256 << 20:
             raise ValueError("max_memory must be at least 256 MiB")
 

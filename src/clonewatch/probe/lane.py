@@ -56,6 +56,7 @@ CHROMIUM_ARGS = (
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 GRACE = 5.0
+HEARTBEAT = 1.0  # seconds between checks that a page still answers
 # Without a network namespace, pages lose the constructors that send STUN/TURN datagrams.
 NO_WEBRTC = """
 for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChannel",
@@ -63,6 +64,20 @@ for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChan
   try { Object.defineProperty(window, name, {value: undefined, configurable: false}); } catch (e) {}
 }
 """
+
+
+async def _hangs(page: Page, seconds: float) -> None:
+    """Returns once the page has not answered a trivial script for ``seconds``: its main thread is
+    stuck (a script that never yields). Navigation errors are answers: the page is moving."""
+    while True:
+        try:
+            await asyncio.wait_for(page.evaluate("0"), seconds)
+        except TimeoutError:
+            return
+        except Exception:
+            if page.is_closed():
+                await asyncio.Event().wait()  # a closed page cannot hang; the visit ends on its own
+        await asyncio.sleep(HEARTBEAT)
 
 
 @functools.cache
@@ -217,22 +232,28 @@ class Lane:
         return visit.result(time.monotonic() - started)
 
     async def _watched(self, visit: Visit, page: Page, referrer: str | None, screenshot: bool) -> None:
-        """The visit, cut short when its page floods the browser with events: the lane's driver
-        is then backlogged, so the lane is spoiled and gets a fresh Chromium."""
+        """The visit, cut short when its page floods the browser with events (the lane's driver is
+        then backlogged, so the lane is spoiled and gets a fresh Chromium), or when its scripts
+        keep the page from answering for ``hung_after`` seconds (it will show nothing more, and
+        spins a processor core meanwhile; closing its context ends the renderer)."""
         run = asyncio.ensure_future(visit.run(page, referrer=referrer, screenshot=screenshot))
         flood = asyncio.ensure_future(visit.flooded.wait())
+        hung = asyncio.ensure_future(_hangs(page, self.settings.hung_after))
         try:
-            await asyncio.wait({run, flood}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({run, flood, hung}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            flood.cancel()
+            for watcher in (flood, hung):
+                watcher.cancel()
             if not run.done():
                 run.cancel()
                 await asyncio.wait({run}, timeout=GRACE)
-        if run.cancelled():
+        if not run.cancelled():
+            run.result()
+        elif flood.done() and not flood.cancelled():
             visit.errors.append(f"page flooded the browser (more than {self.settings.max_events:,} events)")
             self.spoiled = True
-            return
-        run.result()
+        else:
+            visit.errors.append(f"page did not respond for {self.settings.hung_after:g} s (hung script?)")
 
     def print_pdf(self, html: str, timeout: float) -> bytes:
         """``html`` printed to an A4 PDF in a fresh context with JavaScript off and every request refused."""

@@ -24,7 +24,9 @@ SPLITS = 5
 def _generate(brand: Brand, limit: int, profile: str | None) -> list[str]:
     kwargs: dict[str, Any] = {"limit": limit}
     if profile and "profile" in inspect.signature(generate).parameters:
-        kwargs["profile"] = profile
+        from clonewatch.match.profile import load_profile
+
+        kwargs["profile"] = load_profile(profile)
     return [c.match.domain for c in generate(brand, **kwargs)]
 
 

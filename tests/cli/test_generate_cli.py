@@ -64,12 +64,12 @@ def test_bad_domain_and_unknown_fuzzer_are_exit_2(cli: Cli) -> None:
 def test_generate_registered_against_a_real_resolver(cli: Cli, local_dns: object) -> None:
     resolver = local_dns.resolver  # type: ignore[attr-defined]
     result = cli(
-        "generate", "bild.de", "--limit", "2000", "--registered", "--resolver", resolver,
+        "generate", "bild.de", "--limit", "2500", "--registered", "--resolver", resolver,
         "--dns-timeout", "0.5", "--format", "jsonl",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     rows = {row["domain"]: row for row in records(result.stdout)}
-    assert len(rows) == 2000  # the exact label on every TLD and co.*/com.* first (issue 15), then edits
+    assert len(rows) == 2500  # the exact label on every TLD and co.*/com.* first (issue 15), then edits
     assert rows["bildd.lol"]["status"] == "registered"
     assert rows["bildd.lol"]["a"] == ["127.0.0.10"]
     assert rows["blld.live"]["status"] == "registered"
@@ -79,7 +79,7 @@ def test_generate_registered_against_a_real_resolver(cli: Cli, local_dns: object
     assert rows["bild.lol"]["status"] == "unregistered"
     registered = [row for row in rows.values() if row["status"] == "registered"]
     assert {row["domain"] for row in registered} == {"bildd.lol", "blld.live"}
-    assert "checked 2,000 names" in result.stderr.splitlines()[-1]
+    assert "checked 2,500 names" in result.stderr.splitlines()[-1]
 
 
 def test_bad_resolver_is_exit_2(cli: Cli) -> None:

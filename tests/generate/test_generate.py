@@ -46,9 +46,9 @@ def test_unknown_fuzzer_is_an_error() -> None:
 
 
 def test_ranking_starts_with_the_label_on_abused_suffixes_then_likely_edits() -> None:
-    candidates = list(generate(Brand("Bild", ("bild.de",), country="DE"), limit=2000))
-    assert len(candidates) == 2000
-    assert [c.rank for c in candidates] == list(range(1, 2001))
+    candidates = list(generate(Brand("Bild", ("bild.de",), country="DE"), limit=3000))
+    assert len(candidates) == 3000
+    assert [c.rank for c in candidates] == list(range(1, 3001))
     first = [c.match.domain for c in candidates[:20]]
     assert first[:3] == [f"bild.{suffix}" for suffix in abused_suffixes()[:3]]
     domains = {c.match.domain for c in candidates}

@@ -173,11 +173,15 @@ def affix_words(seed: Seed, profile: Profile | None = None) -> list[str]:
     return list(dict.fromkeys(first + rest))
 
 
+# How many of a profile's affix words (listed likeliest first) rank with the brand's own country.
+PREFERRED_PROFILE_WORDS = 8
+
+
 def preferred_affixes(seed: Seed, profile: Profile | None = None) -> frozenset[str]:
     """The head of affix_words: what a campaign glues on first."""
     country = (seed.country or "").lower()
     parts = seed.suffix.split(".")
-    extra = profile.affix_words if profile else seed.words
+    extra = (profile.affix_words if profile else seed.words)[:PREFERRED_PROFILE_WORDS]
     words = (country, *extra, *parts, "".join(parts), *FIRST_WORDS)
     return frozenset(word for word in words if word)
 

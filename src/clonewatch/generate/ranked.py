@@ -12,7 +12,7 @@ import idna
 
 from clonewatch.brands import Brand
 from clonewatch.generate.fuzzers import SUFFIX_FUZZER, Fuzzer, Seed, default_fuzzers, preferred_affixes
-from clonewatch.generate.suffixes import ranked_suffixes
+from clonewatch.generate.suffixes import POPULAR_PRIOR, ranked_suffixes
 from clonewatch.match import Match, Matcher, Target
 from clonewatch.match.affixes import COUNTRY_CODES, NEWS_WORDS
 from clonewatch.match.edits import explain
@@ -87,11 +87,13 @@ def generate(
     emitted: set[str] = set()
     rank = 0
     # first the exact label and every alias on each ICANN TLD and the co.* / com.* second levels
-    for i, j in _exact_first(variants, suffix_lists):
+    rounds = _exact_first(variants, suffix_lists), _glued_next(variants, suffix_lists, brand)
+    for i, j in (position for positions in rounds for position in positions):
         if rank >= limit:
             return
-        found = _candidate(matcher, variants[i], suffix_lists[variants[i].target.suffix][j][0], i, special,
-                           verdicts, emitted)
+        found = _candidate(
+            matcher, variants[i], suffix_lists[variants[i].target.suffix][j][0], i, special, verdicts, emitted
+        )
         if found is not None:
             rank += 1
             yield Candidate(match=found, fuzzer=variants[i].fuzzer, rank=rank)
@@ -132,9 +134,7 @@ def _candidate(
         return None
     # match() depends on the suffix only through these classes, so one verdict serves them all
     suffix_class = (
-        suffix
-        if suffix in special
-        else f"{matcher.suspect_suffix(suffix)}{matcher.abused_suffix(suffix)}"
+        suffix if suffix in special else f"{matcher.suspect_suffix(suffix)}{matcher.abused_suffix(suffix)}"
     )
     known = verdicts.get((i, suffix_class), _UNSEEN)
     hit = matcher.match(name) if known is _UNSEEN else known
@@ -159,6 +159,31 @@ def _exact_first(
         for i in exact:
             suffixes = suffix_lists[variants[i].target.suffix]
             if j < len(suffixes) and _first_round_suffix(suffixes[j][0]):
+                yield i, j
+
+
+def _glued_next(
+    variants: Sequence[_Variant], suffix_lists: dict[str, list[tuple[str, float]]], brand: Brand
+) -> Iterator[tuple[int, int]]:
+    """Then the hyphenated and glued forms (``t-online`` as ``tonline``, ``pravda-ua``, ``ua-pravda``,
+    ``bild-de``: the label with its hyphens dropped or its own country or suffix glued on) on the
+    suffixes a campaign registers first (the genuine, abused, popular and home-country ones)."""
+    chosen: list[int] = []
+    for i, variant in enumerate(variants):
+        label, own = variant.ascii, variant.target.label
+        codes = {brand_country(brand, variant.target.suffix) or "", *variant.target.suffix.split(".")}
+        glued = {f"{own}-{code.lower()}" for code in codes if code} | {
+            f"{code.lower()}-{own}" for code in codes if code
+        }
+        if not variant.subdomain and label != own and (label == own.replace("-", "") or label in glued):
+            chosen.append(i)
+    if not chosen:
+        return
+    longest = max(len(suffix_lists[variants[i].target.suffix]) for i in chosen)
+    for j in range(longest):
+        for i in chosen:
+            suffixes = suffix_lists[variants[i].target.suffix]
+            if j < len(suffixes) and suffixes[j][1] >= POPULAR_PRIOR:
                 yield i, j
 
 

@@ -29,7 +29,7 @@ def ranked_suffixes(
     ranked: dict[str, float] = {genuine_suffix: GENUINE_PRIOR}
     favoured = profile.suffixes if profile else ()
     targeted = tuple(c for c in (profile.countries if profile else ()) if c)
-    abused = tuple(dict.fromkeys((*favoured, *abused_suffixes())))
+    abused = tuple(dict.fromkeys(_interleave(favoured, abused_suffixes())))
     for rank, suffix in enumerate(abused):
         ranked.setdefault(suffix, ABUSED_TOP - (ABUSED_TOP - ABUSED_BOTTOM) * rank / max(1, len(abused) - 1))
     home = _COUNTRY_TLD.get((country or "").lower(), (country or "").lower())
@@ -50,3 +50,11 @@ def _add(ranked: dict[str, float], suffixes: Iterable[str], prior: float) -> Non
     for suffix in suffixes:
         if suffix:
             ranked.setdefault(suffix, prior)
+
+
+def _interleave(first: tuple[str, ...], second: tuple[str, ...]) -> list[str]:
+    """A profile's suffixes and the abused ones, taken in turn: both lists lead with their likeliest."""
+    out: list[str] = []
+    for i in range(max(len(first), len(second))):
+        out.extend(items[i] for items in (first, second) if i < len(items))
+    return out

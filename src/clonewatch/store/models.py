@@ -75,6 +75,8 @@ class DomainRow(Base):
     review: Mapped[str | None] = mapped_column(String(20), index=True)
     reviewed_at: Mapped[datetime | None]
     reprobe_at: Mapped[datetime | None]
+    lease_holder: Mapped[str | None] = mapped_column(String(200))  # the monitor probing it now
+    lease_until: Mapped[datetime | None]  # until when that claim holds
 
 
 class MatchRow(Base):

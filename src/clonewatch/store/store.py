@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, and_, insert, or_, select, update
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from clonewatch.errors import StoreUnavailable, UnknownDomain
 from clonewatch.store import campaigns, queue, reads, reviews, writes
@@ -43,10 +43,34 @@ def _utc_filter(filters: QueueFilter) -> QueueFilter:
     return replace(filters, since=since, until=until)
 
 
+def _lost(error: DBAPIError) -> bool:
+    """Whether a database error means the database went away (restarted, unreachable, connection cut)."""
+    return error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
+
+
+def _due(when: datetime, plan: ProbeSchedule) -> ColumnElement[bool]:
+    """Due for a probe at ``when``: never probed, a re-probe asked for, or past its verdict's interval."""
+    known = list(plan.by_verdict)
+    past = [
+        and_(DomainRow.verdict == verdict, DomainRow.probed_at <= when - interval)
+        for verdict, interval in plan.by_verdict.items()
+    ]
+    other = or_(DomainRow.verdict.is_(None), DomainRow.verdict.not_in(known))
+    return or_(
+        DomainRow.probed_at.is_(None),
+        DomainRow.reprobe_at.is_not(None),
+        *past,
+        and_(other, DomainRow.probed_at <= when - plan.default),
+    )
+
+
 class Store:
     """A clonewatch database. Open with :meth:`open`; every method is one transaction.
 
-    Timestamps are timezone-aware UTC on the way out; naive ones given in are taken as UTC.
+    Timestamps are timezone-aware UTC on the way out; naive ones given in are taken as UTC. A
+    database that goes away in the middle (a PostgreSQL restart, a cut connection) raises
+    :class:`StoreUnavailable` from the method that met it, whose transaction is then not committed;
+    the next call connects afresh.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -88,15 +112,34 @@ class Store:
     ) -> None:
         self.close()
 
+    @property
+    def leases(self) -> bool:
+        """Whether monitors lease the domains they probe (PostgreSQL, which several monitors may
+        share); on SQLite one monitor takes what is due, as before."""
+        return self.engine.dialect.name == "postgresql"
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(**{IMMEDIATE: True}) as connection, connection.begin():
-            yield connection
+        try:
+            with (
+                self.engine.connect().execution_options(**{IMMEDIATE: True}) as connection,
+                connection.begin(),
+            ):
+                yield connection
+        except DBAPIError as exc:
+            if not _lost(exc):
+                raise
+            raise StoreUnavailable(f"lost the database at {self.url}: {_reason(exc)}") from exc
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection, connection.begin():
-            yield connection
+        try:
+            with self.engine.connect() as connection, connection.begin():
+                yield connection
+        except DBAPIError as exc:
+            if not _lost(exc):
+                raise
+            raise StoreUnavailable(f"lost the database at {self.url}: {_reason(exc)}") from exc
 
     def ingest_batch(
         self,
@@ -158,7 +201,12 @@ class Store:
                 insert(ProbeRow).returning(ProbeRow.id),
                 {"domain_id": domain_id, "probed_at": when, "evidence": dict(evidence)},
             ).scalar_one()
-            changes: dict[str, Any] = {"probed_at": when, "reprobe_at": None}
+            changes: dict[str, Any] = {
+                "probed_at": when,
+                "reprobe_at": None,
+                "lease_holder": None,
+                "lease_until": None,
+            }
             changed = verdict != previous
             if changed:
                 connection.execute(
@@ -241,6 +289,63 @@ class Store:
                     if limit is not None and len(due) >= limit:
                         break
         return due
+
+    def claim_for_probe(
+        self,
+        holder: str,
+        *,
+        limit: int,
+        lease: timedelta,
+        now: datetime | None = None,
+        schedule: ProbeSchedule | None = None,
+        exclude: Collection[str] = (),
+    ) -> list[str]:
+        """Lease up to ``limit`` due domains (in :meth:`due_for_probe`'s order) to ``holder`` until
+        ``now + lease``: none that another holder's unexpired lease holds, none another claim is
+        taking at this moment (``FOR UPDATE SKIP LOCKED``), and again those ``holder`` already
+        holds (a monitor resuming after the database came back); never those in ``exclude``.
+        Storing a probe ends its lease."""
+        when = as_utc(now or _now())
+        plan = schedule or ProbeSchedule()
+        free = or_(
+            DomainRow.lease_until.is_(None), DomainRow.lease_until <= when, DomainRow.lease_holder == holder
+        )
+        query = (
+            select(DomainRow.id, DomainRow.name)
+            .where(_due(when, plan), free)
+            .order_by(
+                DomainRow.probed_at.is_not(None),
+                DomainRow.reprobe_at.is_(None),
+                DomainRow.reprobe_at,
+                DomainRow.probed_at,
+                DomainRow.id,
+            )
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        if exclude:
+            query = query.where(DomainRow.name.not_in(list(exclude)))
+        with self._write() as connection:
+            rows = connection.execute(query).all()
+            if rows:
+                connection.execute(
+                    update(DomainRow)
+                    .where(DomainRow.id.in_([row.id for row in rows]))
+                    .values(lease_holder=holder, lease_until=when + lease)
+                )
+        return [row.name for row in rows]
+
+    def release(self, holder: str, domains: Collection[str]) -> int:
+        """End ``holder``'s leases on ``domains`` (claimed but not probed); returns how many."""
+        if not domains:
+            return 0
+        with self._write() as connection:
+            result = connection.execute(
+                update(DomainRow)
+                .where(DomainRow.name.in_(list(domains)), DomainRow.lease_holder == holder)
+                .values(lease_holder=None, lease_until=None)
+            )
+            return int(result.rowcount)
 
     def findings(
         self, *, since: datetime | None = None, verdict: str | None = None, brand: str | None = None
@@ -379,3 +484,8 @@ class Store:
                 update(AlertRow).where(AlertRow.id == alert_id, AlertRow.status != "sent").values(**values)
             )
             return bool(result.rowcount)
+
+
+def _reason(error: DBAPIError) -> str:
+    lines = str(error.orig or error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

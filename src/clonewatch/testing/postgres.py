@@ -3,6 +3,7 @@
     with LocalPostgres() as server:
         url = server.url                      # postgresql+psycopg://postgres@127.0.0.1:PORT/clonewatch
         other = server.create_database("t1")  # a fresh, empty database
+        server.stop_server(); server.start_server()  # a restart on the same port, data kept
 
 It uses Debian's binaries (``/usr/lib/postgresql/<version>/bin``; the ``postgresql`` package) and,
 since PostgreSQL refuses to run as root, runs them as the ``postgres`` system user when started by root.
@@ -115,6 +116,12 @@ class LocalPostgres:
             "--no-sync",
         )
         self.port = _free_tcp_port()
+        self.start_server()
+
+    def start_server(self) -> None:
+        """Start the server (again) on its port, with the data it had."""
+        assert self.workdir is not None
+        data = self.workdir / "data"
         options = " ".join(
             [
                 "-c listen_addresses=127.0.0.1",
@@ -143,6 +150,12 @@ class LocalPostgres:
         except RuntimeError as exc:
             tail = log.read_text(errors="replace")[-1000:] if log.exists() else ""
             raise RuntimeError(f"{exc}\n{tail}") from None
+
+    def stop_server(self) -> None:
+        """Stop the server, as an administrator restarting it would (``pg_ctl stop -m fast``: open
+        connections are cut); the data stays for :meth:`start_server`."""
+        assert self.workdir is not None
+        self._run("pg_ctl", "-D", str(self.workdir / "data"), "-m", "fast", "-w", "stop")
 
     def _stop(self) -> None:
         if self.workdir is None:

@@ -11,6 +11,16 @@ Alerts a person can keep up with: a flag alone goes to the store, the review que
 when a probe's verdict is clone, redirector or cloaked (see :meth:`Store.add_probe`), and on a
 flag alone only when its score reaches ``alert_min_score`` (None, the default: never).
 
+Several monitors on one PostgreSQL never probe the same domain at once: each round's domains are
+leased to this monitor (:meth:`Store.claim_for_probe`, ``FOR UPDATE SKIP LOCKED``) for ``lease``,
+and storing a probe ends its lease, so a crashed monitor's leases lapse by themselves. On SQLite one
+monitor takes what is due, as before.
+
+A store that goes away (PostgreSQL restarted, the connection cut) pauses the monitor: it waits and
+tries again (STORE_FIRST_RETRY seconds, doubling up to STORE_LONGEST_RETRY), then resumes the pass
+from the feeds' committed cursors. What the lost transaction held is read again and stored once
+(batches are idempotent); a probe whose evidence was not stored is probed again.
+
 A probed domain whose evidence fits a campaign the store holds (``campaigns``: how strong a fit
 must be; see :mod:`clonewatch.watch.campaigns`) joins it with its probe, in the same transaction,
 and a ``campaign:<id>`` alert goes out once.
@@ -19,13 +29,16 @@ and a ``campaign:<id>`` alert goes out once.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from clonewatch.cluster import ClusterSettings
-from clonewatch.errors import ClonewatchError, FeedUnavailable
+from clonewatch.errors import ClonewatchError, FeedUnavailable, StoreUnavailable
 from clonewatch.match import Match, Matcher
 from clonewatch.names import DomainName, default_psl, parse_feed_line
 from clonewatch.store import ProbeSchedule, Store
@@ -39,6 +52,14 @@ FIRST_RETRY = 5.0
 PROGRESS_EVERY = 5.0
 IDLE_CHECK = 60.0  # longest sleep, so that re-probes come due on time
 LOG_UNREADABLE_LINES = 5  # per batch, then one line with the count
+STORE_FIRST_RETRY = 0.5
+STORE_LONGEST_RETRY = 30.0
+DEFAULT_LEASE = timedelta(minutes=15)
+
+
+def lease_holder() -> str:
+    """A name for this monitor process in the leases it takes: host, process id and a random part."""
+    return f"{socket.gethostname()[:100]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass(slots=True)
@@ -52,6 +73,7 @@ class WatchStats:
     batches: int = 0
     feed_errors: int = 0
     probed: int = 0
+    store_outages: int = 0  # times the store went away and the monitor paused until it came back
     joined: int = 0  # probed domains that joined a stored campaign
     alerts_sent: int = 0
 
@@ -81,6 +103,8 @@ class Monitor:
     schedule: ProbeSchedule = field(default_factory=ProbeSchedule)
     max_attempts: int = 10
     campaigns: ClusterSettings | None = field(default_factory=ClusterSettings)
+    lease: timedelta = DEFAULT_LEASE
+    holder: str = field(default_factory=lease_holder)
     stats: WatchStats = field(default_factory=WatchStats)
     _states: list[_FeedState] = field(default_factory=list)
     _known: KnownCampaigns | None = None
@@ -97,21 +121,48 @@ class Monitor:
 
     def run_once(self) -> int:
         """Read every feed to what it holds now, then probe and alert; returns how many feeds failed."""
-        failed = sum(not self._drain(state) for state in self._states if not self.stopping)
-        self._after_feeds()
-        return failed
+
+        def everything() -> int:
+            failed = sum(not self._drain(state) for state in self._states if not self.stopping)
+            self._after_feeds()
+            return failed
+
+        return self._with_store(everything) or 0
 
     def run_forever(self) -> None:
         """Poll each feed on its interval until ``stop`` is set."""
         while not self.stopping:
-            for state in self._states:
-                if self.stopping:
-                    break
-                if state.due <= time.monotonic():
-                    self._drain(state)
-            self._after_feeds()
+            self._with_store(self._pass)
             next_due = min((state.due for state in self._states), default=time.monotonic() + IDLE_CHECK)
             self.context.stop.wait(max(0.05, min(next_due - time.monotonic(), IDLE_CHECK)))
+
+    def _pass(self) -> None:
+        for state in self._states:
+            if self.stopping:
+                break
+            if state.due <= time.monotonic():
+                self._drain(state)
+        self._after_feeds()
+
+    def _with_store(self, step: Callable[[], int | None]) -> int | None:
+        """Run ``step``; while the store is away, wait with backoff and run it again (see the
+        module docstring). None when stopped while waiting."""
+        failures = 0
+        while not self.stopping:
+            try:
+                result = step()
+            except StoreUnavailable as exc:
+                failures += 1
+                if failures == 1:
+                    self.stats.store_outages += 1
+                delay = min(STORE_LONGEST_RETRY, STORE_FIRST_RETRY * 2 ** (failures - 1))
+                log.warning("the store is unavailable, pausing %.1fs: %s", delay, exc)
+                self.context.stop.wait(delay)
+                continue
+            if failures:
+                log.info("the store is back after %d tries; resuming from the feeds' cursors", failures)
+            return result
+        return None
 
     def _after_feeds(self) -> None:
         if self.probe is not None and not self.stopping:
@@ -207,15 +258,29 @@ class Monitor:
         self.stats.skipped += unreadable
         return hits
 
+    def _next_round(self, tried: set[str]) -> list[str]:
+        """The next domains to probe: leased to this monitor on PostgreSQL, taken as due on SQLite."""
+        now = datetime.now(UTC)
+        if not self.store.leases:
+            due = [d for d in self.store.due_for_probe(now, self.schedule) if d not in tried]
+            return due[: self.probe_batch]
+        return self.store.claim_for_probe(
+            self.holder,
+            limit=self.probe_batch,
+            lease=self.lease,
+            now=now,
+            schedule=self.schedule,
+            exclude=tried,
+        )
+
     def _probe_due(self) -> None:
         """Probe every domain due now (new ones first), a round of ``probe_batch`` at a time."""
         assert self.probe is not None
         tried: set[str] = set()
         while not self.stopping:
-            due = [d for d in self.store.due_for_probe(datetime.now(UTC), self.schedule) if d not in tried]
-            if not due:
+            round_ = self._next_round(tried)
+            if not round_:
                 return
-            round_ = due[: self.probe_batch]
             tried.update(round_)
             if self._known is not None:
                 self._known.refresh()
@@ -234,8 +299,12 @@ class Monitor:
                     if fit is not None:
                         self.stats.joined += 1
                         log.info("%s joins campaign %s (%s)", outcome.domain, fit.campaign, fit.member.via)
+            except StoreUnavailable:
+                raise
             except ClonewatchError as exc:
                 log.warning("probing %d domain(s) failed: %s", len(round_), exc)
+            if self.store.leases:
+                self.store.release(self.holder, round_)  # those left unprobed, for another monitor
             self._deliver()
 
     def _deliver(self) -> None:

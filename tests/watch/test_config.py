@@ -211,3 +211,10 @@ def test_probe_vantages_are_proxies_by_name(tmp_path: Path) -> None:
         parse_config({"feeds": feeds, "probe": bad}, base_dir=tmp_path)
     assert "probe.vantages.de: vantage de: bad proxy URL" in str(error.value)
     assert "probe.vantages.fr: vantage fr: bad proxy URL" in str(error.value)
+
+
+
+def test_probe_lease(tmp_path: Path) -> None:
+    feeds = {"file": [{"source": "-"}]}
+    assert parse_config({"feeds": feeds}, base_dir=tmp_path).probe.lease == 900.0
+    assert parse_config({"feeds": feeds, "probe": {"lease": "5m"}}, base_dir=tmp_path).probe.lease == 300.0

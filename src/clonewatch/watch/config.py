@@ -28,6 +28,7 @@ Relative paths in a file are taken relative to the file. The keys, with their de
     resolver = "127.0.0.1:53"         # DNS server for every probe lookup (default: the system's)
     screenshots = false               # headless Chromium: rendered pages, JavaScript hops, PNGs
     blobs = "/var/lib/clonewatch/blobs"   # page bodies and screenshots, named by SHA-256
+    lease = "15m"                     # PostgreSQL: how long a monitor's claim on a domain it probes holds
     [probe.vantages]                  # also visit every site through these proxies (NAME = URL)
     de = "socks5h://10.0.0.5:1080"    # http://, socks5:// (names resolved here), socks5h://
     [probe.schedule]                  # re-probe intervals by verdict
@@ -116,6 +117,7 @@ class ProbeConfig:
     screenshots: bool = False
     blobs: Path | None = None
     vantages: tuple[Vantage, ...] = ()
+    lease: float = 900.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +263,8 @@ def _absolute(value: str, base: Path) -> str:
 
 
 def _probe(check: Checker, raw: Any) -> ProbeConfig:
-    keys = ("enabled", "concurrency", "batch", "schedule", "resolver", "screenshots", "blobs", "vantages")
+    keys: tuple[str, ...] = ("enabled", "concurrency", "batch", "schedule", "resolver", "screenshots")
+    keys += ("blobs", "vantages", "lease")
     table = check.table(raw, "probe", keys)
     from clonewatch.probe.vantage import vantage  # the probe stage loads only when vantages are read
 
@@ -296,6 +299,7 @@ def _probe(check: Checker, raw: Any) -> ProbeConfig:
         screenshots=check.get(table, "probe", "screenshots", boolean, False),
         blobs=check.get(table, "probe", "blobs", check.path, None),
         vantages=tuple(vantages),
+        lease=check.get(table, "probe", "lease", seconds, 900.0) or 900.0,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TextIO
 
 from clonewatch.brands import Brand
@@ -92,6 +93,7 @@ def run_watch(
             probe_batch=config.probe.batch,
             schedule=config.probe.schedule,
             max_attempts=config.alerts.max_attempts,
+            lease=timedelta(seconds=config.probe.lease),
         )
         if once:
             failed = monitor.run_once()

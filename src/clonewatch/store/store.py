@@ -118,6 +118,12 @@ class Store:
         share); on SQLite one monitor takes what is due, as before."""
         return self.engine.dialect.name == "postgresql"
 
+    def _lost(self, error: DBAPIError) -> StoreUnavailable:
+        """The error to raise for a lost database, its pooled connections dropped first (each would
+        fail once more after a restart): the next call connects afresh."""
+        self.engine.dispose()
+        return StoreUnavailable(f"lost the database at {self.url}: {_reason(error)}")
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         try:
@@ -129,7 +135,7 @@ class Store:
         except DBAPIError as exc:
             if not _lost(exc):
                 raise
-            raise StoreUnavailable(f"lost the database at {self.url}: {_reason(exc)}") from exc
+            raise self._lost(exc) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -139,7 +145,7 @@ class Store:
         except DBAPIError as exc:
             if not _lost(exc):
                 raise
-            raise StoreUnavailable(f"lost the database at {self.url}: {_reason(exc)}") from exc
+            raise self._lost(exc) from exc
 
     def ingest_batch(
         self,

@@ -148,11 +148,14 @@ class Monitor:
         """Run ``step``; while the store is away, wait with backoff and run it again (see the
         module docstring). None when stopped while waiting."""
         failures = 0
+        progress = (-1, -1)
         while not self.stopping:
             try:
                 result = step()
             except StoreUnavailable as exc:
-                failures += 1
+                now = (self.stats.batches, self.stats.probed)
+                failures = 1 if now != progress else failures + 1  # work got done: a new outage
+                progress = now
                 if failures == 1:
                     self.stats.store_outages += 1
                 delay = min(STORE_LONGEST_RETRY, STORE_FIRST_RETRY * 2 ** (failures - 1))

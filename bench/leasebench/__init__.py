@@ -1,0 +1,1 @@
+"""bench/leases: probe leases on PostgreSQL (see bench/README.md)."""

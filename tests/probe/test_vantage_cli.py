@@ -156,3 +156,25 @@ def test_a_proxy_on_a_private_address_needs_allow_private(cli: Cli, world: World
     assert f"vantage de: proxy refused: {PROXIES} resolves to {PROXIES}" in lines[0]
     assert "--allow-private" in lines[0]
     assert result.stdout == ""
+
+
+def test_watch_probes_through_the_vantages_of_its_config(cli: Cli, world: World, tmp_path: Path) -> None:
+    feed = tmp_path / "names.txt"
+    feed.write_text(f"{TDS}\nexample.org\n")
+    config = tmp_path / "watch.toml"
+    config.write_text(f'[probe]\nblobs = "blobs"\n[probe.vantages]\nde = "{world.connect.url}"\n')
+    db = f"sqlite:///{tmp_path / 'watch.db'}"
+    run = [
+        "watch", "--config", str(config), "--feed", str(feed), "--once", "--resolver", world.dns.resolver,
+        "--brands", str(world.brands), "--db", db,
+    ]  # fmt: skip
+    refused = cli(*run)
+    assert refused.returncode == 2
+    assert "vantage de: proxy refused" in refused.stderr.strip().splitlines()[-1]
+    watched = cli(*run, "--allow-private")
+    assert watched.returncode == 0, watched.stderr
+    found = cli("findings", "--format", "jsonl", "--db", db)
+    assert found.returncode == 0, found.stderr
+    assert {row["domain"]: row["verdict"] for row in map(json.loads, found.stdout.splitlines())} == {
+        TDS: "cloaked"
+    }

@@ -3,10 +3,13 @@ PostgreSQL stopped and restarted under a running monitor, which pauses and resum
 
 from __future__ import annotations
 
+import re
+import subprocess
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,11 +19,18 @@ from clonewatch.match import Match, Matcher
 from clonewatch.names import DomainName, default_psl, parse_host
 from clonewatch.store import Store
 from clonewatch.store.models import DomainRow, MatchRow, ProbeRow
+from clonewatch.testing.dns import LocalDns
+from clonewatch.testing.dns import TestZones as Zones
 from clonewatch.testing.postgres import LocalPostgres
+from clonewatch.testing.sites import Request, Response
+from clonewatch.testing.web import LocalWeb
 from clonewatch.watch.feeds import Batch, FeedContext
 from clonewatch.watch.monitor import Monitor
 from clonewatch.watch.probing import ProbeOutcome
+from tests.conftest import CLONEWATCH
 
+SLOW_WEB = "127.0.6.41"
+PROBED = re.compile(r"(\d+) probed")
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 BRAND_NAMES = ("spiegel", "bild", "welt", "zeit")
@@ -207,3 +217,44 @@ def _wait(done: Any, what: str, timeout: float = 60.0) -> None:
         if time.monotonic() > end:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)
+
+
+def test_two_watch_processes_on_one_postgresql_share_the_probes(
+    postgres: LocalPostgres, news_matcher: Matcher, tmp_path: Path
+) -> None:
+    """The real console script, twice at once, probing slow sites in the web lab: each domain's
+    evidence is stored once, and both processes did some of the probing."""
+    names = flagged(news_matcher, lookalikes(10))
+    url = postgres.create_database("lease_processes")
+    feed = tmp_path / "names.txt"
+    feed.write_text("\n".join(names) + "\n")
+    brands = tmp_path / "brands.txt"
+    brands.write_text("spiegel.de\nbild.de\nwelt.de\nzeit.de\n")
+    config = tmp_path / "watch.toml"
+    config.write_text("[probe]\nbatch = 1\nconcurrency = 1\n")
+
+    def slow(request: Request) -> Response:
+        time.sleep(0.2)
+        return Response(200, (("Content-Type", "text/html"),), b"<title>slow</title><p>a slow site</p>")
+
+    zones = Zones(records=[(name, "A", SLOW_WEB) for name in names])
+    with LocalWeb(SLOW_WEB) as web, LocalDns(zones, tmp_path / "dns") as dns:
+        assert web.http_port == 80, "the lease lab needs port 80"
+        for name in names:
+            web.add(name, slow)
+        args = [
+            "watch", "--config", str(config), "--feed", str(feed), "--once", "--db", url,
+            "--brands", str(brands), "--resolver", dns.resolver, "--allow-private",
+        ]  # fmt: skip
+        runs = [
+            subprocess.Popen([str(CLONEWATCH), *args], stderr=subprocess.PIPE, text=True) for _ in range(2)
+        ]
+        errors = [run.communicate(timeout=240)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    probed = [int(PROBED.findall(text)[-1]) for text in errors]
+    assert sum(probed) == len(names) and min(probed) > 0, probed
+    with Store.open(url) as store, store.engine.connect() as connection:
+        per_domain = connection.execute(
+            select(DomainRow.name, func.count(ProbeRow.id)).join(ProbeRow).group_by(DomainRow.name)
+        ).all()
+    assert sorted(per_domain) == sorted((name, 1) for name in names)

@@ -258,3 +258,13 @@ def test_own_csv_read_column_wise_counts_a_post_once(cli: Cli, tmp_path: Path) -
         assert edges.read_text().splitlines()[1].startswith("a,b,3,")
         duplicates = 3 if len(files) == 1 else 3 + 9
         assert f"read 6 posts (csv), {duplicates} duplicates left out" in result.stderr
+
+
+def test_a_page_given_three_times_is_one_co_share_not_three(cli: Cli, tmp_path: Path) -> None:
+    path = str(kit.write_pages(tmp_path / "pages.jsonl"))
+    options = ("--window", "10m", "--level", "domain", "--format", "jsonl")
+    once = cli("social", "coordinate", path, *options, "--min-repeat", "2")
+    thrice = cli("social", "coordinate", path, path, path, *options, "--min-repeat", "3")
+    assert once.returncode == thrice.returncode == 0, once.stderr + thrice.stderr
+    assert once.stdout.strip() and thrice.stdout == ""  # pairs of weight 2 stay weight 2
+    assert "10 duplicates left out" in thrice.stderr

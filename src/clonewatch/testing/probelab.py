@@ -6,9 +6,15 @@ correct probe gives it. Served by LocalWeb; the DNS records go to LocalDns."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+import itertools
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from clonewatch.brands import load_brands_file
+from clonewatch.match import Matcher
+from clonewatch.names import DomainName, default_psl, parse_host
 from clonewatch.testing.sites import (
     Request,
     Response,
@@ -110,8 +116,9 @@ def probe_world(
     suffixes: Sequence[str] = ("ltd", "pm", "lol", "live", "click", "rest", "cfd", "sbs", "icu", "online"),
     per_kind: int = 1,
 ) -> ProbeWorld:
-    """The genuine site and ``per_kind`` suspects of each kind (named ``label`` + a number on
-    the given suffixes), each kind built the way the operation built it."""
+    """The genuine site and ``per_kind`` suspects of each kind (look-alikes of ``label`` with news
+    words on the given suffixes, each one the matcher flags), each kind built the way the
+    operation built it."""
     hosts: list[LabHost] = [
         LabHost(
             genuine, outlet(outlet_page(genuine, name, STORIES[0], "Nachrichten aus Deutschland.")), None
@@ -162,14 +169,39 @@ def probe_world(
         "unrelated": lambda host, i: [LabHost(host, page(UNRELATED.format(domain=host)), "unrelated")],
         "no-website": lambda host, i: [LabHost(host, _closed(), "no-website")],
     }
+    names = _look_alikes(genuine, name, label, suffixes)
     for i in range(per_kind):
-        for k, kind in enumerate(KINDS):
-            host = f"{label}{i:03d}{k}.{suffixes[(i + k) % len(suffixes)]}"
+        for kind in KINDS:
+            host = next(names)
             if kind == "unregistered":
                 missing.append(host)
                 continue
             hosts.extend(makers[kind](host, i))
     return ProbeWorld(genuine, tuple(hosts), address, tuple(missing))
+
+
+AFFIXES = (
+    "news", "online", "today", "daily", "live", "info", "aktuell", "heute", "de", "24", "politik",
+    "welt", "nachrichten", "magazin", "report", "media", "press", "wire", "top", "zeitung", "blog",
+    "tv", "radio", "post", "times", "journal", "express", "kurier", "bote", "net", "web", "portal",
+    "plus", "extra", "now", "eil", "breaking", "update", "global", "world",
+)  # fmt: skip
+
+
+def _look_alikes(genuine: str, name: str, label: str, suffixes: Sequence[str]) -> Iterator[str]:
+    """Look-alike names of the brand (its label glued or hyphenated to a news word, on each
+    suffix in turn) that the matcher flags, so that every suspect is probed against the genuine site."""
+    with tempfile.TemporaryDirectory() as scratch:  # the brand as `--brands` gives it to probe
+        brands = Path(scratch) / "brands.txt"
+        brands.write_text(f"{genuine},{name}\n", encoding="utf-8")
+        matcher = Matcher(load_brands_file(brands))
+    forms = ("{label}-{word}", "{word}-{label}", "{label}{word}")
+    for word, form in itertools.product(AFFIXES, forms):
+        for suffix in suffixes:
+            host = parse_host(f"{form.format(label=label, word=word)}.{suffix}", default_psl())
+            if isinstance(host, DomainName) and matcher.match(host) is not None:
+                yield host.ascii
+    raise ValueError(f"not enough look-alikes of {label} for this world")
 
 
 def outlet(front_page: str) -> Site:

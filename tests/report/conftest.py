@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import socket
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from clonewatch.testing.web import LocalWeb
 from tests.conftest import run_cli
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
-ADDRESS = "127.0.2.60"
+ADDRESSES = tuple(f"127.0.2.{n}" for n in range(60, 80))  # the first with port 80 free (parallel runs)
 RDAP_HOST = "rdap-export.lol"
 GENUINE = "spiegel.de"
 NAME = "Der Spiegel"
@@ -56,6 +57,7 @@ class World:
     evidence: dict[str, dict[str, Any]]
     blobs: Path
     brands: Path
+    address: str
 
     def fill(self, url: str) -> None:
         """Store every record as the watch loop does (the match first, then the probe and verdict),
@@ -82,6 +84,19 @@ def _clone_page(title: str) -> str:
     return re.sub(r"<title>.*?</title>", lambda _: f"<title>{title}</title>", html, count=1)
 
 
+def _free_address() -> str:
+    """The first of ADDRESSES where ports 80 and 443 can be bound (another run may hold one)."""
+    for address in ADDRESSES:
+        try:
+            for port in (80, 443):
+                with socket.socket() as probe:
+                    probe.bind((address, port))
+        except OSError:
+            continue
+        return address
+    pytest.fail(f"ports 80 and 443 are taken on every address of {ADDRESSES[0]}-{ADDRESSES[-1]}")
+
+
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     workdir = tmp_path_factory.mktemp("export-world")
@@ -104,12 +119,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     rdap = {name: rdap_record(name) for name in sites}
     rdap[CLONE] = rdap_record(CLONE, registrar=HOSTILE_REGISTRAR, abuse_email=HOSTILE_ABUSE)
     rdap[CLOAKED] = rdap_record(CLOAKED, registrar=FORMULA_REGISTRAR)
-    with LocalWeb(ADDRESS) as web:
+    address = _free_address()
+    with LocalWeb(address) as web:
         assert web.http_port == 80, "the export world needs port 80"
         for name, site in sites.items():
             web.add(name, site)
         rdap_url = web.rdap(rdap, host=RDAP_HOST)
-        zones = Zones(records=[*((name, "A", ADDRESS) for name in sites), (RDAP_HOST, "A", ADDRESS)])
+        zones = Zones(records=[*((name, "A", address) for name in sites), (RDAP_HOST, "A", address)])
         with LocalDns(zones, workdir / "dns") as dns:
             blobs = workdir / "blobs"
             resolver = ResolverSettings.parse(dns.resolver, timeout=3)
@@ -120,7 +136,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             watched = [Brand(NAME, (GENUINE,))]
             with Pipeline(settings, watched, rdap_servers=servers, browser=True) as pipeline:
                 probed = {p.domain: p.to_dict() for p in pipeline.run([CLONE, CLOAKED, REDIRECTOR, PARKED])}
-            yield World(probed, blobs, brands)
+            yield World(probed, blobs, brands, address)
 
 
 def _filled(request: pytest.FixtureRequest, directory: Path, world: World) -> str:

@@ -55,7 +55,7 @@ def test_stix_bundle_parses_back_with_the_evidence(cli: Cli, db: str, world: Wor
     for item in objects:
         by_type.setdefault(item.type, []).append(item)
     assert {o.value for o in by_type["domain-name"]} == {CLONE, CLOAKED, REDIRECTOR, PARKED}
-    assert {o.value for o in by_type["ipv4-addr"]} == {"127.0.2.60"}
+    assert {o.value for o in by_type["ipv4-addr"]} == {world.address}
     assert any(HOP in o.value for o in by_type["url"])  # the redirect chain's hops are observables
     certificates = {o.hashes["SHA-256"] for o in by_type["x509-certificate"]}
     assert world.evidence[CLONE]["tls"]["sha256"] in certificates
@@ -78,7 +78,7 @@ def test_stix_bundle_parses_back_with_the_evidence(cli: Cli, db: str, world: Wor
     assert {r.description for r in impersonates} == {f"impersonates {NAME} ({GENUINE})"}
     sites = {i.name: i for i in by_type["infrastructure"]}
     assert sites[REDIRECTOR].infrastructure_types == ["redirector"]
-    assert sites["hosting 127.0.2.60"].infrastructure_types == ["hosting"]
+    assert sites[f"hosting {world.address}"].infrastructure_types == ["hosting"]
     (campaign,) = by_type["campaign"]
     assert campaign.aliases == [_campaign_id(cli, db)]
     uses = {

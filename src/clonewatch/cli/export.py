@@ -108,7 +108,14 @@ def export_command(
     watchlist = load_brands(brands)
     read = ReadReport()
     with open_store(db) as store:
-        report = gather(store, selection, watchlist=watchlist, posts=posts or (), posts_read=read)
+        report = gather(
+            store,
+            selection,
+            watchlist=watchlist,
+            posts=posts or (),
+            posts_read=read,
+            history=export_format is ExportFormat.DOSSIER,
+        )
     if export_format is ExportFormat.DOSSIER:
         assert output is not None
         _dossiers(report, output, blobs, pdf)

@@ -16,6 +16,9 @@ from clonewatch.social import ReadReport
 from clonewatch.store import CampaignMember, CampaignRecord, Finding, HistoryEvent, Store
 from clonewatch.store.reviews import FALSE_ALARM
 
+PER_DOMAIN_READS = 500
+"""Up to this many domains, each one's history is read on its own (a few queries each); past it,
+the latest evidence of every probed domain is streamed in one query instead."""
 EXPORTED_ROLES = frozenset({"clone", "redirector", "infra"})
 """Campaign members an export names: not the genuine outlets (role ``original``) a campaign imitates."""
 
@@ -27,13 +30,15 @@ def gather(
     watchlist: Sequence[Brand] | None = None,
     posts: Sequence[Path] = (),
     posts_read: ReadReport | None = None,
+    history: bool = False,
 ) -> ReportSet:
     """The domains ``selection`` picks (oldest first), with their evidence, standing review
     decision and campaigns. A domain an analyst called a false alarm is never exported; with
     ``reviewed``, only domains an analyst confirmed as clones are.
 
     ``posts`` (files of posts, as `clonewatch social links` reads them) adds the posts that
-    linked each domain; ``posts_read`` counts what was read and skipped.
+    linked each domain; ``posts_read`` counts what was read and skipped. ``history``: each domain
+    with its whole history (a dossier's timeline), else with its latest evidence at least.
 
     UnknownCampaign when ``selection.campaign`` names no stored campaign.
     """
@@ -53,16 +58,24 @@ def gather(
     if selection.reviewed:
         findings = [f for f in findings if decisions.get(f.match.domain) == CONFIRMED]
     kinds = _brand_kinds(watchlist if watchlist is not None else bundled_watchlist())
+    if history or len(findings) <= PER_DOMAIN_READS:
+        events = {f.match.domain: store.history(f.match.domain) for f in findings}
+        evidence = {domain: latest_evidence(found) for domain, found in events.items()}
+    else:
+        names = {f.match.domain for f in findings}
+        events = {}
+        evidence = {doc["domain"]: doc for doc in store.latest_evidence() if doc["domain"] in names}
     domains = []
     for finding in findings:
-        member = membership.get(finding.match.domain)
+        name = finding.match.domain
         domains.append(
             _report(
                 finding,
-                store.history(finding.match.domain),
-                member,
+                evidence.get(name),
+                events.get(name, []),
+                membership.get(name),
                 kinds.get(finding.match.genuine, BrandKind.CUSTOM),
-                decisions.get(finding.match.domain),
+                decisions.get(name),
             )
         )
     used = {report.campaign for report in domains if report.campaign is not None}
@@ -73,12 +86,12 @@ def gather(
 
 def _report(
     finding: Finding,
+    evidence: Mapping[str, Any] | None,
     history: list[HistoryEvent],
     member: tuple[str, CampaignMember] | None,
     kind: BrandKind,
     review: str | None,
 ) -> DomainReport:
-    evidence = latest_evidence(history)
     return DomainReport(
         finding=finding,
         evidence=evidence,

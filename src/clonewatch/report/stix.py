@@ -53,13 +53,19 @@ class _Bundle:
         self.objects.setdefault(item.id, item)
         return str(item.id)
 
+    def __contains__(self, ref: str) -> bool:
+        return ref in self.objects
+
     def relate(
         self, source: str, kind: str, target: str, at: datetime, description: str | None = None
     ) -> str:
+        ref = object_id("relationship", source, kind, target)
+        if ref in self.objects:  # made once: building a STIX object costs a millisecond or more
+            return ref
         extra = {"description": description} if description else {}
         return self.add(
             stix2.Relationship(
-                id=object_id("relationship", source, kind, target),
+                id=ref,
                 source_ref=source,
                 target_ref=target,
                 relationship_type=kind,
@@ -104,7 +110,7 @@ def stix_bundle(report: ReportSet) -> str:
     ids = sorted(bundle.objects)
     items = list(bundle.objects.values())
     stamp = "|".join(f"{i}@{getattr(bundle.objects[i], 'modified', '')}" for i in ids)
-    return str(stix2.Bundle(*items, id=f"bundle--{uuid.uuid5(NAMESPACE, stamp)}").serialize(pretty=True))
+    return str(stix2.Bundle(*items, id=f"bundle--{uuid.uuid5(NAMESPACE, stamp)}").serialize())
 
 
 def _times(domain: DomainReport) -> tuple[datetime, datetime]:
@@ -168,9 +174,13 @@ def _domain(bundle: _Bundle, domain: DomainReport) -> tuple[str, str | None, str
     for part in [name, *urls] + ([observed[-1]] if certificate is not None else []):
         bundle.relate(site, "consists-of", part, last)
     for address, ref in zip(facts.addresses, addresses, strict=True):
-        hosting = bundle.add(
+        hosting = object_id("infrastructure", "hosting", address)
+        if hosting in bundle:
+            bundle.relate(site, "hosted-by", hosting, last)
+            continue
+        bundle.add(
             stix2.Infrastructure(
-                id=object_id("infrastructure", "hosting", address),
+                id=hosting,
                 name=f"hosting {address}",
                 infrastructure_types=["hosting"],
                 created=first,
@@ -180,7 +190,9 @@ def _domain(bundle: _Bundle, domain: DomainReport) -> tuple[str, str | None, str
         )
         bundle.relate(hosting, "consists-of", ref, first)
         bundle.relate(site, "hosted-by", hosting, last)
-    outlet = bundle.add(_identity(domain))
+    outlet = object_id("identity", "genuine", match.genuine)
+    if outlet not in bundle:
+        bundle.add(_identity(domain, outlet))
     bundle.relate(site, "related-to", outlet, first, f"impersonates {match.brand} ({match.genuine})")
     indicator = None
     if domain.malicious:
@@ -210,17 +222,18 @@ PLATFORM_ID = object_id("identity", "platform", "x.com")
 
 def _sighting(bundle: _Bundle, seen: PostSighting, sighted: str) -> None:
     """One post linking a domain: the account and link observed, sighted on X."""
-    bundle.add(
-        stix2.Identity(
-            id=PLATFORM_ID,
-            name="X (formerly Twitter)",
-            identity_class="organization",
-            contact_information="https://x.com/",
-            created=EPOCH,
-            modified=EPOCH,
-            created_by_ref=PRODUCER_ID,
+    if PLATFORM_ID not in bundle:
+        bundle.add(
+            stix2.Identity(
+                id=PLATFORM_ID,
+                name="X (formerly Twitter)",
+                identity_class="organization",
+                contact_information="https://x.com/",
+                created=EPOCH,
+                modified=EPOCH,
+                created_by_ref=PRODUCER_ID,
+            )
         )
-    )
     account = bundle.add(
         stix2.UserAccount(account_login=seen.account, account_type="twitter", user_id=seen.account)
     )
@@ -286,12 +299,12 @@ def _certificate(facts: DomainFacts) -> stix2.X509Certificate | None:
     return stix2.X509Certificate(**fields)
 
 
-def _identity(domain: DomainReport) -> stix2.Identity:
+def _identity(domain: DomainReport, ref: str) -> stix2.Identity:
     match = domain.finding.match
     sectors = ["government-national"] if domain.government else []
     extra: dict[str, Any] = {"sectors": sectors} if sectors else {}
     return stix2.Identity(
-        id=object_id("identity", "genuine", match.genuine),
+        id=ref,
         name=match.brand,
         identity_class="organization",
         description=f"The genuine site: {match.genuine}",

@@ -82,6 +82,7 @@ def test_the_exact_label_on_any_suffix_is_flagged_and_ordinary_words_score_low(
     [
         "harbour77.top",  # a numbered series on an ordinary word
         "quorzelnews123.top",  # three digits: a series, not an edition
+        "quorzelnews7.top",  # one digit: a series too
         "harbours.top",  # another word a letter away
         "harbour-apps.top",  # an ordinary word with a non-news word
         "harbourmaster.com",  # an ordinary word inside a longer one
@@ -105,6 +106,13 @@ def test_an_ordinary_word_with_a_news_word_on_an_abused_suffix(
         "harbour-news.top",
         "harbour-example.com",
     }
+
+
+def test_two_digits_on_a_distinctive_label_read_as_an_edition(
+    cli: Cli, brands_file: Callable[[str], Path]
+) -> None:
+    brands = brands_file("quorzelnews.example\n")
+    assert set(hits(cli, brands, "quorzelnews24.top\nquorzelnews7.top\n")) == {"quorzelnews24.top"}
 
 
 def test_short_labels_take_a_doubled_letter_on_cheap_suffixes(

@@ -23,10 +23,10 @@ from clonewatch.match.rules import (
     CANDIDATE_WORD_ZIPF,
     CODE_AFFIX_WEIGHT,
     COMMON_LABEL_WEIGHT,
+    DIGIT_AFFIX_LENGTH,
     DOT_SPLIT_MIN_LABEL,
     DOT_SPLIT_WEIGHT,
     IDN_WEIGHT,
-    MAX_DIGIT_AFFIX,
     NEW_WORD_EDITS,
     SHORT_LABEL_EDITS,
     SUBDOMAIN_LABEL_ONLY,
@@ -166,6 +166,9 @@ class Matcher:
             return None  # words of their own a letter or two from the brand (``build`` for ``bild``)
         if target.weak and edits and not (suspect and _weak_edits_allowed(brand_len, edits)):
             return None
+        added = sum(c.isdigit() for c in query) > sum(c.isdigit() for c in target.label)
+        if added and any(edit.reason in ("insertion", "addition") for edit in edits):
+            return None  # a digit added to a name numbers a series (``quorzelnews7``), it is no slip
         short = target.weak and brand_len <= WEAK_MAX_LEN
         if short and swapped and "homoglyph" in extra and not name.is_idn:
             return None  # ``rn`` for ``m`` in a three-letter label makes another three letters
@@ -211,7 +214,7 @@ class Matcher:
                     reasons.extend((f"affix:{token}", "homoglyph"))
                     score *= CODE_AFFIX_WEIGHT * LOOKALIKE_WEIGHT
                     continue
-                if token.isdigit() and (target.weak or len(token) > MAX_DIGIT_AFFIX):
+                if token.isdigit() and (target.weak or len(token) != DIGIT_AFFIX_LENGTH):
                     return None  # numbered series (``abc365``, ``dnb98``) are spam, not editions
                 article = not hyphenated and is_article(token, before=before) and not target.weak
                 if not article and not is_affix_token(

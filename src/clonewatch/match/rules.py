@@ -28,8 +28,9 @@ CANDIDATE_WORD_ZIPF = 3.0
 # Edits that can turn one word into another (``bild`` -> ``build``); a transposed, doubled or
 # look-alike letter reads as a slip, not as a new word.
 NEW_WORD_EDITS = frozenset({"replacement", "insertion", "addition", "omission", "vowel-swap", "bitsquatting"})
-# Digits glued to a distinctive label read as an edition (``bild24``) up to this many.
-MAX_DIGIT_AFFIX = 2
+# Digits glued to a distinctive label read as an edition when there are exactly this many (``bild24``);
+# one digit or three and more make numbered series (``forbes8``, ``heise101``).
+DIGIT_AFFIX_LENGTH = 2
 # A letter doubled (``abcc``): the one edit a label of three letters or fewer takes. (A letter
 # dropped or added anywhere was measured on real new registrations: random four-letter names.)
 SHORT_LABEL_EDITS = frozenset({"repetition"})

@@ -266,13 +266,13 @@ def _probe(check: Checker, raw: Any) -> ProbeConfig:
     keys: tuple[str, ...] = ("enabled", "concurrency", "batch", "schedule", "resolver", "screenshots")
     keys += ("blobs", "vantages", "lease")
     table = check.table(raw, "probe", keys)
-    from clonewatch.probe.vantage import vantage  # the probe stage loads only when vantages are read
-
     vantages_raw = table.get("vantages")
     vantages: list[Vantage] = []
     if vantages_raw is not None and not isinstance(vantages_raw, dict):
         check.errors.append("probe.vantages: not a table of NAME = PROXY_URL")
     for name, url in (vantages_raw or {}).items() if isinstance(vantages_raw, dict) else ():
+        from clonewatch.probe.vantage import vantage  # the probe stage loads only when vantages are given
+
         try:
             vantages.append(vantage(name, url if isinstance(url, str) else ""))
         except InputError as exc:

@@ -57,6 +57,7 @@ CHROMIUM_ARGS = (
 )
 GRACE = 5.0
 HEARTBEAT = 1.0  # seconds between checks that a page still answers
+CUT_CLOSE = 1.0  # seconds to close the context of a visit cut short before its Chromium is killed
 # Without a network namespace, pages lose the constructors that send STUN/TURN datagrams.
 NO_WEBRTC = """
 for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChannel",
@@ -64,6 +65,12 @@ for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChan
   try { Object.defineProperty(window, name, {value: undefined, configurable: false}); } catch (e) {}
 }
 """
+
+
+def _retrieved(task: asyncio.Future[None]) -> None:
+    """A visit cut short ends with whatever its page's closing raised; nobody wants it."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def _hangs(page: Page, seconds: float) -> None:
@@ -198,6 +205,7 @@ class Lane:
         started = time.monotonic()
         visit = Visit(self.fetch, self.settings, self.executor, url)
         context: BrowserContext | None = None
+        cut = False
         try:
             async with asyncio.timeout(self.settings.page_timeout + GRACE):
                 width, height = self.settings.viewport
@@ -217,7 +225,7 @@ class Lane:
                 page.on("framenavigated", visit.on_navigated)
                 page.on("crash", visit.on_crash)
                 page.on("console", visit.on_console)
-                await self._watched(visit, page, referrer, screenshot)
+                cut = await self._watched(visit, page, referrer, screenshot)
         except TimeoutError:
             visit.errors.append("visit overran its time budget")
             self.spoiled = True
@@ -225,17 +233,17 @@ class Lane:
             visit.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         finally:
             if context is not None and not self.spoiled:
-                try:
-                    await asyncio.wait_for(context.close(), GRACE)
+                try:  # a page cut short may keep its Chromium too busy to close it: then it is killed
+                    await asyncio.wait_for(context.close(), CUT_CLOSE if cut else GRACE)
                 except Exception:
                     self.spoiled = True
         return visit.result(time.monotonic() - started)
 
-    async def _watched(self, visit: Visit, page: Page, referrer: str | None, screenshot: bool) -> None:
+    async def _watched(self, visit: Visit, page: Page, referrer: str | None, screenshot: bool) -> bool:
         """The visit, cut short when its page floods the browser with events (the lane's driver is
         then backlogged, so the lane is spoiled and gets a fresh Chromium), or when its scripts
         keep the page from answering for ``hung_after`` seconds (it will show nothing more, and
-        spins a processor core meanwhile; closing its context ends the renderer)."""
+        spins a processor core meanwhile; closing its context ends the renderer). True when cut."""
         run = asyncio.ensure_future(visit.run(page, referrer=referrer, screenshot=screenshot))
         flood = asyncio.ensure_future(visit.flooded.wait())
         hung = asyncio.ensure_future(_hangs(page, self.settings.hung_after))
@@ -244,16 +252,18 @@ class Lane:
         finally:
             for watcher in (flood, hung):
                 watcher.cancel()
-            if not run.done():
+            if not run.done():  # not waited for: closing the context (next) ends the renderer at once
                 run.cancel()
-                await asyncio.wait({run}, timeout=GRACE)
-        if not run.cancelled():
+                run.add_done_callback(_retrieved)
+        if run.done() and not run.cancelled():
             run.result()
-        elif flood.done() and not flood.cancelled():
+            return False
+        if flood.done() and not flood.cancelled():
             visit.errors.append(f"page flooded the browser (more than {self.settings.max_events:,} events)")
             self.spoiled = True
         else:
             visit.errors.append(f"page did not respond for {self.settings.hung_after:g} s (hung script?)")
+        return True
 
     def print_pdf(self, html: str, timeout: float) -> bytes:
         """``html`` printed to an A4 PDF in a fresh context with JavaScript off and every request refused."""

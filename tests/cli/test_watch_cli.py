@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from clonewatch.brands import Brand
+from clonewatch.brands import Brand, load_brands_file
 from clonewatch.errors import ClonewatchError
 from clonewatch.match import Matcher
 from clonewatch.names import DomainName, default_psl, parse_feed_line
@@ -72,7 +72,7 @@ def _expected(matcher: Matcher, names: list[str]) -> tuple[set[str], set[tuple[s
 
 @pytest.fixture(scope="module")
 def lab(
-    tmp_path_factory: pytest.TempPathFactory, news_brands: list[Brand], news_matcher: Matcher
+    tmp_path_factory: pytest.TempPathFactory, news_brands: list[Brand]
 ) -> Iterator[Lab]:
     """Two NRD files (200,000 names, ~300 look-alikes; plain and gzip) and a CT log of 400 entries."""
     root = tmp_path_factory.mktemp("watchlab")
@@ -97,7 +97,8 @@ def lab(
             sans.append(_lookalikes(news_brands, rng, 1)[0])
         ct_names.extend(san.removeprefix("*.") for san in sans)
         entries.append(certs.precert_entry(sans) if i % 2 else certs.x509_entry(sans))
-    domains, pairs = _expected(news_matcher, names + ct_names)
+    # the CLI loads brands.txt, whose domains inherit the bundled watchlist's aliases and languages
+    domains, pairs = _expected(Matcher(load_brands_file(brands)), names + ct_names)
     with LocalCtLog(entries, max_per_request=32) as log:
         lines = {"2026-11-23.txt": half, "2026-11-24.txt.gz": len(names) - half}
         yield Lab(root / "nrd", brands, log.url, len(fakes), frozenset(domains), frozenset(pairs), lines)
@@ -152,7 +153,8 @@ def _assert_exactly_once(lab: Lab, db: Path, alerts: Path) -> None:
 def test_sigkill_at_random_points_loses_and_repeats_nothing(lab: Lab, tmp_path: Path) -> None:
     """Killed 3-4 times at random moments (most while reading: a full run takes a few seconds and
     each restart continues where the store says), then run to completion with --once."""
-    assert lab.lookalikes >= 250 and len(lab.domains) >= 250
+    # issue 15: ordinary-word brands (bild, welt) need a stronger signal, so fewer of the invented names flag
+    assert lab.lookalikes >= 250 and len(lab.domains) >= 200
     db, alerts = tmp_path / "watch.db", tmp_path / "alerts.jsonl"
     rng = random.Random()
     kills = [round(rng.uniform(0.6, 1.8), 2) for _ in range(rng.choice((3, 4)))]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import random
-import time
 
 import mmh3
 import pytest
@@ -279,11 +278,10 @@ def test_title_with_script_text_is_text() -> None:
     assert fp.script_redirect is None
 
 
-def test_five_megabytes_of_nested_divs_is_fast() -> None:
+def test_five_megabytes_of_nested_divs_keep_their_title_and_text() -> None:
+    """Nesting is cut at MAX_DEPTH before parsing (how fast that is, is bench/probe's business)."""
     html = b"<html><head><title>deep</title></head><body>" + b"<div>" * 1_000_000 + b"bottom" + b"</div>" * 10
-    start = time.monotonic()
     fp = fingerprint(html, url="http://s.example/")
-    assert time.monotonic() - start < 5
     assert (fp.title, fp.text) == ("deep", "bottom")
 
 

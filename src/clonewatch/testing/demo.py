@@ -1,8 +1,8 @@
 """The quick start's demo: the whole job on bundled data, on loopback, with no network.
 
 Starts the campaign world (two planted operations, their clones, redirectors and traffic hubs,
-parked, CDN and hosting neighbours, the genuine outlets; NSD behind Unbound and the web sites on
-loopback addresses), runs ``clonewatch watch --once`` with probing and screenshots on a day of
+parked, CDN and hosting neighbours, the genuine outlets) beside the probe lab's suspects of every
+kind (NSD behind Unbound and the web sites on loopback addresses), runs ``clonewatch watch --once`` with probing and screenshots on a day of
 names (the world's feed mixed with the bundled sample feed), ``clonewatch cluster --save``, adds
 a demo account and serves the dashboard until Ctrl-C. Every step is the real command a user runs.
 
@@ -20,22 +20,55 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from clonewatch.testing.campaignlab import RunningWorld, campaign_world, serve_world
+from clonewatch.testing.campaignlab import RDAP_HOST, RunningWorld, campaign_world
+from clonewatch.testing.dns import LocalDns
+from clonewatch.testing.probelab import LabHost, probe_world
+from clonewatch.testing.web import LocalWeb
 
 NET = "127.42"  # the world's /16 on loopback: apart from the test suite's labs (127.0.x.y)
+SUSPECTS = f"{NET}.20.20"  # the probe lab's kinds: parked, defensive, redirect chain, cloaked, ...
 SERVE_HOST = "127.0.0.1"
 USER = "demo"
 
 
-def day_of_names(running: RunningWorld) -> list[str]:
-    """The world's feed with the bundled sample feed's ordinary names and look-alikes mixed in."""
+@contextmanager
+def demo_world(workdir: Path) -> Iterator[tuple[RunningWorld, list[str]]]:
+    """The campaign world (two operations and the commons around them) and, beside it, the probe
+    lab's suspects of every kind (parked, defensive, a redirect chain, cloaked, unrelated, no
+    website, unregistered): their web sites and DNS on loopback, and the suspects' feed names."""
+    world = campaign_world(net=NET)
+    lab = probe_world(SUSPECTS)
+    extra: list[LabHost] = [host for host in lab.hosts if host.name != lab.genuine]  # the world has it
+    suspects = [host.name for host in extra if host.expected is not None] + list(lab.missing)
+    workdir.mkdir(parents=True, exist_ok=True)
+    brands = workdir / "brands.txt"
+    brands.write_text(world.brands_text(), encoding="utf-8")
+    first, *others = world.addresses()
+    with LocalWeb(first, also_on=[*others, SUSPECTS]) as web:
+        if (web.http_port, web.https_port) != (80, 443):
+            raise SystemExit("demo: the world needs ports 80 and 443 on loopback addresses (run as root)")
+        for domain in world.domains:
+            web.add(domain.name, domain.site)
+        for host in extra:
+            web.add(host.name, host.site)
+        rdap_url = web.rdap(world.rdap_records(), host=RDAP_HOST)
+        zones = world.zones()
+        zones = replace(zones, records=[*zones.records, *((host.name, "A", SUSPECTS) for host in extra)])
+        with LocalDns(zones, workdir / "dns") as dns:
+            yield RunningWorld(world, web, dns, rdap_url, brands), suspects
+
+
+def day_of_names(running: RunningWorld, suspects: list[str]) -> list[str]:
+    """The world's feed and the suspects, with the bundled sample feed's names mixed in."""
     sample = resources.files("clonewatch.data").joinpath("sample_feed.txt").read_text(encoding="utf-8")
     ordinary = [line.strip() for line in sample.splitlines() if line.strip() and not line.startswith("#")]
-    names = running.world.feed()
+    names = running.world.feed() + suspects
     step = max(1, len(names) // max(1, len(ordinary)))
     for i, name in enumerate(ordinary):
         names.insert(min(len(names), i * (step + 1)), name)
@@ -88,8 +121,8 @@ def run(workdir: Path, port: int, serve: bool) -> int:
     blobs = workdir / "blobs"
     blobs.mkdir(parents=True, exist_ok=True)
     say(f"starting the demo world on {NET}.0.0/16 (DNS: NSD behind Unbound; web sites on ports 80 and 443)")
-    with serve_world(campaign_world(net=NET), workdir / "world") as running:
-        names = day_of_names(running)
+    with demo_world(workdir / "world") as (running, suspects):
+        names = day_of_names(running, suspects)
         feed = workdir / "day.txt"
         feed.write_text("\n".join(names) + "\n", encoding="utf-8")
         say(f"watching a day of {len(names)} names ({feed}): match, store, probe with screenshots")

@@ -29,6 +29,7 @@ def test_demo_runs_the_whole_job_to_the_dashboard(cli: Cli, tmp_path: Path) -> N
         capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
     assert demo.returncode == 0, demo.stderr[-3000:]
+    assert "Traceback" not in demo.stderr, demo.stderr[-3000:]
     answered = re.search(r"serving after [\d.]+ s; the login page answers: .*clonewatch", demo.stdout)
     assert answered, demo.stdout
     assert f"Dashboard: http://127.0.0.1:{port}/" in demo.stdout

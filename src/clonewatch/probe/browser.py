@@ -231,8 +231,12 @@ class Browser:
         self._renewing = []
         lanes, self._lanes = self._lanes, []
         if lanes:
-            with ThreadPoolExecutor(len(lanes), thread_name_prefix="clonewatch-close") as closer:
-                list(closer.map(Lane.close, lanes))
+            try:
+                with ThreadPoolExecutor(len(lanes), thread_name_prefix="clonewatch-close") as closer:
+                    list(closer.map(Lane.close, lanes))
+            except RuntimeError:  # at interpreter shutdown (an atexit close) no pool starts: one by one
+                for lane in lanes:
+                    lane.close()
         self._free = queue.Queue()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)

@@ -9,7 +9,11 @@ import re
 import socket
 import subprocess
 import sys
+import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
@@ -51,3 +55,35 @@ def test_demo_runs_the_whole_job_to_the_dashboard(cli: Cli, tmp_path: Path) -> N
     assert len(held) >= 2 and all(c["roles"].get("clone") for c in held), held
     users = cli("users", "list", "--db", db)
     assert users.returncode == 0 and "demo" in users.stdout, users.stdout
+    clone = next(domain for domain, verdict in sorted(verdicts.items()) if verdict == "clone")
+    shown = logged_in_page(db, tmp_path / "blobs", password[1], f"/domains/{clone}")
+    assert f'alt="screenshot of {clone}"' in shown and 'alt="screenshot of the genuine site"' in shown
+
+
+def logged_in_page(db: str, blobs: Path, password: str, path: str) -> str:
+    """The page at ``path`` of `clonewatch serve` on the demo's store, logged in with the printed password."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    serve = ["serve", "--db", db, "--blobs", str(blobs), "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen([sys.executable, "-m", "clonewatch", *serve])
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(CookieJar())
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                login = opener.open(f"{base}/login", timeout=5).read().decode("utf-8")
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "the dashboard did not start"
+                time.sleep(0.2)
+        csrf = re.search(r'name="csrf"[^>]*value="([^"]+)"', login)
+        assert csrf, login
+        form = urllib.parse.urlencode({"csrf": csrf[1], "next": "/", "name": "demo", "password": password})
+        with opener.open(f"{base}/login", data=form.encode(), timeout=10) as answer:
+            assert not answer.url.endswith("/login"), "the printed password did not log in"
+        return str(opener.open(base + path, timeout=10).read().decode("utf-8"))
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -2,9 +2,10 @@
 
 Starts the campaign world (two planted operations, their clones, redirectors and traffic hubs,
 parked, CDN and hosting neighbours, the genuine outlets) beside the probe lab's suspects of every
-kind (NSD behind Unbound and the web sites on loopback addresses), runs ``clonewatch watch --once`` with probing and screenshots on a day of
-names (the world's feed mixed with the bundled sample feed), ``clonewatch cluster --save``, adds
-a demo account and serves the dashboard until Ctrl-C. Every step is the real command a user runs.
+kind (NSD behind Unbound and the web sites on loopback addresses), runs ``clonewatch watch
+--once`` with probing and screenshots on a day of names (the world's feed mixed with the bundled
+sample feed), ``clonewatch cluster --save``, adds a demo account and serves the dashboard until
+Ctrl-C. Every step is the real command a user runs.
 
     python -m clonewatch.testing.demo [--workdir DIR] [--port 8765] [--no-serve]
 """
@@ -12,6 +13,7 @@ a demo account and serves the dashboard until Ctrl-C. Every step is the real com
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import secrets
 import shutil
@@ -78,11 +80,12 @@ def day_of_names(running: RunningWorld, suspects: list[str]) -> list[str]:
 def watch_config(running: RunningWorld, workdir: Path, feed: Path, db: str, blobs: Path) -> Path:
     """A ``watch`` configuration: the day's file as feed, probing with screenshots through the world's DNS."""
     config = workdir / "watch.toml"
+    quote = json.dumps  # a JSON string is a TOML basic string
     config.write_text(
-        f'db = "{db}"\nbrands = "{running.brands}"\nallow_private = true\n'
-        f'[[feeds.file]]\nsource = "{feed}"\n'
-        f'[probe]\nresolver = "{running.dns.resolver}"\nscreenshots = true\nblobs = "{blobs}"\n'
-        "concurrency = 8\n",
+        f"db = {quote(db)}\nbrands = {quote(str(running.brands))}\nallow_private = true\n"
+        f"[[feeds.file]]\nsource = {quote(str(feed))}\n"
+        f"[probe]\nresolver = {quote(running.dns.resolver)}\nscreenshots = true\n"
+        f"blobs = {quote(str(blobs))}\nconcurrency = 8\n",
         encoding="utf-8",
     )
     return config

@@ -434,7 +434,8 @@ def lanes(sites: Sites) -> Iterator[Browser]:
         yield own
 
 
-@pytest.mark.parametrize("hostile", [f"{kind}.test" for kind in BROWSER_ATTACKS])
+# A flood (time) and a hog (memory) here; every attack in BROWSER_ATTACKS runs in bench/probe --hostile.
+@pytest.mark.parametrize("hostile", ["flood.test", "hog.test"])
 def test_a_hostile_page_neither_starves_nor_outgrows_the_pages_beside_it(
     lanes: Browser, hostile: str
 ) -> None:
@@ -463,4 +464,5 @@ def test_a_spoiled_lane_is_replaced_and_serves_again(lanes: Browser) -> None:
     flooded = lanes.capture("http://flood.test/")
     assert flooded.error is not None
     captures = [lanes.capture("http://b.test/") for _ in range(LANES.pages + 1)]
-    assert all((capture.error, capture.title) == (None, "Landed") for capture in captures)
+    seen = [(capture.error, capture.title) for capture in captures]
+    assert seen == [(None, "Landed")] * (LANES.pages + 1)

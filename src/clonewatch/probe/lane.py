@@ -118,7 +118,13 @@ class Lane:
 
     @property
     def running(self) -> bool:
-        return self._loop is not None and self._loop.is_running() and self._browser is not None
+        browser = self._browser
+        return (
+            self._loop is not None
+            and self._loop.is_running()
+            and browser is not None
+            and browser.is_connected()
+        )
 
     def start(self) -> None:
         """Launch this lane's Chromium; any exception means it did not start (call close)."""
@@ -237,6 +243,8 @@ class Lane:
                     await asyncio.wait_for(context.close(), CUT_CLOSE if cut else GRACE)
                 except Exception:
                     self.spoiled = True
+            if not self._browser.is_connected():  # Chromium itself died (its own memory cap, a crash)
+                self.spoiled = True
         return visit.result(time.monotonic() - started)
 
     async def _watched(self, visit: Visit, page: Page, referrer: str | None, screenshot: bool) -> bool:

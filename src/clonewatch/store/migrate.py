@@ -7,6 +7,8 @@ revision this clonewatch does not know was written by a newer clonewatch, and sa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,7 +78,33 @@ def upgrade(engine: Engine, revision: str = "head") -> Upgrade:
 
 
 def ensure_current(engine: Engine) -> None:
-    """Create a new database at the newest revision; refuse one at any other revision."""
+    """Create a new database at the newest revision; refuse one at any other revision. Processes
+    opening one new PostgreSQL database at once create it one after the other."""
+    if current_revision(engine) == head_revision():
+        return
+    with _schema_lock(engine):
+        _ensure_current(engine)
+
+
+# pg_advisory_lock key of the schema check and creation ("clonewatch" in ASCII, cut to 63 bits)
+SCHEMA_LOCK = 0x636C6F6E65776174
+
+
+@contextmanager
+def _schema_lock(engine: Engine) -> Iterator[None]:
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK})
+            connection.commit()
+
+
+def _ensure_current(engine: Engine) -> None:
     current = current_revision(engine)
     head = head_revision()
     if current == head:

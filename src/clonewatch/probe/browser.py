@@ -194,7 +194,9 @@ class Browser:
         try:
             if not lane.running:  # its restart failed: try again once this visit is answered
                 lane.spoiled = True
-                return _failed(url, "browser lane is not running (Chromium could not be restarted)")
+                return BrowserCapture.failed(
+                    url, "browser lane is not running (Chromium could not be restarted)"
+                )
             capture = lane.capture(url, user_agent, referrer, screenshot)
         finally:
             self._give_back(lane)
@@ -244,10 +246,6 @@ class Browser:
         if self._run is not None:
             shutil.rmtree(self._run, ignore_errors=True)
             self._run = None
-
-
-def _failed(url: str, error: str) -> BrowserCapture:
-    return BrowserCapture(url, url, (), None, None, None, None, None, (), error, 0.0)
 
 
 def sweep_stale_runs(directory: Path) -> list[Path]:

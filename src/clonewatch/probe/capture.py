@@ -40,6 +40,11 @@ class BrowserCapture:
     error: str | None
     elapsed: float
 
+    @classmethod
+    def failed(cls, url: str, error: str, elapsed: float = 0.0) -> BrowserCapture:
+        """A visit that produced nothing but its error."""
+        return cls(url, url, (), None, None, None, None, None, (), error, elapsed)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the screenshot is named by its SHA-256 (see `save_png`), not embedded."""
         return {

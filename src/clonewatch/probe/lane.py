@@ -199,10 +199,7 @@ class Lane:
             return future.result(timeout=GRACE)
         except TimeoutError:
             future.cancel()
-            error = "visit overran its time budget"
-            return BrowserCapture(
-                url, url, (), None, None, None, None, None, (), error, time.monotonic() - started
-            )
+            return BrowserCapture.failed(url, "visit overran its time budget", time.monotonic() - started)
 
     async def _visit(
         self, url: str, user_agent: str | None, referrer: str | None, screenshot: bool

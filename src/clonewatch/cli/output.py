@@ -138,8 +138,8 @@ def write_columns(table: Any, fmt: OutputFormat, stream: TextIO) -> None:
         risky = pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=pa.array(FORMULA_START))
         column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
         if _has_special(column, (b",", b'"')):
-            special = [pc.match_substring(column, char) for char in (",", '"', "\r", "\n")]
-            needs_quotes = pc.or_(pc.or_(special[0], special[1]), pc.or_(special[2], special[3]))
+            # line breaks never reach here: a table holding one is written record by record
+            needs_quotes = pc.or_(pc.match_substring(column, ","), pc.match_substring(column, '"'))
             quoted = pc.binary_join_element_wise('"', pc.replace_substring(column, '"', '""'), '"', "")
             column = pc.if_else(needs_quotes, quoted, column)
         cells.append(column)

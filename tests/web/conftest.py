@@ -11,20 +11,12 @@ from typing import Any
 
 import pytest
 
+from clonewatch.probe.browser import CHROMIUM
+from clonewatch.probe.lane import HEADLESS_ARGS
 from clonewatch.testing.dashboard import PASSWORD, DashboardWorld, LocalDashboard, make_world
 from clonewatch.web import WebSettings
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(HEADLESS_ARGS)
 
 
 @pytest.fixture

@@ -142,19 +142,21 @@ def _fields(record: Mapping[str, Any], names: tuple[tuple[str, str], ...]) -> li
 
 
 def rdap(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
-    record = _map(evidence.get("rdap"))
-    rows = _fields(record, RDAP_FIELDS)
-    for key, label in (("nameservers", "Name servers"), ("status", "Status")):
-        values = record.get(key)
-        if isinstance(values, list) and values:
-            rows.append((label, ", ".join(str(v) for v in values)))
-    return rows
+    lists = (("nameservers", "Name servers"), ("status", "Status"))
+    return _record_rows(_map(evidence.get("rdap")), RDAP_FIELDS, lists)
 
 
 def tls(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
-    record = _map(evidence.get("tls"))
-    rows = _fields(record, TLS_FIELDS)
-    for key, label in (("sans", "Names"), ("other_names", "Other names on the certificate")):
+    lists = (("sans", "Names"), ("other_names", "Other names on the certificate"))
+    return _record_rows(_map(evidence.get("tls")), TLS_FIELDS, lists)
+
+
+def _record_rows(
+    record: Mapping[str, Any], fields: tuple[tuple[str, str], ...], lists: tuple[tuple[str, str], ...]
+) -> list[tuple[str, str]]:
+    """The record's single fields, then each non-empty list field joined by commas."""
+    rows = _fields(record, fields)
+    for key, label in lists:
         values = record.get(key)
         if isinstance(values, list) and values:
             rows.append((label, ", ".join(str(v) for v in values)))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from clonewatch.judge import VerdictKind, judge
+from clonewatch.probe.capture import BrowserCapture, Navigation
 from clonewatch.probe.chain import Hop, HttpEvidence
-from clonewatch.probe.evidence import Evidence, SiteView
+from clonewatch.probe.evidence import Evidence, SiteView, VantageSeen
 from clonewatch.probe.page import fingerprint
 from clonewatch.probe.rdap import RdapEvidence
 from clonewatch.probe.records import DnsEvidence
@@ -111,3 +112,25 @@ def test_signs_of_another_site_outweigh_a_shared_template() -> None:
     )
     assert is_clone(copy)
     assert not is_clone(replace(base, structure=0.1, same_site_name=True))  # one sign alone
+
+
+def _moved_by_script(start: str, final: str, *, error: str | None = None) -> BrowserCapture:
+    navigations = (Navigation(start, 200, "initial"), Navigation(final, 200, "javascript"))
+    return BrowserCapture(start, final, navigations, 200, "t", "<html></html>", None, None, (), error, 1.0)
+
+
+def test_a_vantage_whose_browser_a_script_sends_elsewhere_is_cloaked_and_named() -> None:
+    from dataclasses import replace
+
+    evidence = _page_evidence(b"<html><title>Garden notes</title><body>Tomatoes.</body></html>")
+    start = "http://spiegel-shop.lol/"
+    direct = _moved_by_script(start, start)
+    evidence = replace(evidence, site=replace(evidence.site, browser=direct))
+    away = VantageSeen({}, browser=_moved_by_script(start, "http://spiegel-artikel.click/a"))
+    verdict = judge(replace(evidence, vantages={"de": away}), ["spiegel.de"])
+    assert verdict.kind is VerdictKind.CLOAKED
+    assert "de:browser -> spiegel-artikel.click" in verdict.facts[0]
+    assert "browser -> spiegel-shop.lol" in verdict.facts[0]
+    # a vantage whose browser visit broke off says nothing about where its visitors end
+    broken = VantageSeen({}, browser=_moved_by_script(start, "http://x.click/", error="timed out"))
+    assert judge(replace(evidence, vantages={"de": broken}), ["spiegel.de"]).kind is not VerdictKind.CLOAKED

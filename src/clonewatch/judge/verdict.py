@@ -101,8 +101,10 @@ def _site_verdict(evidence: Evidence, genuine_domains: Collection[str], rule: Cl
         return Verdict(VerdictKind.NO_WEBSITE, 0.8, tuple(reasons) or ("nothing answered",))
     own = _registrable(evidence.domain)
     finals = {v.visitor: _registrable(v.final_host) for v in visits}
-    if browser is not None and browser.error is None and _host(browser.final_url):
-        finals["browser"] = _registrable(_host(browser.final_url))  # about: and error pages have no host
+    browsers = {"browser": browser} | {f"{n}:browser": v.browser for n, v in evidence.vantages.items()}
+    for who, capture in browsers.items():
+        if capture is not None and capture.error is None and _host(capture.final_url):
+            finals[who] = _registrable(_host(capture.final_url))  # about: and error pages have no host
     if len(set(finals.values())) > 1:
         seen = ", ".join(f"{who} -> {where}" for who, where in sorted(finals.items()))
         return Verdict(VerdictKind.CLOAKED, 0.85, (f"visitors end on different sites: {seen}",))
@@ -201,7 +203,8 @@ def _content_cloaking(
 
 def _vantage_cloaking(evidence: Evidence, rule: CloneRule) -> str | None:
     """Same final site, different page by place: some vantage points are shown the imitation,
-    others another page (a vantage whose visits read no page counts for neither)."""
+    others another page (each vantage's page is its browser's rendering when the browser ran,
+    else its HTTP visitors'; a vantage that read no page counts for neither)."""
     if not evidence.vantages:
         return None
     seen = {"direct": evidence.comparison} | {n: v.comparison for n, v in evidence.vantages.items()}

@@ -10,7 +10,9 @@ shared between sites). A page that floods its lane with events, hangs it or eats
 costs only that lane, which is killed and started afresh; the visits beside it go on.
 
 Network isolation: Chromium never connects anywhere. Every request is intercepted and answered
-from the caller's `ResourceFetcher` (see `visit.py` for redirects); WebSockets are closed. As a
+from the caller's `ResourceFetcher` (see `visit.py` for redirects); WebSockets are closed. A visit
+may bring its own fetcher (a vantage point's, whose connections go through a proxy): Chromium
+itself is never given a proxy, so the address policy still sees every request. As a
 second wall, Chromium is started with a dead proxy for everything (`--proxy-server=127.0.0.1:9`,
 loopback included) and a resolver that answers nothing (`--host-resolver-rules=MAP * ~NOTFOUND`),
 and WebRTC may not send UDP outside the proxy, so anything that escaped interception fails.
@@ -183,12 +185,20 @@ class Browser:
         self._free.put(lane)
 
     def capture(
-        self, url: str, *, user_agent: str | None = None, referrer: str | None = None, screenshot: bool = True
+        self,
+        url: str,
+        *,
+        user_agent: str | None = None,
+        referrer: str | None = None,
+        screenshot: bool = True,
+        fetch: ResourceFetcher | None = None,
     ) -> BrowserCapture:
         """Visit `url` and return what was seen; a hostile page costs its time budget, never more.
 
-        `user_agent` defaults to desktop Chrome's (not "HeadlessChrome"). Page failures come back
-        in `BrowserCapture.error`; BrowserError only when the browser is not running.
+        `user_agent` defaults to desktop Chrome's (not "HeadlessChrome"). `fetch` answers this
+        visit's requests instead of the browser's own fetcher (a vantage point's: the same lanes,
+        a fresh context). Page failures come back in `BrowserCapture.error`; BrowserError only
+        when the browser is not running.
         """
         lane = self._borrow()
         try:
@@ -197,7 +207,7 @@ class Browser:
                 return BrowserCapture.failed(
                     url, "browser lane is not running (Chromium could not be restarted)"
                 )
-            capture = lane.capture(url, user_agent, referrer, screenshot)
+            capture = lane.capture(url, user_agent, referrer, screenshot, fetch)
         finally:
             self._give_back(lane)
         if capture.png is None:

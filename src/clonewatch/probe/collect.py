@@ -20,6 +20,7 @@ from clonewatch.net import HttpClient, HttpSettings, ResolverSettings
 from clonewatch.probe.chain import HttpEvidence, Visitor, follow
 from clonewatch.probe.evidence import Evidence, SiteView, VantageSeen
 from clonewatch.probe.records import dns_evidence
+from clonewatch.probe.resources import ResourceFetcher, network_fetcher
 from clonewatch.probe.vantage import Vantage
 
 if TYPE_CHECKING:
@@ -64,7 +65,8 @@ class ProbeRequest:
 @dataclass(slots=True)
 class Prober:
     """Collects evidence with the given parts; ``browser`` and ``rdap`` are optional. ``client``
-    is the network layer's client every fetch goes through (the browser's should be the same)."""
+    is the network layer's client every fetch goes through (the browser's should be the same); a
+    vantage's visits, the browser's included, go through ``client.via(its proxy)``."""
 
     settings: ProbeSettings
     client: HttpClient
@@ -73,9 +75,11 @@ class Prober:
     _genuine: dict[str, tuple[Future[SiteView], float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _clients: dict[str, HttpClient] = field(default_factory=dict)
+    _fetchers: dict[str, ResourceFetcher] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._clients = {v.name: self.client.via(v.proxy) for v in self.settings.vantages}
+        self._fetchers = {name: network_fetcher(client) for name, client in self._clients.items()}
 
     def probe_all(self, requests: Iterable[ProbeRequest]) -> Iterator[tuple[ProbeRequest, Evidence]]:
         """Each request with its evidence as it completes (at most ``concurrency`` at once). A
@@ -113,7 +117,7 @@ class Prober:
         rdap = self.rdap.lookup(name.registrable) if self.rdap is not None else None
         if dns.exists is False:
             return Evidence(name.ascii, name.unicode, when, time.monotonic() - started, dns=dns, rdap=rdap)
-        site = self._view(name.ascii, genuine.domains if genuine is not None else (), vantages=True)
+        site, placed = self._view(name.ascii, genuine.domains if genuine is not None else (), vantages=True)
         tls = None
         if self.settings.tls and dns.addresses:
             tls = self._tls(name.ascii, dns.addresses[0])
@@ -121,9 +125,19 @@ class Prober:
         own = (genuine.domain, *genuine.domains) if genuine is not None else ()
         comparison = _compare(site, genuine_view, own)
         vantages = {
-            v.name: VantageSeen(v.describe(), _compare_page(_vantage_page(site, v), genuine_view, own))
+            v.name: VantageSeen(
+                v.describe(),
+                _compare(placed[v.name], genuine_view, own),
+                placed[v.name].browser,
+                placed[v.name].screenshot,
+            )
             for v in self.settings.vantages
         }
+        # the record keeps the direct visits under their own names, each vantage's as NAME:visitor
+        http = dict(site.http)
+        for v in self.settings.vantages:
+            for visitor, seen in placed[v.name].http.items():
+                http[v.key(visitor)] = replace(seen, visitor=v.key(visitor))
         return Evidence(
             name.ascii,
             name.unicode,
@@ -132,28 +146,31 @@ class Prober:
             dns=dns,
             rdap=rdap,
             tls=tls,
-            site=site,
+            site=replace(site, http=http),
             genuine_site=genuine_view,
             comparison=comparison,
             vantages=vantages,
         )
 
-    def _view(self, host: str, genuine_domains: tuple[str, ...], *, vantages: bool = False) -> SiteView:
-        """The direct visits and, with ``vantages``, each vantage's, all at once (each vantage in
-        a thread of its own, so a slow proxy costs its own budget only); the browser (direct)."""
+    def _view(
+        self, host: str, genuine_domains: tuple[str, ...], *, vantages: bool = False
+    ) -> tuple[SiteView, dict[str, SiteView]]:
+        """What the direct connection sees and, with ``vantages``, what each vantage sees, all at
+        once (each vantage in a thread of its own, so a slow proxy costs its own budget only)."""
         wanted = self.settings.vantages if vantages else ()
         if not wanted:
-            visits = self._visits(self.client, host, genuine_domains)
-        else:
-            with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
-                futures = [
-                    (v, pool.submit(self._visits, self._clients[v.name], host, genuine_domains))
-                    for v in wanted
-                ]
-                visits = self._visits(self.client, host, genuine_domains)
-                for v, future in futures:
-                    for visitor, seen in future.result().items():
-                        visits[v.key(visitor)] = replace(seen, visitor=v.key(visitor))
+            return self._look(host, genuine_domains), {}
+        with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+            futures = {v.name: pool.submit(self._look, host, genuine_domains, v.name) for v in wanted}
+            direct = self._look(host, genuine_domains)
+            return direct, {name: future.result() for name, future in futures.items()}
+
+    def _look(self, host: str, genuine_domains: tuple[str, ...], vantage: str | None = None) -> SiteView:
+        """One vantage's view (None: the direct connection's): its visitors' visits, then, when
+        anything answered them, the browser's visit as the visitor from X, whose every request
+        goes through the same vantage (a fresh context on one of the browser's lanes)."""
+        client = self.client if vantage is None else self._clients[vantage]
+        visits = self._visits(client, host, genuine_domains)
         capture = None
         shot = None
         answered = any(v.hops and v.hops[0].status is not None for v in visits.values())
@@ -162,7 +179,10 @@ class Prober:
             start = social.hops[0].url if social.hops else f"http://{host}/"
             headers = Visitor.SOCIAL.headers()
             capture = self.browser.capture(
-                start, user_agent=headers["User-Agent"], referrer=headers["Referer"]
+                start,
+                user_agent=headers["User-Agent"],
+                referrer=headers["Referer"],
+                fetch=None if vantage is None else self._fetchers[vantage],
             )
             if capture.png is not None and capture.error is None:
                 shot = self._keep_png(capture)
@@ -233,7 +253,7 @@ class Prober:
         future = cached[0]
         if owner:
             try:
-                view = self._view(genuine, (genuine,))
+                view, _ = self._view(genuine, (genuine,))
                 dns = dns_evidence(genuine, self.settings.resolver, timeout=self.settings.http.timeout)
                 future.set_result(replace(view, dns=dns))
             except Exception as exc:  # every look-alike waiting on it gets the failure as its error
@@ -245,29 +265,16 @@ class Prober:
 
 
 def _compare(site: SiteView, genuine: SiteView | None, own: tuple[str, ...]) -> Similarity | None:
-    return _compare_page(_best_page(site), genuine, own, _phash(site))
-
-
-def _compare_page(
-    suspect: PageFingerprint | None, genuine: SiteView | None, own: tuple[str, ...], phash: str | None = None
-) -> Similarity | None:
+    """How the page a victim sees in ``site`` compares with the genuine site's (None: a page is missing)."""
     from clonewatch.probe.similarity import compare
 
+    suspect = _best_page(site)
     reference = _best_page(genuine) if genuine is not None else None
     if suspect is None or reference is None or genuine is None:
         return None
     return compare(
-        suspect, reference, genuine_domains=own, suspect_phash=phash, genuine_phash=_phash(genuine)
+        suspect, reference, genuine_domains=own, suspect_phash=_phash(site), genuine_phash=_phash(genuine)
     )
-
-
-def _vantage_page(view: SiteView, vantage: Vantage) -> PageFingerprint | None:
-    """The page a vantage's visitors saw: the social visitor's, else the plain one's."""
-    for visitor in (Visitor.SOCIAL, Visitor.PLAIN):
-        evidence = view.http.get(vantage.key(str(visitor)))
-        if evidence is not None and evidence.page is not None:
-            return evidence.page
-    return None
 
 
 def _best_page(view: SiteView) -> PageFingerprint | None:

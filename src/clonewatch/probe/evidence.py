@@ -26,29 +26,32 @@ class SiteView:
     dns: DnsEvidence | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        browser = None
-        if self.browser is not None:
-            browser = self.browser.to_dict()
-            browser.pop("html", None)
-            browser.pop("png", None)
         return {
             "http": {name: evidence.to_dict() for name, evidence in self.http.items()},
-            "browser": browser,
+            "browser": _browser(self.browser),
             "screenshot": self.screenshot,
         }
 
 
 @dataclass(frozen=True, slots=True)
 class VantageSeen:
-    """One vantage point's part beyond its visits (those are in ``SiteView.http`` as
-    ``NAME:visitor``): its proxy and who checked which address, and how its page compares with
-    the genuine site."""
+    """One vantage point's part beyond its HTTP visits (those are in ``SiteView.http`` as
+    ``NAME:visitor``): its proxy and who checked which address, the browser's visit through it
+    (chain, final page) and its screenshot, and how the page it was shown compares with the
+    genuine site."""
 
     described: dict[str, Any]
     comparison: Similarity | None = None
+    browser: BrowserCapture | None = None
+    screenshot: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.described, "comparison": self.comparison.to_dict() if self.comparison else None}
+        return {
+            **self.described,
+            "browser": _browser(self.browser),
+            "screenshot": self.screenshot,
+            "comparison": self.comparison.to_dict() if self.comparison else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +106,13 @@ def _genuine_summary(view: SiteView | None) -> dict[str, Any] | None:
         "name_servers": list(view.dns.records.get("NS", ())) if view.dns else [],
         "screenshot": view.screenshot,
     }
+
+
+def _browser(capture: BrowserCapture | None) -> dict[str, Any] | None:
+    """A browser visit in the record: the page's HTML and the PNG stay out (the PNG is stored)."""
+    if capture is None:
+        return None
+    shown = capture.to_dict()
+    shown.pop("html", None)
+    shown.pop("png", None)
+    return shown

@@ -184,13 +184,19 @@ class Lane:
         )
 
     def capture(
-        self, url: str, user_agent: str | None, referrer: str | None, screenshot: bool
+        self,
+        url: str,
+        user_agent: str | None,
+        referrer: str | None,
+        screenshot: bool,
+        fetch: ResourceFetcher | None = None,
     ) -> BrowserCapture:
+        """One visit; its requests go to ``fetch`` when given (a vantage's), else the lane's fetcher."""
         if self._loop is None or not self.running:
             raise BrowserError("browser lane is not running")
         started = time.monotonic()
         future = asyncio.run_coroutine_threadsafe(
-            self._visit(url, user_agent, referrer, screenshot), self._loop
+            self._visit(url, user_agent, referrer, screenshot, fetch or self.fetch), self._loop
         )
         try:
             return future.result(timeout=self.settings.page_timeout + GRACE)
@@ -206,11 +212,11 @@ class Lane:
             return BrowserCapture.failed(url, "visit overran its time budget", time.monotonic() - started)
 
     async def _visit(
-        self, url: str, user_agent: str | None, referrer: str | None, screenshot: bool
+        self, url: str, user_agent: str | None, referrer: str | None, screenshot: bool, fetch: ResourceFetcher
     ) -> BrowserCapture:
         assert self._browser is not None
         started = time.monotonic()
-        visit = Visit(self.fetch, self.settings, self.executor, url)
+        visit = Visit(fetch, self.settings, self.executor, url)
         context: BrowserContext | None = None
         cut = False
         try:

@@ -94,6 +94,17 @@ def js_redirect(url: str) -> Site:
     return page(f"<html><head><script>window.location.replace({target});</script></head></html>")
 
 
+def scripted(source: str, *, extra: str = "") -> Site:
+    """A page that shows only what its script fetches from ``source`` (as script-built front ends
+    and the filters hiding clones do): a plain client reads a loading notice and a script."""
+    target = json.dumps(source).replace("</", "<\\/")
+    return page(
+        "<!doctype html><html><head><title>Loading</title></head><body><p>Loading</p>"
+        f"{extra}<script>fetch({target}).then(r => r.text())"
+        ".then(t => { document.documentElement.innerHTML = t; });</script></body></html>"
+    )
+
+
 def looks_like_social_browser(request: Request) -> bool:
     """True for a desktop browser's User-Agent arriving from a social network's link."""
     agent = request.header("User-Agent")

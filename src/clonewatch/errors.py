@@ -15,6 +15,7 @@ ClonewatchError
 ├── BrowserError          headless Chromium cannot be started, or was used when not running
 ├── FetchRefused          a URL or address we must not reach (private, metadata, malformed, not http(s))
 ├── FetchFailed           a request did not complete (refused connection, timeout, TLS, broken answer)
+├── PushFailed            a MISP instance answered an export push with an error (or without an event)
 └── FeedUnavailable       a watched feed is down for now (refused, 5xx, truncated); retried later
     └── FetchBlocked      a feed or webhook address was refused (also a FetchRefused)
 """
@@ -85,6 +86,10 @@ class FetchRefused(ClonewatchError):
 
 class FetchFailed(ClonewatchError):
     """A request did not complete: connection refused, timeout, TLS failure, broken response."""
+
+
+class PushFailed(ClonewatchError):
+    """A MISP instance refused or failed an event pushed to it; the message has its HTTP status."""
 
 
 class FeedUnavailable(ClonewatchError):

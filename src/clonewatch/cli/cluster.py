@@ -12,6 +12,7 @@ from clonewatch.cli.common import (
     BrandsOption,
     DbOption,
     FormatOption,
+    PostsOption,
     load_brands,
     with_exit_codes,
 )
@@ -78,10 +79,7 @@ def cluster_command(
         bool,
         typer.Option("--save", help="Store the campaigns found (--db): continued, updated, members left."),
     ] = False,
-    posts: Annotated[
-        list[Path] | None,
-        typer.Option(help="Posts (X API v2 JSON, twarc2, CSV; repeatable): who linked each campaign."),
-    ] = None,
+    posts: PostsOption = None,
     output_format: FormatOption = None,
 ) -> None:
     """Group probed domains into campaigns: communities of domains joined by the rare values they

@@ -48,6 +48,21 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+SinceOption = Annotated[
+    str | None, typer.Option(help="Only domains first seen since: 7d, 12h, 30m, or a date (2026-11-01).")
+]
+VerdictOption = Annotated[str | None, typer.Option(help="Only domains whose latest verdict is this (clone).")]
+BrandFilterOption = Annotated[
+    str | None, typer.Option("--brand", help="Only look-alikes of this brand (name or domain).")
+]
+PostsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--posts",
+        help="Posts (X API v2 JSON, twarc2, CSV; repeatable): the accounts that linked each domain "
+        "(the command's description says where they show).",
+    ),
+]
 
 
 def with_exit_codes(command: Callable[..., None]) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from clonewatch.cli.common import DbOption, with_exit_codes
+from clonewatch.cli.common import DbOption, PostsOption, with_exit_codes
 from clonewatch.errors import InputError
 
 SECRET_ENV = "CLONEWATCH_SECRET"
@@ -28,12 +28,7 @@ def serve_command(
             help="Blob directory holding the screenshots (watch's [probe] blobs; default: the user data one)."
         ),
     ] = None,
-    posts: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--posts", help="Posts (X API v2 JSON, twarc2, CSV) for the campaign pages' spreading accounts."
-        ),
-    ] = None,
+    posts: PostsOption = None,
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="Mark cookies Secure (served over HTTPS by a proxy).")
     ] = False,
@@ -42,7 +37,7 @@ def serve_command(
 
     Log in with an account from `clonewatch users add`. Sessions are signed with $CLONEWATCH_SECRET
     when set (keep it secret; at least 32 characters), else with a random key: a restart then logs
-    everyone out.
+    everyone out. --posts: the accounts that linked a campaign's members show on its page.
     """
     import uvicorn
 

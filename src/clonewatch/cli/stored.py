@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import DbOption, FormatOption, with_exit_codes
+from clonewatch.cli.common import (
+    BrandFilterOption,
+    DbOption,
+    FormatOption,
+    SinceOption,
+    VerdictOption,
+    with_exit_codes,
+)
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.errors import InputError, NoRecord
 
@@ -36,15 +43,9 @@ def open_store(db: str | None) -> Store:
 
 
 def findings_command(
-    since: Annotated[
-        str | None, typer.Option(help="Only domains first seen since: 7d, 12h, 30m, or a date (2026-11-01).")
-    ] = None,
-    verdict: Annotated[
-        str | None, typer.Option(help="Only domains whose latest verdict is this (clone).")
-    ] = None,
-    brand: Annotated[
-        str | None, typer.Option(help="Only look-alikes of this brand (name or domain).")
-    ] = None,
+    since: SinceOption = None,
+    verdict: VerdictOption = None,
+    brand: BrandFilterOption = None,
     db: DbOption = None,
     output_format: FormatOption = None,
 ) -> None:

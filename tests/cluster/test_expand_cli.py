@@ -149,20 +149,23 @@ def test_evidence_given_is_not_probed_again(lab: Lab, expanded: Run, tmp_path: P
 
 def test_ctrl_c_stops_with_what_was_gathered(lab: Lab, tmp_path: Path) -> None:
     out = tmp_path / "partial.jsonl"
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [str(CLONEWATCH), *lab.args("--evidence-out", str(out))],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    assert process.stderr is not None
-    seen = []
-    for line in process.stderr:  # interrupt while the first round is being probed
-        seen.append(line)
-        if line.startswith("clonewatch: depth 1: "):
-            process.send_signal(signal.SIGINT)
-            break
-    stdout, rest = process.communicate(timeout=60)
+    ) as process:
+        assert process.stderr is not None
+        seen = []
+        for line in process.stderr:  # interrupt while the first round is being probed
+            seen.append(line)
+            if line.startswith("clonewatch: depth 1: "):
+                process.send_signal(signal.SIGINT)
+                break
+        try:
+            stdout, rest = process.communicate(timeout=120)
+        finally:
+            process.kill()
     stderr = "".join(seen) + rest
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr and "interrupted, clustered what was gathered" in stderr

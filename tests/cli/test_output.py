@@ -46,3 +46,19 @@ def test_columns_with_unsafe_characters_are_written_like_records() -> None:
     out = io.StringIO()
     write_columns(table, OutputFormat.CSV, out)
     assert out.getvalue() == "account_a,keys\n'=a,k1 k2\nb\\x0d+c,\"x,y\\x1b\"\n"
+
+
+def test_columns_are_written_as_records_are() -> None:
+    import pyarrow as pa
+
+    records = [
+        {"account_a": "=a", "account_b": "b", "weight": 3, "keys": ["https://x.test/1", "-k,2"]},
+        {"account_a": "c", "account_b": "d", "weight": 1, "keys": ['say "hi"']},
+    ]
+    columns = io.StringIO()
+    write_columns(pa.Table.from_pylist(records), OutputFormat.CSV, columns)
+    rows = io.StringIO()
+    with RecordWriter(OutputFormat.CSV, list(records[0]), stream=rows) as writer:
+        writer.write_all(records)
+    assert columns.getvalue() == rows.getvalue()
+    assert "'=a,b,3," in columns.getvalue()

@@ -136,7 +136,8 @@ def write_columns(table: Any, fmt: OutputFormat, stream: TextIO) -> None:
             column = pc.binary_join(column, " ")
         column = pc.cast(column, pa.string())
         risky = pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=pa.array(FORMULA_START))
-        column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        if pc.any(risky).as_py():
+            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
         if _has_special(column, (b",", b'"')):
             # line breaks never reach here: a table holding one is written record by record
             needs_quotes = pc.or_(pc.match_substring(column, ","), pc.match_substring(column, '"'))

@@ -8,7 +8,8 @@ ClonewatchError
 │   ├── SchemaMismatch    the database's schema revision is not the one this clonewatch needs
 │   ├── UnknownDomain     a domain the store has never seen
 │   ├── UnknownCampaign   a campaign id the store does not hold
-│   └── ConfigError       a watch configuration value is missing or wrong (names the key)
+│   ├── ConfigError       a watch configuration value is missing or wrong (names the key)
+│   └── SchedulerUnreachable  no Dask scheduler answers at a --scheduler address (or it is malformed)
 ├── DataError             a bundled data file is missing or corrupt
 ├── StoreUnavailable      the database cannot be reached or opened (exit code 1)
 ├── NoRecord              the store holds nothing about what was asked (exit code 1)
@@ -55,6 +56,11 @@ class UnknownCampaign(InputError):
 
 class ConfigError(InputError):
     """A watch configuration value is missing or wrong; the message starts with the key."""
+
+
+class SchedulerUnreachable(InputError):
+    """A ``--scheduler`` address (or ``[dask] scheduler``) where no Dask scheduler answers in time,
+    or that is not an address at all: the user fixes the address or starts the scheduler (exit 2)."""
 
 
 class StoreUnavailable(ClonewatchError):

@@ -16,6 +16,7 @@ from clonewatch.cli.serve import serve_command, users_app
 from clonewatch.cli.social import social_app
 from clonewatch.cli.stored import findings_command, history_command
 from clonewatch.cli.watch import watch_command
+from clonewatch.cli.worker import worker_command
 
 app = typer.Typer(
     name="clonewatch",
@@ -35,6 +36,7 @@ app.command("history")(history_command)
 app.command("watch")(watch_command)
 app.command("serve")(serve_command)
 app.command("export")(export_command)
+app.command("worker")(worker_command)
 app.add_typer(brands_app, name="brands")
 app.add_typer(social_app, name="social")
 app.add_typer(campaigns_app, name="campaigns")

@@ -63,6 +63,15 @@ PostsOption = Annotated[
         "(the command's description says where they show).",
     ),
 ]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run the heavy part on Dask: tcp://HOST:8786 for a running scheduler, local:N for N "
+        "worker processes started here (default: this process only).",
+        show_default=False,
+    ),
+]
 
 
 def with_exit_codes(command: Callable[..., None]) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 import threading
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from clonewatch.cli.common import BrandsOption, FormatOption, load_brands, with_exit_codes
+from clonewatch.cli.common import BrandsOption, FormatOption, SchedulerOption, load_brands, with_exit_codes
 from clonewatch.cli.output import RecordWriter, choose_format
 from clonewatch.match import FeedStats, match_feeds
 from clonewatch.match.profile import load_profile, profile_names
@@ -36,24 +36,53 @@ def match_command(
     output_format: FormatOption = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes for big feeds.")] = 1,
     profile: ProfileOption = None,
+    scheduler: SchedulerOption = None,
+    ordered: Annotated[
+        bool, typer.Option("--ordered", help="With --scheduler: write the hits in input order.")
+    ] = False,
+    task_size: Annotated[
+        str, typer.Option(help="With --scheduler: bytes of a plain feed file per task (64M, 512k).")
+    ] = "64M",
 ) -> None:
     """Flag names that impersonate a watched outlet or government body, with the reasons why.
 
     Each line may be a bare name, a URL, a de-fanged indicator (hxxps://example[.]com) or a
     zone-file/NRD row (the first field that is a name counts). A summary goes to standard error.
+
+    With --scheduler the feed files are cut into ranges of lines that the Dask workers read
+    themselves (a path every worker sees, or a URL); a gzip file is one task. The hits are those
+    of a run here, written as they come, or in input order with --ordered.
     """
     watched = load_brands(brands)
     chosen = load_profile(profile) if profile else None
     fmt = choose_format(output_format, sys.stdout)
     writer = RecordWriter(fmt, MATCH_COLUMNS, sort_key="score", title="look-alikes")
     stats = FeedStats()
-    try:
-        with writer, _progress(stats):
-            for hit in match_feeds(feeds, watched, stats, workers=workers, profile=chosen):
-                writer.write(hit.to_dict())
-    except KeyboardInterrupt:
-        _summary(stats, interrupted=True)
-        raise typer.Exit(130) from None
+    with ExitStack() as stack:
+        if scheduler is None:
+            hits = match_feeds(feeds, watched, stats, workers=workers, profile=chosen)
+        else:
+            from clonewatch.scale.ranges import parse_size
+
+            step = parse_size(task_size)
+            from clonewatch.scale.connect import connect
+            from clonewatch.scale.matching import Spread, match_on_cluster
+
+            client = stack.enter_context(connect(scheduler))
+            spread = Spread()
+            stack.callback(
+                lambda: spread.tasks and print(f"clonewatch: {spread.describe()}", file=sys.stderr)
+            )
+            hits = match_on_cluster(
+                client, feeds, watched, stats, spread, profile=chosen, ordered=ordered, step=step
+            )
+        try:
+            with writer, _progress(stats):
+                for hit in hits:
+                    writer.write(hit.to_dict())
+        except KeyboardInterrupt:
+            _summary(stats, interrupted=True)
+            raise typer.Exit(130) from None
     _summary(stats)
 
 

@@ -1,0 +1,68 @@
+"""`clonewatch worker`: serve a Dask cluster's clonewatch tasks from this machine."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from clonewatch.cli.common import with_exit_codes
+from clonewatch.cli.probing import (
+    AllowPrivateOption,
+    BrowserMemoryOption,
+    BrowserPagesOption,
+    ResolverOption,
+)
+
+
+def worker_command(
+    scheduler: Annotated[
+        str, typer.Argument(help="The scheduler's address: tcp://HOST:8786.", show_default=False)
+    ],
+    threads: Annotated[
+        int, typer.Option("--nthreads", min=1, max=256, help="Tasks run at once (domains probed at once).")
+    ] = 8,
+    resolver: ResolverOption = None,
+    allow_private: AllowPrivateOption = False,
+    browser_pages: BrowserPagesOption = 4,
+    browser_memory: BrowserMemoryOption = 1024,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on, one the scheduler and other workers reach.")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="A name for this worker, unique in the cluster.")] = None,
+    death_timeout: Annotated[
+        float, typer.Option(min=1, help="Stop after the scheduler has been gone this many seconds.")
+    ] = 60.0,
+) -> None:
+    """Start a Dask worker for `match`, `generate`, `probe` and `cluster` run with --scheduler.
+
+    It keeps its own settings for the tasks it runs: its DNS server (--resolver), whether private
+    addresses may be reached at all (without --allow-private they are refused, whatever a
+    command asks), and one headless Chromium with its own limits, started at the first probe
+    task that needs it and kept until the worker stops (SIGTERM or Ctrl-C)."""
+    from clonewatch.scale.service import run_worker
+    from clonewatch.scale.worker import WorkerSettings
+
+    settings = WorkerSettings(
+        resolver=resolver,
+        allow_private=allow_private,
+        browser_pages=browser_pages,
+        browser_memory=browser_memory,
+    )
+
+    def started(address: str) -> None:
+        print(f"clonewatch: worker {address} serving {scheduler} ({threads} threads)", file=sys.stderr)
+
+    run_worker(
+        scheduler,
+        settings,
+        threads=threads,
+        host=host,
+        name=name,
+        death_timeout=death_timeout,
+        started=started,
+    )
+
+
+with_exit_codes(worker_command)

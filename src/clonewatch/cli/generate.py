@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from clonewatch.brands import Brand, brand_for
-from clonewatch.cli.common import BrandsOption, FormatOption, load_brands, with_exit_codes
+from clonewatch.cli.common import BrandsOption, FormatOption, SchedulerOption, load_brands, with_exit_codes
 from clonewatch.cli.match import ProfileOption
 from clonewatch.cli.output import RecordWriter, choose_format
 from clonewatch.errors import InputError
@@ -18,6 +20,7 @@ from clonewatch.generate.fuzzers import SUFFIX_FUZZER
 from clonewatch.match.profile import load_profile
 
 if TYPE_CHECKING:
+    from clonewatch.net import ResolverSettings
     from clonewatch.probe import DnsFacts
 
 GENERATE_COLUMNS = ("rank", "score", "domain", "unicode", "brand", "genuine", "reasons", "fuzzer")
@@ -49,6 +52,7 @@ def generate_command(
     ] = 0,
     output_format: FormatOption = None,
     profile: ProfileOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Generate ranked look-alikes of genuine domains: every dnstwist fuzzer, combinations with
     every public suffix and with affix words, best first (the names campaigns register first).
@@ -56,8 +60,9 @@ def generate_command(
     Each candidate carries the score and reasons `clonewatch match` would give it. With
     --registered each also gets a, aaaa, ns, mx and a status: registered, unregistered, wildcard
     (its suffix answers for every name) or error (SERVFAIL, timeout, REFUSED: never "registered").
+    With --scheduler the DNS checks run as tasks on the Dask workers (500 names each).
     """
-    from clonewatch.probe import ResolverSettings, check_names  # dnspython loads only for this command
+    from clonewatch.probe import ResolverSettings  # dnspython loads only for this command
 
     watched = load_brands(brands)
     chosen = load_profile(profile) if profile else None
@@ -71,8 +76,11 @@ def generate_command(
     columns = GENERATE_COLUMNS + DNS_COLUMNS if registered else GENERATE_COLUMNS
     writer = RecordWriter(choose_format(output_format, sys.stdout), columns, title="look-alike candidates")
     progress = _DnsProgress()
+    if scheduler is not None and not registered:
+        raise InputError("--scheduler runs the DNS checks of --registered: give --registered too")
+    check = _checker(scheduler)
     try:
-        with writer:
+        with writer, check as check_all:
             for brand in targets:
                 candidates = generate(
                     brand, limit=limit, fuzzers=chosen_fuzzers, suffix_swaps=suffix_swaps, profile=chosen
@@ -86,7 +94,7 @@ def generate_command(
                     progress.count(facts)
                     writer.write(batch[facts.domain].to_dict() | facts.to_dict())
 
-                check_names(list(batch), settings, emit)
+                check_all(list(batch), settings, emit)
     except KeyboardInterrupt:
         progress.summary(interrupted=True)
         raise typer.Exit(130) from None
@@ -95,6 +103,26 @@ def generate_command(
 
 
 with_exit_codes(generate_command)
+
+
+@contextmanager
+def _checker(
+    scheduler: str | None,
+) -> Iterator[Callable[[list[str], ResolverSettings, Callable[[DnsFacts], None]], object]]:
+    """What checks a batch of names: here, or as tasks on the cluster at ``scheduler``."""
+    if scheduler is None:
+        from clonewatch.probe import check_names
+
+        yield check_names
+        return
+    from clonewatch.scale.connect import Spread, connect
+    from clonewatch.scale.dnschecks import check_on_cluster
+
+    spread = Spread()
+    with connect(scheduler) as client:
+        yield lambda names, settings, emit: check_on_cluster(client, names, settings, emit, spread)
+    if spread.tasks:
+        print(f"clonewatch: {spread.describe()}", file=sys.stderr)
 
 
 class _DnsProgress:

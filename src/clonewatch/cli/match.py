@@ -65,8 +65,8 @@ def match_command(
             from clonewatch.scale.ranges import parse_size
 
             step = parse_size(task_size)
-            from clonewatch.scale.connect import connect
-            from clonewatch.scale.matching import Spread, match_on_cluster
+            from clonewatch.scale.connect import Spread, connect
+            from clonewatch.scale.matching import match_on_cluster
 
             client = stack.enter_context(connect(scheduler))
             spread = Spread()

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from clonewatch.errors import SchedulerUnreachable
@@ -86,3 +88,15 @@ def connect(
 def worker_count(client: Client) -> int:
     """How many workers the cluster has now."""
     return len(client.scheduler_info(n_workers=-1)["workers"])
+
+
+@dataclass(slots=True)
+class Spread:
+    """How a run went over the cluster: tasks done per worker address."""
+
+    tasks: Counter[str] = field(default_factory=Counter)
+
+    def describe(self) -> str:
+        per = ", ".join(f"{worker} {count}" for worker, count in sorted(self.tasks.items()))
+        total = sum(self.tasks.values())
+        return f"{total:,} tasks on {len(self.tasks)} worker{'s' * (len(self.tasks) != 1)} ({per})"

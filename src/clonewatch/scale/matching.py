@@ -12,9 +12,8 @@ counted within their piece and made absolute once the pieces before it are in.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from clonewatch.brands import Brand
@@ -23,6 +22,7 @@ from clonewatch.match.feed import SKIP_EXAMPLES, match_block
 from clonewatch.match.profile import Profile
 from clonewatch.match.records import Match
 from clonewatch.names.feed import STDIN, iter_blocks, open_feed
+from clonewatch.scale.connect import Spread
 from clonewatch.scale.ranges import DEFAULT_STEP, Piece, open_piece, pieces_of, shape_of
 from clonewatch.scale.worker import address, here
 
@@ -52,18 +52,6 @@ class PieceResult:
     stats: FeedStats
     lines: int
     worker: str
-
-
-@dataclass(slots=True)
-class Spread:
-    """How a run went over the cluster: tasks done per worker address."""
-
-    tasks: Counter[str] = field(default_factory=Counter)
-
-    def describe(self) -> str:
-        per = ", ".join(f"{worker} {count}" for worker, count in sorted(self.tasks.items()))
-        total = sum(self.tasks.values())
-        return f"{total:,} tasks on {len(self.tasks)} worker{'s' * (len(self.tasks) != 1)} ({per})"
 
 
 def match_piece(job: MatchJob, piece: Piece) -> PieceResult:

@@ -1,6 +1,8 @@
 """bench/probe: `clonewatch probe` on a local world of suspect sites of every kind (clone, parked, defensive,
 redirector, cloaked, unrelated, no-website, unregistered), without and with screenshots: domains per
-minute, peak memory, and the share of correct verdicts. No rival tool: none gives these verdicts."""
+minute, peak memory, and the share of correct verdicts; with ``--vantages N`` one more run with
+screenshots through N vantage points (HTTP CONNECT proxies on loopback), against the run without them.
+No rival tool: none gives these verdicts."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from probebench.monitor import ProbeStats, run_probe
 from probebench.score import Accuracy, score
 
 TARGETS = {"plain": 300.0, "screenshots": 60.0, "hostile": 60.0}  # domains/min on the 2-core machine
+# runs with no target of their own; compared with the screenshots run instead
 HOSTILE_DROP = 0.10  # the ordinary pages' throughput may drop this much with the hostile mix
 DEFAULT_CONCURRENCY = 8  # `clonewatch probe --concurrency` default
 
@@ -52,6 +55,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="pages that attack the browser (floods, memory hogs) spread through the suspects of a third run "
         "with screenshots (default 4, one of each kind; 0 skips that run)",
     )
+    p.add_argument(
+        "--vantages",
+        type=int,
+        default=0,
+        help="a run with screenshots that also visits every suspect through this many vantage points "
+        "(HTTP CONNECT proxies on loopback; plain, social and browser visits each), against the run "
+        "with screenshots alone (default 0: no such run)",
+    )
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds before a run is killed")
     p.add_argument(
         "--address", default=LAB_ADDRESS, help=f"loopback address of the lab (default {LAB_ADDRESS})"
@@ -69,9 +80,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--size must be positive")
     if args.concurrency is not None and not 1 <= args.concurrency <= 256:
         p.error("--concurrency must be 1..256")
-    if args.hostile < 0:
-        p.error("--hostile must be 0 or more")
-    if args.skip_plain and args.skip_screenshots and not args.hostile:
+    if args.hostile < 0 or args.vantages < 0:
+        p.error("--hostile and --vantages must be 0 or more")
+    if args.skip_plain and args.skip_screenshots and not args.hostile and not args.vantages:
         p.error("nothing to run: --skip-plain and --skip-screenshots")
     return args
 
@@ -82,14 +93,15 @@ def _mb(kb: int) -> str:
 
 def _run_row(name: str, stats: ProbeStats, acc: Accuracy, domains: int) -> dict[str, Any]:
     per_min = domains / stats.wall_s * 60 if stats.wall_s > 0 else 0.0
+    target = TARGETS.get(name)
     return {
         "run": name,
         "domains": domains,
         "ok": stats.ok,
         "wall_s": round(stats.wall_s, 2),
         "domains_per_min": round(per_min, 1),
-        "target_per_min": TARGETS[name],
-        "ratio_to_target": round(per_min / TARGETS[name], 3),
+        "target_per_min": target,
+        "ratio_to_target": round(per_min / target, 3) if target else None,
         "python_peak_mb": round(stats.python_peak_kb / 1024, 1),
         "tree_peak_rss_mb": round(stats.tree_peak_rss_kb / 1024, 1),
         "tree_peak_pss_mb": round(stats.tree_peak_pss_kb / 1024, 1),
@@ -138,8 +150,8 @@ def _main_row(r: dict[str, Any]) -> list[str]:
         f"{r['domains']:,}",
         f"{r['wall_s']:,.1f}",
         f"{r['domains_per_min']:,.0f}",
-        f"≥ {r['target_per_min']:.0f}",
-        f"{r['ratio_to_target']:.2f}×",
+        f"≥ {r['target_per_min']:.0f}" if r["target_per_min"] else "—",
+        f"{r['ratio_to_target']:.2f}×" if r["ratio_to_target"] is not None else "—",
         f"{acc.correct}/{acc.total} ({acc.share:.1%})",
         f"{r['python_peak_mb']:,.0f}",
         f"{r['tree_peak_rss_mb']:,.0f} / {r['tree_peak_pss_mb']:,.0f}",
@@ -189,12 +201,13 @@ def run_session(args: argparse.Namespace, exe: Path, work: Path) -> LabSession:
             ("plain", args.skip_plain),
             ("screenshots", args.skip_screenshots),
             ("hostile", not args.hostile),
+            ("vantages", not args.vantages),
         )
         if not skip
     ]
     start = time.perf_counter()
     progress(f"lab: building a world with {per_kind} suspects per kind on {args.address}")
-    with running_lab(work / "lab", per_kind, args.address, args.hostile) as lab:
+    with running_lab(work / "lab", per_kind, args.address, args.hostile, args.vantages) as lab:
         setup_s = time.perf_counter() - start
         suspects = lab.world.suspects()
         names_file = work / "names.txt"
@@ -224,9 +237,11 @@ def probe_run(
     if args.concurrency is not None:
         cmd += ["--concurrency", str(args.concurrency)]
     shots = work / f"shots-{name}"
-    if name in ("screenshots", "hostile"):
+    if name in ("screenshots", "hostile", "vantages"):
         shutil.rmtree(shots, ignore_errors=True)
         cmd += ["--screenshots", str(shots)]
+    if name == "vantages":
+        cmd += [arg for i, url in enumerate(lab.proxies) for arg in ("--vantage", f"v{i + 1}={url}")]
     output = work / f"{name}.jsonl"
     progress(f"clonewatch: {name}: {shlex.join(cmd)} < {names_file} > {output}")
     stats = run_probe(
@@ -240,9 +255,12 @@ def probe_run(
     suspects = lab.world.suspects()
     acc = score(output, suspects)
     row = _run_row(name, stats, acc, len(suspects))
-    if name in ("screenshots", "hostile"):
+    if name in ("screenshots", "hostile", "vantages"):
         row["screenshot_records"] = sum(k.screenshots for k in acc.by_kind.values())
         row["distinct_png_files"] = len(list(shots.glob("*.png")))
+    if name == "vantages":
+        row["vantages"] = len(lab.proxies)
+        row["vantage_screenshots"] = _vantage_screenshots(output)
     if name == "hostile":
         row["hostile_pages"] = len(lab.hostile)
         row["hostile_browser_errors"] = _browser_errors(output, set(lab.hostile))
@@ -275,6 +293,39 @@ def _browser_errors(output: Path, names: set[str]) -> dict[str, str | None]:
         for r in found.records
         if r["domain"] in names
     }
+
+
+def _vantage_screenshots(output: Path) -> int:
+    """Vantage visits whose browser kept a screenshot, over every record."""
+    found = read_jsonl(output, lambda r: isinstance(r.get("domain"), str))
+    return sum(
+        1
+        for r in found.records
+        for seen in (r.get("vantages") or {}).values()
+        if isinstance(seen, dict) and seen.get("screenshot")
+    )
+
+
+def _vantage_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """What the vantages cost, against the run with screenshots alone (same suspects, same lab)."""
+    by_run = {r["run"]: r for r in rows}
+    if "vantages" not in by_run or "screenshots" not in by_run:
+        return []
+    alone, through = by_run["screenshots"], by_run["vantages"]
+    count = through["vantages"]
+    slower = alone["domains_per_min"] / through["domains_per_min"] if through["domains_per_min"] else 0.0
+    cpu = through["stats"]["cpu_s"] / alone["stats"]["cpu_s"] if alone["stats"]["cpu_s"] else 0.0
+    elapsed = [r["accuracy"].as_json(0)["per_domain_elapsed_s"] or {} for r in (alone, through)]
+    return [
+        f"\n### Vantage points: {count} (HTTP CONNECT proxies on loopback), every visitor and the browser\n",
+        f"domains/min {alone['domains_per_min']:,.0f} direct only, {through['domains_per_min']:,.0f} with "
+        f"{count} vantage(s): {slower:.2f}× the wall time ({1 + count} browser visits a domain, not 1); "
+        f"clonewatch's CPU {cpu:.2f}×; per-domain elapsed median {elapsed[0].get('median')} s and "
+        f"{elapsed[1].get('median')} s; vantage visits with a screenshot {through['vantage_screenshots']:,} "
+        f"of {count * through['domains']:,}; correct verdicts {alone['accuracy'].correct} and "
+        f"{through['accuracy'].correct}; tree peak PSS {alone['tree_peak_pss_mb']:,.0f} MB and "
+        f"{through['tree_peak_pss_mb']:,.0f} MB",
+    ]
 
 
 def _hostile_lines(rows: list[dict[str, Any]]) -> list[str]:
@@ -312,7 +363,7 @@ def print_report(args: argparse.Namespace, session: LabSession, table: str) -> N
     print(f"bench wall time: {session.wall_s:,.1f} s (lab set-up {session.setup_s:,.1f} s)\n")
     for r in rows:
         print("\n".join(_run_lines(r)))
-    for line in _hostile_lines(rows):
+    for line in [*_hostile_lines(rows), *_vantage_lines(rows)]:
         print(line)
     print("\n### Verdicts per kind (correct/total, wrong verdicts in brackets)\n")
     print(_kind_table(rows))
@@ -323,6 +374,8 @@ def print_report(args: argparse.Namespace, session: LabSession, table: str) -> N
     print(table)
     print()
     for r in rows:
+        if r["ratio_to_target"] is None:
+            continue
         met = "met" if r["ratio_to_target"] >= 1 and r["accuracy"].share == 1.0 else "NOT met"
         print(
             f"{r['run']}: {r['domains_per_min']:,.0f} / {r['target_per_min']:.0f} domains/min = "

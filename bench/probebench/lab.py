@@ -13,6 +13,7 @@ from pathlib import Path
 from clonewatch.testing.dns import LocalDns, TestZones
 from clonewatch.testing.hostile import BROWSER_ATTACKS
 from clonewatch.testing.probelab import KINDS, ProbeWorld, probe_world
+from clonewatch.testing.proxies import ConnectProxy, dns_lookup
 from clonewatch.testing.sites import page, rdap_record
 from clonewatch.testing.web import LocalWeb
 
@@ -38,6 +39,7 @@ class Lab:
     brands: Path
     rdap_url: str
     hostile: list[str]  # names serving pages that attack the browser (BROWSER_ATTACKS, in turn)
+    proxies: list[str]  # URLs of HTTP CONNECT proxies on the lab's address, one per vantage point
 
     def probe_args(self) -> list[str]:
         """``clonewatch probe -`` arguments that point every lookup at the lab (as tests/probe does)."""
@@ -50,7 +52,9 @@ class Lab:
 
 
 @contextmanager
-def running_lab(work: Path, per_kind: int, address: str = LAB_ADDRESS, hostile: int = 0) -> Iterator[Lab]:
+def running_lab(
+    work: Path, per_kind: int, address: str = LAB_ADDRESS, hostile: int = 0, vantages: int = 0
+) -> Iterator[Lab]:
     world = probe_world(address, per_kind=per_kind)
     kinds = list(BROWSER_ATTACKS)
     attacks = {
@@ -76,4 +80,9 @@ def running_lab(work: Path, per_kind: int, address: str = LAB_ADDRESS, hostile: 
         hostile_records = [(name, "A", address) for name in attacks]
         zones = TestZones(records=[*world.records(), *hostile_records, (RDAP_HOST, "A", address)])
         dns = stack.enter_context(LocalDns(zones, work / "dns"))
-        yield Lab(world, web, dns, brands, rdap_url, list(attacks))
+        lookup = dns_lookup(dns.resolver)
+        proxies = [
+            stack.enter_context(ConnectProxy(address, source=address, lookup=lookup)).url
+            for _ in range(vantages)
+        ]
+        yield Lab(world, web, dns, brands, rdap_url, list(attacks), proxies)

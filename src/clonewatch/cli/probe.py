@@ -58,9 +58,9 @@ def probe_command(
     vantage: VantageOption = None,
     output_format: FormatOption = None,
 ) -> None:
-    """Collect DNS, RDAP, TLS, the HTTP redirect chain (as a plain client and as a browser from X,
-    directly and from each --vantage), page fingerprints and optionally a screenshot, compare with
-    the genuine site, and decide:
+    """Collect DNS, RDAP, TLS, the HTTP redirect chain (as a plain client and as a browser from X),
+    page fingerprints and optionally Chromium's rendering and screenshot, directly and from each
+    --vantage (DNS, RDAP and TLS directly only), compare with the genuine site, and decide:
     unregistered, no-website, parked, defensive, redirector, cloaked, unrelated or clone."""
     names = list(_names(domains))
     pipeline = probe_pipeline(

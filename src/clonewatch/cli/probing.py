@@ -49,8 +49,10 @@ VantageOption = Annotated[
     typer.Option(
         "--vantage",
         help="NAME=PROXY_URL: also visit every site through this proxy (http://, socks5:// resolving "
-        "names here, socks5h:// resolving them at the proxy; repeatable). The direct connection "
-        "is always a vantage, 'direct'.",
+        "names here, socks5h:// resolving them at the proxy; repeatable): the plain client, the "
+        "visitor from X and, with --browser or --screenshots, Chromium (each of its requests goes "
+        "through the proxy). DNS, RDAP and TLS stay direct. The direct connection is always a "
+        "vantage, 'direct'.",
     ),
 ]
 RdapServerOption = Annotated[

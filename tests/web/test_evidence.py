@@ -41,6 +41,35 @@ def test_chains_hop_by_hop_for_each_visitor() -> None:
     assert evidence.chains({"browser": {"navigations": []}}) == []  # nothing to draw
 
 
+def test_each_vantage_shows_its_visits_browser_chain_and_screenshot() -> None:
+    navigations = [{"url": "http://a.lol/", "status": 200, "mechanism": "initial"}]
+    doc = {
+        "http": {
+            "plain": {"chain": [{"url": "http://a.lol/", "status": 200, "mechanism": "final"}]},
+            "de:social": {"chain": [{"url": "http://a.lol/", "status": 200, "mechanism": "final"}]},
+        },
+        "browser": {"navigations": navigations},
+        "vantages": {
+            "de": {"browser": {"navigations": navigations, "title": "Der Spiegel"}, "screenshot": SHA},
+            "ru": {"browser": None, "screenshot": "/tmp/shots/x.png"},  # no browser ran, a file path
+            "ua": {"browser": {"navigations": [], "error": "proxy refused", "png_sha256": "cd" * 32}},
+            "x": "not a mapping",
+        },
+    }
+    labels = [chain.label for chain in evidence.chains(doc)]
+    assert labels == [
+        "HTTP client",
+        "HTTP client arriving from X, through de",
+        "Chromium",
+        "Chromium, through de",
+        "Chromium, through ua",
+    ]
+    assert evidence.summary(doc)["vantage_screenshots"] == [
+        ("de", SHA, "Der Spiegel"),
+        ("ua", "cd" * 32, None),
+    ]
+
+
 @pytest.mark.parametrize(
     "doc",
     [

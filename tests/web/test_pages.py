@@ -41,11 +41,18 @@ def test_log_in_filter_the_queue_review_a_finding_and_see_the_evidence(
     page.click("a.domain >> text=bildd.lol")
     page.wait_for_url(f"{base}/domains/bildd.lol")
     images = page.locator(".shots img")
-    assert images.count() == 2
-    for index in range(2):  # both screenshots load, from the blob store by hash
+    assert images.count() == 3
+    for index in range(3):  # every screenshot loads, from the blob store by hash
         assert images.nth(index).evaluate("img => img.complete && img.naturalWidth") == 320
-    sources = [images.nth(i).get_attribute("src") for i in range(2)]
-    assert sources == [f"/blobs/{world.screenshot}", f"/blobs/{world.genuine_screenshot}"]
+    sources = [images.nth(i).get_attribute("src") for i in range(3)]
+    assert sources == [
+        f"/blobs/{world.screenshot}",
+        f"/blobs/{world.genuine_screenshot}",
+        f"/blobs/{world.vantage_screenshot}",  # what the browser through the vantage de was shown
+    ]
+    assert page.locator(".shots figure.vantage figcaption").inner_text().startswith("This domain through de")
+    labels = page.locator(".chain h3").all_inner_texts()
+    assert labels == ["HTTP client", "Chromium, through de"]  # the direct browser recorded no navigation
     hops = page.locator(".chain").first.locator("li.hop")
     assert hops.count() == 3
     assert [hops.nth(i).locator(".host").inner_text() for i in range(3)] == [
@@ -85,9 +92,9 @@ def test_hostile_title_registrar_and_url_are_shown_as_text(
     assert page.evaluate("() => window.pwned") is None
     assert page.dialogs == []
     assert page.locator("script").count() == 0
-    assert page.locator("img").count() == 2  # the two screenshots, no injected image
-    title = page.locator("q.title").inner_text()
-    assert title == HOSTILE_TITLE.replace("\x1b", "\\x1b")  # markup as text, the escape made visible
+    assert page.locator("img").count() == 3  # the three screenshots, no injected image
+    titles = page.locator("q.title").all_inner_texts()  # directly and through the vantage
+    assert titles == [HOSTILE_TITLE.replace("\x1b", "\\x1b")] * 2  # markup as text, the escape made visible
     assert HOSTILE_REGISTRAR in page.locator("table.rdap").inner_text()
     assert "<script>window.pwned='url'</script>" in page.locator(".chain").first.inner_text()
     assert page.locator("a[href^=javascript]").count() == 0

@@ -43,8 +43,11 @@ def _hop(url: str, status: int, address: str, mechanism: str) -> dict[str, Any]:
     return {"url": url, "status": status, "address": address, "mechanism": mechanism}
 
 
-def clone_evidence(domain: str, screenshot: str, genuine_screenshot: str) -> dict[str, Any]:
-    """Evidence as the probe stores it for a clone reached through a redirector."""
+def clone_evidence(
+    domain: str, screenshot: str, genuine_screenshot: str, vantage_screenshot: str | None = None
+) -> dict[str, Any]:
+    """Evidence as the probe stores it for a clone reached through a redirector (and, with
+    ``vantage_screenshot``, also visited through a vantage point, ``de``)."""
     return {
         "domain": domain,
         "unicode": domain,
@@ -90,6 +93,22 @@ def clone_evidence(domain: str, screenshot: str, genuine_screenshot: str) -> dic
             "screenshot": genuine_screenshot,
         },
         "comparison": {"text": 0.91, "structure": 0.97, "shared_analytics": [], "shared_assets": 12},
+        **({"vantages": {"de": _vantage(domain, vantage_screenshot)}} if vantage_screenshot else {}),
+    }
+
+
+def _vantage(domain: str, screenshot: str) -> dict[str, Any]:
+    """A vantage point's part of the evidence: its proxy, its browser's visit and screenshot."""
+    navigations = [
+        {"url": f"http://{domain}/", "status": 200, "mechanism": "initial"},
+        {"url": f"https://{domain}/de", "status": 200, "mechanism": "javascript"},
+    ]
+    return {
+        "proxy": "socks5h://192.0.2.80:1080",
+        "resolved_by": "proxy",
+        "browser": {"title": HOSTILE_TITLE, "final_url": f"https://{domain}/de", "navigations": navigations},
+        "screenshot": screenshot,
+        "comparison": {"text": 0.93, "structure": 0.97},
     }
 
 
@@ -100,6 +119,7 @@ class DashboardWorld:
     tokens: dict[str, str]
     screenshot: str
     genuine_screenshot: str
+    vantage_screenshot: str
 
 
 def make_world(db_url: str, blob_dir: Path) -> DashboardWorld:
@@ -108,13 +128,14 @@ def make_world(db_url: str, blob_dir: Path) -> DashboardWorld:
     blobs = BlobStore(blob_dir)
     shot = blobs.put(png((200, 30, 30)))
     genuine = blobs.put(png((30, 30, 200)))
+    through = blobs.put(png((30, 160, 30)))
     bild = [
         Match(n, n, "Bild", "bild.de", s, ("suffix",)) for n, s in (("bildd.lol", 0.9), ("blld.live", 0.8))
     ]
     store.ingest_batch("nrd", {"line": 2}, bild, seen_at=T0)
     spiegel = [Match("spiegel.ltd", "spiegel.ltd", "Der Spiegel", "spiegel.de", 0.95, ("suffix",))]
     store.ingest_batch("ct:argon", 7, spiegel, seen_at=T0 + timedelta(days=1), kind="ct")
-    store.add_probe("bildd.lol", clone_evidence("bildd.lol", shot, genuine), "clone", 0.92, at=T0)
+    store.add_probe("bildd.lol", clone_evidence("bildd.lol", shot, genuine, through), "clone", 0.92, at=T0)
     store.add_probe("spiegel.ltd", {"domain": "spiegel.ltd", "dns": {"exists": True}}, "parked", 0.8, at=T0)
     members = (
         CampaignMember("bildd.lol", "clone", "Bild", "seed", T0),
@@ -126,7 +147,7 @@ def make_world(db_url: str, blob_dir: Path) -> DashboardWorld:
     for name, role in USERS.items():
         store.add_user(name, role, _password_hash())
         tokens[name] = issue_token(store, name)
-    return DashboardWorld(store, blobs, tokens, shot, genuine)
+    return DashboardWorld(store, blobs, tokens, shot, genuine, through)
 
 
 @functools.cache

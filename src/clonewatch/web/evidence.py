@@ -102,20 +102,40 @@ def _hop(raw: Any) -> HopView | None:
     )
 
 
+def _label(visitor: str) -> str:
+    """What a visitor is called; a vantage point's (``NAME:visitor``) also says which vantage."""
+    vantage, sep, who = visitor.rpartition(":")
+    if sep and who in CHAIN_LABELS:
+        return f"{CHAIN_LABELS[who]}, through {vantage}"
+    return CHAIN_LABELS.get(visitor, visitor)
+
+
+def _browser_chain(raw: Any, label: str) -> ChainView | None:
+    """A browser visit's navigations; None when it recorded neither a navigation nor an error."""
+    browser = _map(raw)
+    hops = [h for h in map(_hop, browser.get("navigations") or []) if h is not None]
+    error = _text(browser.get("error"))
+    if not hops and not error:
+        return None
+    return ChainView(label, hops, _text(browser.get("final_url")) or "", error)
+
+
 def chains(evidence: Mapping[str, Any]) -> list[ChainView]:
-    """Each visitor's redirect chain (HTTP client, social visitor, browser), hop by hop."""
+    """Each visitor's redirect chain (HTTP client, social visitor, browser; directly, then through
+    each vantage point), hop by hop."""
     found: list[ChainView] = []
     for visitor, raw in _map(evidence.get("http")).items():
         http = _map(raw)
         hops = [h for h in map(_hop, http.get("chain") or []) if h is not None]
-        label = CHAIN_LABELS.get(str(visitor), str(visitor))
+        label = _label(str(visitor))
         found.append(ChainView(label, hops, _text(http.get("final_url")) or "", _text(http.get("error"))))
-    browser = _map(evidence.get("browser"))
-    hops = [h for h in map(_hop, browser.get("navigations") or []) if h is not None]
-    error = _text(browser.get("error"))
-    if hops or error:  # a visit that recorded no navigation has no chain to draw
-        final = _text(browser.get("final_url")) or ""
-        found.append(ChainView(CHAIN_LABELS["browser"], hops, final, error))
+    browsers = [(CHAIN_LABELS["browser"], evidence.get("browser"))]
+    for name, seen in _map(evidence.get("vantages")).items():
+        browsers.append((_label(f"{name}:browser"), _map(seen).get("browser")))
+    for label, raw in browsers:
+        chain = _browser_chain(raw, label)
+        if chain is not None:
+            found.append(chain)
     return found
 
 
@@ -194,6 +214,18 @@ def screenshots(evidence: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return suspect, genuine
 
 
+def vantage_screenshots(evidence: Mapping[str, Any]) -> list[tuple[str, str, str | None]]:
+    """(vantage, blob name, page title) of each vantage point whose browser kept a screenshot."""
+    found = []
+    for name, raw in _map(evidence.get("vantages")).items():
+        seen = _map(raw)
+        browser = _map(seen.get("browser"))
+        shot = sha256_or_none(seen.get("screenshot")) or sha256_or_none(browser.get("png_sha256"))
+        if shot is not None:
+            found.append((str(name), shot, _text(browser.get("title"))))
+    return found
+
+
 def summary(evidence: Mapping[str, Any]) -> dict[str, Any]:
     """Everything above, for the domain page and the API."""
     suspect, genuine = screenshots(evidence)
@@ -201,6 +233,7 @@ def summary(evidence: Mapping[str, Any]) -> dict[str, Any]:
         "title": page_title(evidence),
         "screenshot": suspect,
         "genuine_screenshot": genuine,
+        "vantage_screenshots": vantage_screenshots(evidence),
         "genuine_url": _text(_map(evidence.get("genuine_site")).get("final_url")),
         "chains": chains(evidence),
         "dns": dns_records(evidence),

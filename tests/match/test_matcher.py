@@ -176,8 +176,18 @@ def test_two_letter_labels_alone_are_no_evidence() -> None:
 def test_short_labels_take_only_subtle_edits(news_matcher: Matcher) -> None:
     for name in ("bilt.de", "bld.de", "bilde.de", "xbild.de"):
         assert match_one(news_matcher, name) is None, name
-    for name in ("biild.de", "bi-ld.de", "bi1d.de"):
+    # bild is one of the commonest German words, so an ordinary label even with no language given:
+    # edits only on suffixes where ordinary names are suspect; a coined four-letter name takes them anywhere
+    for name in ("biild.lol", "bi1d.lol"):
         assert match_one(news_matcher, name) is not None, name
+    assert match_one(news_matcher, "biild.de") is None
+    from clonewatch.brands import Brand
+
+    coined = Matcher([Brand("Kvzl", ("kvzl.de",))])
+    for name in ("kvzl.de", "kvzk.de", "kzl.de", "kvzlx.de"):
+        assert match_one(coined, name) is None, name
+    for name in ("kvvzl.de", "kv-zl.de", "kvz1.de"):
+        assert match_one(coined, name) is not None, name
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,31 @@ def distinctive_length(label: str) -> int:
     return len(label)
 
 
+def core_span(label: str) -> tuple[int, int] | None:
+    """The distinctive part of a label made of it and one news or web word at either end
+    (``cbs``news, ``t``-online, the``federalist``), as (start, end) without the hyphen between;
+    None when there is no such word, or a word at each end (``euro``news: the pair is the name)."""
+    best: tuple[int, int, int] | None = None
+    for word in AFFIX_WORDS:
+        if len(word) >= len(label):
+            continue
+        if label.endswith(word) and (core := label[: -len(word)].rstrip("-")):
+            found = (0, len(core), len(word))
+        elif label.startswith(word) and (core := label[len(word) :].lstrip("-")):
+            found = (len(label) - len(core), len(label), len(word))
+        else:
+            continue
+        if best is None or found[2] > best[2]:
+            best = found
+    if best is None:
+        return None
+    start, end, _ = best
+    core = label[start:end]
+    if any(core.startswith(word) or core.endswith(word) for word in AFFIX_WORDS):
+        return None
+    return start, end
+
+
 def looks_like_fragment(token: str, fragments: frozenset[str]) -> bool:
     """``qov`` for ``gov``: a genuine-suffix fragment of three or more letters with one look-alike glyph."""
     for fragment in fragments:

@@ -29,6 +29,7 @@ class Edit:
     reason: str
     weight: float
     subtle: bool = False
+    slip: bool = False  # a neighbouring key struck instead (``t-onlinr``)
 
 
 @cache
@@ -52,10 +53,11 @@ def _substitution(brand_char: str, cand_char: str) -> Edit:
         return Edit("homoglyph", LOOKALIKE_WEIGHT, subtle=True)
     if "-" in (brand_char, cand_char):
         return Edit("replacement", 0.7)
+    neighbour = cand_char in keyboard_neighbours().get(brand_char, ())
     if brand_char in VOWELS and cand_char in VOWELS:
-        return Edit("vowel-swap", 0.85)
-    if cand_char in keyboard_neighbours().get(brand_char, ()):
-        return Edit("replacement", 0.85)
+        return Edit("vowel-swap", 0.85, slip=neighbour)
+    if neighbour:
+        return Edit("replacement", 0.85, slip=True)
     flipped = ord(brand_char) ^ ord(cand_char)
     if flipped & (flipped - 1) == 0:
         return Edit("bitsquatting", 0.78)
@@ -85,7 +87,7 @@ def _first_letter(edit: Edit) -> Edit:
     """Readers check the first letter: an edit there (other than a look-alike) is easy to see."""
     if edit.reason == "homoglyph":
         return edit
-    return Edit(edit.reason, edit.weight * 0.9, subtle=False)
+    return Edit(edit.reason, edit.weight * 0.9, subtle=False, slip=edit.slip)
 
 
 @lru_cache(maxsize=1 << 16)

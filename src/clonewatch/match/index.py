@@ -15,17 +15,21 @@ from clonewatch.match.affixes import (
     CONCAT_MIN_BRAND,
     NEWS_WORDS,
     SHORT_CONCAT_MIN_WORD,
+    core_span,
     distinctive_length,
     suffix_fragments,
 )
 from clonewatch.names import default_psl
 from clonewatch.names.suffixes import is_government_suffix
-from clonewatch.names.words import zipf
+from clonewatch.names.words import LANGUAGES, MIN_ZIPF, zipf
 
 WEAK_MAX_LEN = 3
 # A label this common as a word (Zipf 4: ten times per million words, in English or the brand's own
 # language: ``army``, ``bank``, ``welt``) is held by many owners; it needs a stronger signal.
 COMMON_ZIPF = 4.0
+# So is one of the commonest words of any language (Zipf 5: a hundred times per million words, about
+# the 2,000 commonest: ``agora`` is Portuguese for "now"), whatever the brand's own language.
+EVERYDAY_ZIPF = 5.0
 # From seven characters on, one edit leaves the first three or the last three characters intact,
 # so such labels are found by their anchored ends; shorter labels by all of their one-edit
 # variants, anchored at both ends.
@@ -62,11 +66,24 @@ class Target:
     common: bool = False
     country: str | None = None
     language: str | None = None
+    core: tuple[int, int] | None = None  # a short distinctive part beside a news word (``cbs``news)
+    word: bool = False  # the label is a word of English or the brand's language (Zipf 3 or more)
 
 
 def is_common_word(label: str, language: str | None = None) -> bool:
-    """The label is an ordinary word in English or the brand's language (bundled word frequencies)."""
-    return zipf(label, ("en", language)) >= COMMON_ZIPF
+    """The label is an ordinary word in English or the brand's language, or one of the commonest
+    words of any language the watched outlets' audiences read (bundled word frequencies)."""
+    return zipf(label, ("en", language)) >= COMMON_ZIPF or zipf(label, LANGUAGES) >= EVERYDAY_ZIPF
+
+
+def short_core(label: str) -> tuple[int, int] | None:
+    """The distinctive part of a name made of a short one and a news or web word (``cbs``news,
+    ``dh``net, ``t``-online), when it has three characters or fewer; None for other labels and for
+    labels that are themselves words (``express``, ``army``: no part of them stands alone)."""
+    span = core_span(label)
+    if span is None or span[1] - span[0] > WEAK_MAX_LEN or zipf(label, LANGUAGES) >= MIN_ZIPF:
+        return None
+    return span
 
 
 def is_weak_label(label: str, suffix: str, language: str | None = None) -> bool:
@@ -173,6 +190,8 @@ class BrandIndex:
                             common=is_common_word(text, language),
                             country=country,
                             language=language,
+                            core=short_core(text),
+                            word=zipf(text, ("en", language)) >= MIN_ZIPF,
                         )
                     )
         self.exact: dict[str, list[int]] = defaultdict(list)

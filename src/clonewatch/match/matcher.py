@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from clonewatch.brands import Brand
+from clonewatch.brands import Brand, BrandKind
 from clonewatch.match.affixes import (
     COUNTRY_CODES,
     LANGUAGE_CODES,
@@ -15,7 +15,7 @@ from clonewatch.match.affixes import (
     looks_like_fragment,
 )
 from clonewatch.match.edits import LOOKALIKE_WEIGHT, MULTI_LOOKALIKES, Edit, explain
-from clonewatch.match.index import WEAK_MAX_LEN, BrandIndex, Found, Target
+from clonewatch.match.index import COMMON_ZIPF, WEAK_MAX_LEN, BrandIndex, Found, Target
 from clonewatch.match.profile import Profile
 from clonewatch.match.records import Match
 from clonewatch.match.rules import (
@@ -35,13 +35,14 @@ from clonewatch.match.rules import (
     SUFFIX_SWAP_WEIGHT,
     edit_score,
     edits_allowed,
+    is_slip,
     unique,
 )
 from clonewatch.names import Confusables, DomainName, default_confusables, default_psl
 from clonewatch.names.confusables import transliterate
 from clonewatch.names.suffixes import abused_suffix_set, is_new_gtld
 from clonewatch.names.translit import romanizations
-from clonewatch.names.words import zipf
+from clonewatch.names.words import LANGUAGES, zipf
 
 # A label of one or two characters (``ga`` for ga.de) identifies nothing on its own: only the
 # genuine domain inside a subdomain, or the genuine suffix glued to it (``ga-de``), counts.
@@ -50,6 +51,8 @@ _LDH = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _Hit = tuple[float, Target, tuple[str, ...]]
 _Query = tuple[str, tuple[str, ...], float]
 _MULTI_LOOKS = re.compile("|".join(look for look, _ in MULTI_LOOKALIKES))
+# Bodies that publish no editions: news words beside their labels are not theirs.
+_NO_EDITIONS = frozenset({BrandKind.GOVERNMENT, BrandKind.INTERNATIONAL})
 
 
 class Matcher:
@@ -166,6 +169,13 @@ class Matcher:
             return None  # words of their own a letter or two from the brand (``build`` for ``bild``)
         if target.weak and edits and not (suspect and _weak_edits_allowed(brand_len, edits)):
             return None
+        subtle = all(edit.subtle for edit in edits)
+        if target.core and not subtle and not _core_kept(target, query):
+            return None  # ``chsnews`` for ``cbsnews``: another short name beside the same word
+        if swapped and len(edits) > 1 and not subtle and target.label not in query:
+            return None  # misspelt twice and on another suffix: too little of the name is left
+        if swapped and target.word and not all(is_slip(edit) for edit in edits):
+            return None  # a word misspelt (``marcines``) is another word or name, unless it is a slip
         added = sum(c.isdigit() for c in query) > sum(c.isdigit() for c in target.label)
         if added and any(edit.reason in ("insertion", "addition") for edit in edits):
             return None  # a digit added to a name numbers a series (``quorzelnews7``), it is no slip
@@ -201,6 +211,7 @@ class Matcher:
         reasons = list(extra)
         score = weight
         own = {code for code in (target.country, target.language) if code} | set(target.fragments)
+        publishes = target.brand.kind not in _NO_EDITIONS
         tokens: list[str] = []
         for side, hyphenated, before in (
             (query[:start], query[:start].endswith("-"), True),
@@ -217,6 +228,8 @@ class Matcher:
                 if token.isdigit() and (target.weak or len(token) != DIGIT_AFFIX_LENGTH):
                     return None  # numbered series (``abc365``, ``dnb98``) are spam, not editions
                 article = not hyphenated and is_article(token, before=before) and not target.weak
+                if not hyphenated and not article and token in NEWS_WORDS and not publishes:
+                    return None  # a ministry has no editions: ``…today`` glued to it names another
                 if not article and not is_affix_token(
                     token,
                     hyphenated=hyphenated,
@@ -226,10 +239,10 @@ class Matcher:
                     extra_words=self._profile_words,
                 ):
                     return None
+                edition = publishes and _edition_word(token, hyphenated=hyphenated, before=before)
+                strong = token in own or token in self._profile_words
                 if target.weak and not target.namespace and not (
-                    token in own
-                    or token in self._profile_words
-                    or (token in NEWS_WORDS and self.abused_suffix(name.suffix))
+                    strong or (edition and self.abused_suffix(name.suffix))
                 ):
                     return None  # an ordinary label needs its own country or suffix (or news + abuse)
                 if token in target.fragments and token not in target.suffix.split(".") and (
@@ -237,8 +250,9 @@ class Matcher:
                 ) and token != target.suffix.replace(".", ""):
                     return None  # a suffix cut short reads as one only after a hyphen (``bild-d``)
                 foreign = token in COUNTRY_CODES and token != target.country and token not in target.fragments
-                if foreign and (target.weak or target.namespace):
-                    return None  # ``gov`` with another country's code belongs to that country
+                if foreign and (target.weak or target.namespace or target.word):
+                    # ``gov`` or ``salon`` with another country's code belongs to that country
+                    return None
                 reasons.append(f"affix:{token}")
                 known = token in own or (token in LANGUAGE_CODES and not foreign)
                 score *= CODE_AFFIX_WEIGHT if known else AFFIX_WEIGHT
@@ -289,15 +303,45 @@ class Matcher:
 
 
 def _is_words(label: str, language: str | None, *, glued: bool) -> bool:
-    """The label is a common word, or (``glued``) two of them (``currentanime``, ``worldbanks``)."""
+    """The label is a word of English or the brand's language, a common word of any other language
+    (``publik``), or (``glued``) two words (``currentanime``, ``worldbanks``)."""
     languages = ("en", language)
-    if zipf(label, languages) >= CANDIDATE_WORD_ZIPF:
+    if zipf(label, languages) >= CANDIDATE_WORD_ZIPF or zipf(label, LANGUAGES) >= COMMON_ZIPF:
         return True
     common = CANDIDATE_WORD_ZIPF
     return glued and any(
         zipf(label[:i], languages) >= common and zipf(label[i:], languages) >= common
         for i in range(3, len(label) - 2)
     )
+
+
+def _edition_word(token: str, *, hyphenated: bool, before: bool) -> bool:
+    """A news word that makes an edition of an ordinary label: after it or hyphenated (``bildnews``,
+    ``news-bild``); glued before it, it makes a compound of its own (``infocamera``, ``onlineagora``)."""
+    return token in NEWS_WORDS and (hyphenated or not before)
+
+
+def _core_kept(target: Target, query: str) -> bool:
+    """The short distinctive part of ``target``'s label (``cbs`` in cbsnews) reads intact in
+    ``query``, or the word beside it does and the part takes what a label that short takes."""
+    assert target.core is not None
+    label = target.label
+    start, end = target.core
+    core = label[start:end]
+    word = (label[end:] if start == 0 else label[:start]).strip("-")
+    # the part is intact when the word still begins (or ends) right beside it
+    if start == 0:
+        if query.startswith(core) and query[len(core) :].lstrip("-")[:1] == word[0]:
+            return True
+        rest = query[: -len(word)] if query.endswith(word) else None
+    else:
+        if query.endswith(core) and query[: -len(core)].rstrip("-")[-1:] == word[-1]:
+            return True
+        rest = query[len(word) :] if query.startswith(word) else None
+    if rest is None:
+        return False
+    rest = rest.strip("-")
+    return edits_allowed(len(core), target.max_edits, explain(core, rest))
 
 
 def _weak_edits_allowed(brand_len: int, edits: Sequence[Edit]) -> bool:

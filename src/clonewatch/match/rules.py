@@ -51,6 +51,11 @@ def edits_allowed(brand_len: int, budget: int, edits: Sequence[Edit]) -> bool:
     return all(edit.subtle or edit.weight >= ANY_EDIT for edit in edits)
 
 
+def is_slip(edit: Edit) -> bool:
+    """A slip of the eye or the hand: a subtle edit, two letters swapped or a neighbouring key."""
+    return edit.subtle or edit.slip or edit.reason == "transposition"
+
+
 def length_factor(brand_len: int) -> float:
     """An edit stands out more in a short label than in a long one."""
     return min(1.0, 0.75 + 0.025 * brand_len)

@@ -1,0 +1,100 @@
+"""Noise control of issue 15 at the command line, one class of unwanted flag per test (invented
+brands and names): each test shows what stays silent and, beside it, what is still flagged."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+BrandsFile = Callable[[str], Path]
+
+
+def flagged(cli: Cli, brands: Path, names: list[str]) -> dict[str, dict[str, object]]:
+    """The records `clonewatch match` prints for ``names``, by domain."""
+    feed = "".join(f"{name}\n" for name in names)
+    result = cli("match", "-", "--brands", str(brands), "--format", "jsonl", stdin=feed.encode())
+    assert result.returncode == 0, result.stderr
+    return {r["domain"]: r for r in map(json.loads, result.stdout.splitlines())}
+
+
+def test_a_short_name_beside_a_news_word_keeps_its_letters(cli: Cli, brands_file: BrandsFile) -> None:
+    """``kvq`` in kvqnews is the name: a letter changed, dropped or added there makes another short
+    name beside the same word; the word itself may be misspelt, and the name doubled or hyphenated."""
+    found = flagged(
+        cli,
+        brands_file("kvqnews.com\n"),
+        ["kvxnews.com", "kvnews.top", "kvqanews.top", "kvqnewz.com", "kvqqnews.top", "kvq-news.top"],
+    )
+    assert sorted(found) == ["kvq-news.top", "kvqnewz.com", "kvqqnews.top"]
+    assert found["kvqnewz.com"]["reasons"] == ["replacement"]
+
+
+def test_a_look_alike_that_is_a_common_word_of_any_language_is_that_word(
+    cli: Cli, brands_file: BrandsFile
+) -> None:
+    """``kvinnor`` (Swedish: women) is a vowel away from an invented ``kvinnar``: it is the word."""
+    found = flagged(cli, brands_file("kvinnar.de\n"), ["kvinnor.de", "kvinnor.top", "kvinnarr.top"])
+    assert sorted(found) == ["kvinnarr.top"]
+
+
+def test_one_of_the_commonest_words_of_any_language_is_an_ordinary_label(
+    cli: Cli, brands_file: BrandsFile
+) -> None:
+    """``sobre`` (Spanish and Portuguese: about) is ordinary though rare in English: a web word beside
+    it names nothing, its exact label on a quiet suffix scores low, and on an abused one it flags."""
+    found = flagged(
+        cli, brands_file("sobre.de\n"), ["sobre-digital.com", "sobre.design", "sobre.xyz", "sobre-de.com"]
+    )
+    assert sorted(found) == ["sobre-de.com", "sobre.design", "sobre.xyz"]
+    assert found["sobre.design"]["reasons"] == ["suffix-swap", "common-label"]
+    assert found["sobre.design"]["score"] < found["sobre.xyz"]["score"]  # type: ignore[operator]
+
+
+def test_a_word_glued_before_an_ordinary_label_makes_a_compound_of_its_own(
+    cli: Cli, brands_file: BrandsFile
+) -> None:
+    """``newssobre`` is a kind of sobre; ``sobrenews`` and ``sobre-news`` read as the outlet's."""
+    found = flagged(cli, brands_file("sobre.de\n"), ["newssobre.top", "sobrenews.top", "sobre-news.top"])
+    assert sorted(found) == ["sobre-news.top", "sobrenews.top"]
+
+
+def test_a_government_body_has_no_editions(cli: Cli, brands_file: BrandsFile) -> None:
+    """News words beside a ministry's or an international body's label name another site; its own
+    country or suffix still does. (The kind comes from the bundled watchlist's entry.)"""
+    found = flagged(
+        cli,
+        brands_file("camera.it\nasean.org\n"),
+        ["infocamera.online", "camera-news.online", "camera-it.online", "aseantoday.com", "asean-org.top"],
+    )
+    assert sorted(found) == ["asean-org.top", "camera-it.online"]
+    assert found["camera-it.online"]["genuine"] == "camera.it"
+
+
+def test_a_word_with_another_country_code_belongs_to_that_country(cli: Cli, brands_file: BrandsFile) -> None:
+    """``lantern-kh`` is a lantern shop in Cambodia; a coined name with a country code is an edition."""
+    found = flagged(cli, brands_file("lantern.de\nquorzel.de\n"), ["lantern-kh.com", "quorzel-kh.com"])
+    assert sorted(found) == ["quorzel-kh.com"]
+
+
+def test_a_word_misspelt_on_another_suffix_must_be_a_slip(cli: Cli, brands_file: BrandsFile) -> None:
+    """``lantern`` is an English word: off its own suffix only a neighbouring key, swapped letters or a
+    subtle edit still read as it; any edit does on its own suffix."""
+    found = flagged(
+        cli,
+        brands_file("lantern.de\n"),
+        ["lanterx.com", "lanterx.de", "lanterb.com", "lantren.com", "lanternn.com", "lanttern.top"],
+    )
+    assert sorted(found) == ["lanterb.com", "lanternn.com", "lanterx.de", "lantren.com", "lanttern.top"]
+
+
+def test_two_misspellings_on_another_suffix_leave_too_little(cli: Cli, brands_file: BrandsFile) -> None:
+    """A long name takes two edits on its own suffix; on another, only with the name intact in it."""
+    found = flagged(
+        cli,
+        brands_file("quorzelkurier.de\n"),
+        ["qworzelkurieq.com", "qworzelkurieq.de", "quorzelkurierxy.com"],
+    )
+    assert sorted(found) == ["quorzelkurierxy.com", "qworzelkurieq.de"]

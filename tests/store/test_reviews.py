@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from clonewatch.errors import UnknownDomain
+from clonewatch.match import Match
 from clonewatch.store import (
     BadDecision,
     CampaignMember,
@@ -79,6 +80,21 @@ def test_a_reprobe_request_makes_the_domain_due_until_it_is_probed(store: Store)
     store.add_probe("fresh.lol", {}, "clone", 0.9, at=now + timedelta(minutes=1))
     assert store.due_for_probe(now + timedelta(minutes=2)) == ["new.lol"]
     assert store.queue(QueueFilter(review="reprobe")).items == []
+
+
+def test_the_queue_searches_the_unicode_form_and_an_unknown_feed_holds_nothing(store: Store) -> None:
+    idn = Match("xn--bld-jhd.lol", "bіld.lol", "Bild", "bild.de", 0.9, ("homoglyph",))  # Cyrillic і
+    store.ingest_batch("nrd", 1, [idn, match("bild-news.lol")], seen_at=T0)
+
+    def names(**filters: object) -> list[str]:
+        return [i.finding.match.domain for i in store.queue(QueueFilter(**filters)).items]  # type: ignore[arg-type]
+
+    assert names(search="BІLD") == ["xn--bld-jhd.lol"]  # the Unicode form, any case
+    assert names(search="jhd") == ["xn--bld-jhd.lol"]  # the ASCII form
+    assert names(search="bild-") == ["bild-news.lol"]
+    assert sorted(names(search="ld", feed="nrd")) == ["bild-news.lol", "xn--bld-jhd.lol"]
+    nowhere = store.queue(QueueFilter(feed="no-such-feed"))
+    assert (nowhere.items, nowhere.total, nowhere.by_brand) == ([], 0, {})
 
 
 def _queue_world(store: Store) -> None:

@@ -21,8 +21,8 @@ from clonewatch.judge import Verdict, judge
 from clonewatch.match import Match, Matcher
 from clonewatch.names import DomainName, default_psl, parse_host
 from clonewatch.net import HttpClient
-from clonewatch.probe.collect import Genuine, Prober, ProbeRequest, ProbeSettings
-from clonewatch.probe.evidence import Evidence
+from clonewatch.probe.collect import Genuine, Prober, ProbeRequest, ProbeSettings, RemoteView
+from clonewatch.probe.evidence import Evidence, SiteView
 
 if TYPE_CHECKING:
     from clonewatch.probe.browser import Browser, BrowserSettings
@@ -60,6 +60,18 @@ class Probed:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    """Everything a :class:`Pipeline` is built from but the brands: what a Dask worker is sent to
+    build its own (see ``clonewatch.scale.probing``)."""
+
+    settings: ProbeSettings
+    rdap_servers: Mapping[str, str] | None = None
+    rdap: bool = True
+    browser: bool = False
+    browser_settings: BrowserSettings | None = None
+
+
 class Pipeline:
     """Probes domains end to end. ``browser``: run headless Chromium for the pipeline's lifetime
     (started on ``open()`` or entering the ``with`` block, closed on ``close()`` or leaving it)."""
@@ -85,6 +97,17 @@ class Pipeline:
         self._browser_settings = browser_settings
         self._browser: Browser | None = None
         self._prober: Prober | None = None
+
+    @classmethod
+    def from_config(cls, config: PipelineConfig, brands: Sequence[Brand]) -> Pipeline:
+        return cls(
+            config.settings,
+            brands,
+            rdap_servers=config.rdap_servers,
+            rdap=config.rdap,
+            browser=config.browser,
+            browser_settings=config.browser_settings,
+        )
 
     def open(self) -> Pipeline:
         """Start the browser when asked for; BrowserError when it cannot start, InputError when a
@@ -119,21 +142,41 @@ class Pipeline:
         """Each domain matched, probed and judged, as it completes (``concurrency`` at once)."""
         prober = self.open()._prober
         assert prober is not None
-        context: dict[int, tuple[ProbeRequest, Match | None, tuple[str, ...]]] = {}
+        context: dict[int, tuple[Match | None, tuple[str, ...]]] = {}
 
         def requests() -> Iterator[ProbeRequest]:
             for domain in domains:
-                hit = self._match(domain)
-                owners = (hit.genuine, *brand_for(hit.genuine, self.brands).domains) if hit else ()
-                request = ProbeRequest(domain, Genuine(hit.genuine, owners) if hit else None)
-                context[id(request)] = (request, hit, owners)
+                request, hit, owners = self._request(domain)
+                context[id(request)] = (hit, owners)
                 yield request
 
         for request, evidence in prober.probe_all(requests()):
-            _, hit, owners = context.pop(id(request))
-            verdict = judge(evidence, owners) if evidence.error is None else None
-            yield Probed(hit, evidence, verdict)
+            hit, owners = context.pop(id(request))
+            yield _judged(hit, evidence, owners)
+
+    def probe(self, domain: str, *, remote: Mapping[str, RemoteView] | None = None) -> Probed:
+        """One domain matched, probed and judged here, with the vantages' views taken elsewhere."""
+        prober = self.open()._prober
+        assert prober is not None
+        request, hit, owners = self._request(domain)
+        return _judged(hit, prober.probe(request.domain, request.genuine, remote), owners)
+
+    def look(self, domain: str) -> SiteView:
+        """What the direct connection sees of ``domain`` (a Dask worker standing for a vantage)."""
+        prober = self.open()._prober
+        assert prober is not None
+        _, _, owners = self._request(domain)
+        return prober.look(domain, owners)
+
+    def _request(self, domain: str) -> tuple[ProbeRequest, Match | None, tuple[str, ...]]:
+        hit = self._match(domain)
+        owners = (hit.genuine, *brand_for(hit.genuine, self.brands).domains) if hit else ()
+        return ProbeRequest(domain, Genuine(hit.genuine, owners) if hit else None), hit, owners
 
     def _match(self, domain: str) -> Match | None:
         name = parse_host(domain, default_psl())
         return self.matcher.match(name) if isinstance(name, DomainName) else None
+
+
+def _judged(hit: Match | None, evidence: Evidence, owners: tuple[str, ...]) -> Probed:
+    return Probed(hit, evidence, judge(evidence, owners) if evidence.error is None else None)

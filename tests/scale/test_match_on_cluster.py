@@ -29,7 +29,7 @@ LOOKALIKES = [
     "blld.live",
     "spiegel-news.click",
 ]
-SPREAD = re.compile(r"clonewatch: ([\d,]+) tasks on (\d+) workers? \((.*)\)")
+SPREAD = re.compile(r"clonewatch: ([\d,]+) tasks? on (\d+) workers? \((.*)\)")
 
 
 def _feed(path: Path, names: int, *, every: int = 50) -> Path:
@@ -146,19 +146,24 @@ def test_a_worker_killed_mid_run_costs_no_hit(tmp_path: Path, brands: Path) -> N
     """Plain `dask worker`s this time: a worker killed while it matches loses only its pieces in
     flight, which the survivor reads again."""
     feed = _feed(tmp_path / "feed.txt", 100_000, every=250)
-    with LocalDaskCluster(tmp_path / "dask", workers=[[], []], kind="dask") as cluster:
-        run = subprocess.Popen(
+    with (
+        LocalDaskCluster(tmp_path / "dask", workers=[[], []], kind="dask") as cluster,
+        subprocess.Popen(
             [str(CLONEWATCH), "match", str(feed), "--brands", str(brands), "--format", "jsonl",
              "--scheduler", cluster.address, "--task-size", "32k"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while not (sum(cluster.executed().values()) >= 2 and cluster.processing(1)):
-            assert time.monotonic() < deadline and run.poll() is None, cluster.logs()
-            time.sleep(0.05)
-        assert run.poll() is None  # the run is under way: pieces done, and one on the doomed worker
-        cluster.kill(1)
-        out, err = run.communicate(timeout=120)
+        ) as run,
+    ):  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while not (sum(cluster.executed().values()) >= 2 and cluster.processing(1)):
+                assert time.monotonic() < deadline and run.poll() is None, cluster.logs()
+                time.sleep(0.05)
+            assert run.poll() is None  # the run is under way: pieces done, and one on the doomed worker
+            cluster.kill(1)
+            out, err = run.communicate(timeout=120)
+        finally:
+            run.kill()
     assert run.returncode == 0, err
     found = sorted(json.loads(line)["domain"] for line in out.splitlines())
     assert found == sorted(LOOKALIKES[n % len(LOOKALIKES)] for n in range(400))  # each once, none lost

@@ -6,12 +6,13 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clonewatch.cli.common import BrandsOption, FormatOption, load_brands, with_exit_codes
+from clonewatch.cli.common import BrandsOption, FormatOption, SchedulerOption, load_brands, with_exit_codes
 from clonewatch.cli.output import OutputFormat, RecordWriter, choose_format
 from clonewatch.cli.probing import (
     AllowPrivateOption,
@@ -22,10 +23,14 @@ from clonewatch.cli.probing import (
     RdapServerOption,
     ResolverOption,
     VantageOption,
-    probe_pipeline,
+    pipeline_config,
 )
 from clonewatch.errors import InputError
 from clonewatch.names import DomainName, default_psl, parse_host
+
+if TYPE_CHECKING:
+    from clonewatch.brands import Brand
+    from clonewatch.pipeline import PipelineConfig
 
 PROBE_COLUMNS = ("domain", "verdict", "confidence", "brand", "genuine", "final_url", "facts", "error")
 
@@ -57,14 +62,14 @@ def probe_command(
     rdap_server: RdapServerOption = None,
     vantage: VantageOption = None,
     output_format: FormatOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Collect DNS, RDAP, TLS, the HTTP redirect chain (as a plain client and as a browser from X),
     page fingerprints and optionally Chromium's rendering and screenshot, directly and from each
     --vantage (DNS, RDAP and TLS directly only), compare with the genuine site, and decide:
     unregistered, no-website, parked, defensive, redirector, cloaked, unrelated or clone."""
     names = list(_names(domains))
-    pipeline = probe_pipeline(
-        load_brands(brands),
+    config = pipeline_config(
         resolver=resolver,
         allow_private=allow_private,
         ca_file=ca_file,
@@ -84,9 +89,9 @@ def probe_command(
     )
     writer = RecordWriter(choose_format(output_format, sys.stdout), PROBE_COLUMNS, title="probes")
     verdicts: Counter[str] = Counter()
-    with pipeline:
-        for done, probed in enumerate(pipeline.run(names), start=1):
-            record = probed.to_dict()
+    with ExitStack() as stack:
+        records = _records(stack, scheduler, names, config, load_brands(brands))
+        for done, record in enumerate(records, start=1):
             verdicts[record["verdict"] or "error"] += 1
             writer.write(record if writer.fmt is OutputFormat.JSONL else _row(record))
             if sys.stderr.isatty():
@@ -98,6 +103,25 @@ def probe_command(
 
 
 with_exit_codes(probe_command)
+
+
+def _records(
+    stack: ExitStack, scheduler: str | None, names: list[str], config: PipelineConfig, brands: list[Brand]
+) -> Iterator[dict[str, Any]]:
+    """The evidence records of ``names``, probed here or, with ``scheduler``, on the Dask cluster
+    (each local worker with ``concurrency`` threads); what runs them closes with ``stack``."""
+    if scheduler is None:
+        from clonewatch.pipeline import Pipeline
+
+        pipeline = stack.enter_context(Pipeline.from_config(config, brands))
+        return (probed.to_dict() for probed in pipeline.run(names))
+    from clonewatch.scale.connect import Spread, connect
+    from clonewatch.scale.probing import ProbeJob, probe_on_cluster
+
+    client = stack.enter_context(connect(scheduler, threads=config.settings.concurrency))
+    spread = Spread()
+    stack.callback(lambda: spread.tasks and print(f"\rclonewatch: {spread.describe()}", file=sys.stderr))
+    return probe_on_cluster(client, names, ProbeJob(tuple(brands), config), spread)
 
 
 def _names(arguments: list[str]) -> Iterator[str]:

@@ -50,6 +50,7 @@ class HttpSettings:
     dns: ResolverSettings | None = None
     verify: bool = False
     decompress: bool = True
+    source_address: str | None = None  # the local address direct connections leave from (None: any)
 
     @property
     def policy(self) -> AddressPolicy:
@@ -172,7 +173,8 @@ class HttpClient:
     def _connect(self, host: str, address: str, port: int, tls: bool, deadline: float) -> socket.socket:
         timeout = _left(deadline, self.settings.timeout)
         if self.proxy is None:
-            sock = socket.create_connection((address, port), timeout=timeout)
+            source = (self.settings.source_address, 0) if self.settings.source_address else None
+            sock = socket.create_connection((address, port), timeout=timeout, source_address=source)
         else:
             sock = socket.create_connection((self.proxy_address(), self.proxy.port), timeout=timeout)
             ticket = WATCHDOG.arm(sock, deadline)  # a proxy can trickle its answer too

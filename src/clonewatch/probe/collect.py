@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from clonewatch.names import DomainName, default_psl, parse_host
 from clonewatch.net import HttpClient, HttpSettings, ResolverSettings
@@ -62,6 +62,15 @@ class ProbeRequest:
     genuine: Genuine | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RemoteView:
+    """A vantage's view taken elsewhere, by a Dask worker standing for that place (its own
+    connection, resolver and browser): how it is described in the record, and what it saw."""
+
+    described: dict[str, Any]
+    view: SiteView
+
+
 @dataclass(slots=True)
 class Prober:
     """Collects evidence with the given parts; ``browser`` and ``rdap`` are optional. ``client``
@@ -99,20 +108,30 @@ class Prober:
                 for future in pending:
                     future.cancel()
 
-    def probe(self, domain: str, genuine: Genuine | None = None) -> Evidence:
-        """Never raises for a domain's own faults: they land in ``error``."""
+    def probe(
+        self, domain: str, genuine: Genuine | None = None, remote: Mapping[str, RemoteView] | None = None
+    ) -> Evidence:
+        """Never raises for a domain's own faults: they land in ``error``. ``remote``: views taken
+        elsewhere, kept and compared as the vantages of that name."""
         started = time.monotonic()
         when = datetime.now(UTC).isoformat(timespec="seconds")
         name = parse_host(domain, default_psl())
         if not isinstance(name, DomainName):
             return Evidence(domain, domain, when, 0.0, error=f"not a domain name: {domain[:100]}")
         try:
-            return self._collect(name, genuine, when, started)
+            return self._collect(name, genuine, when, started, remote or {})
         except Exception as exc:  # one bad domain never stops the batch; the error is its evidence
             error = f"{type(exc).__name__}: {exc}"
             return Evidence(name.ascii, name.unicode, when, time.monotonic() - started, error=error)
 
-    def _collect(self, name: DomainName, genuine: Genuine | None, when: str, started: float) -> Evidence:
+    def _collect(
+        self,
+        name: DomainName,
+        genuine: Genuine | None,
+        when: str,
+        started: float,
+        remote: Mapping[str, RemoteView],
+    ) -> Evidence:
         dns = dns_evidence(name.ascii, self.settings.resolver, timeout=self.settings.http.timeout)
         rdap = self.rdap.lookup(name.registrable) if self.rdap is not None else None
         if dns.exists is False:
@@ -124,20 +143,23 @@ class Prober:
         genuine_view = self._genuine_view(genuine.domain) if genuine is not None else None
         own = (genuine.domain, *genuine.domains) if genuine is not None else ()
         comparison = _compare(site, genuine_view, own)
+        described = {v.name: v.describe() for v in self.settings.vantages}
+        described |= {where: seen.described for where, seen in remote.items()}
+        placed |= {where: seen.view for where, seen in remote.items()}
         vantages = {
-            v.name: VantageSeen(
-                v.describe(),
-                _compare(placed[v.name], genuine_view, own),
-                placed[v.name].browser,
-                placed[v.name].screenshot,
+            where: VantageSeen(
+                described[where],
+                _compare(placed[where], genuine_view, own),
+                placed[where].browser,
+                placed[where].screenshot,
             )
-            for v in self.settings.vantages
+            for where in described
         }
         # the record keeps the direct visits under their own names, each vantage's as NAME:visitor
         http = dict(site.http)
-        for v in self.settings.vantages:
-            for visitor, seen in placed[v.name].http.items():
-                http[v.key(visitor)] = replace(seen, visitor=v.key(visitor))
+        for where in described:
+            for visitor, seen in placed[where].http.items():
+                http[f"{where}:{visitor}"] = replace(seen, visitor=f"{where}:{visitor}")
         return Evidence(
             name.ascii,
             name.unicode,
@@ -164,6 +186,10 @@ class Prober:
             futures = {v.name: pool.submit(self._look, host, genuine_domains, v.name) for v in wanted}
             direct = self._look(host, genuine_domains)
             return direct, {name: future.result() for name, future in futures.items()}
+
+    def look(self, host: str, genuine_domains: tuple[str, ...]) -> SiteView:
+        """What the direct connection sees (for a Dask worker standing for a vantage)."""
+        return self._look(host, genuine_domains)
 
     def _look(self, host: str, genuine_domains: tuple[str, ...], vantage: str | None = None) -> SiteView:
         """One vantage's view (None: the direct connection's): its visitors' visits, then, when

@@ -59,7 +59,7 @@ def connect(
                 threads_per_worker=threads,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address=":0",
                 silence_logs=logging.ERROR,
             )
             stack.callback(cluster.close)
@@ -99,4 +99,5 @@ class Spread:
     def describe(self) -> str:
         per = ", ".join(f"{worker} {count}" for worker, count in sorted(self.tasks.items()))
         total = sum(self.tasks.values())
-        return f"{total:,} tasks on {len(self.tasks)} worker{'s' * (len(self.tasks) != 1)} ({per})"
+        tasks = f"{total:,} task{'s' * (total != 1)}"
+        return f"{tasks} on {len(self.tasks)} worker{'s' * (len(self.tasks) != 1)} ({per})"

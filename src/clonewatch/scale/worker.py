@@ -35,13 +35,16 @@ class WorkerSettings:
     """A worker's own settings. ``resolver``: its DNS server, replacing the job's (None: the
     job's); ``allow_private``: False refuses private addresses whatever the job asks, True lets
     the job decide, None (a plain ``dask worker``) too; ``browser_pages``/``browser_memory``
-    (MB): its Chromium's limits; ``vantage``: the place it visits from, when it stands for one."""
+    (MB): its Chromium's limits (None: the job's); ``vantage``: the place it visits from, when it
+    stands for one; ``source_address``: the local address its visits leave from (a host with
+    several)."""
 
     resolver: str | None = None
     allow_private: bool | None = None
-    browser_pages: int = 4
-    browser_memory: int = 1024
+    browser_pages: int | None = None
+    browser_memory: int | None = None
     vantage: str | None = None
+    source_address: str | None = None
 
     def resources(self, threads: int) -> dict[str, float]:
         """The Dask resources that pin a vantage's tasks to the workers standing for it."""

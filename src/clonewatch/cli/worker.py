@@ -27,6 +27,18 @@ def worker_command(
     allow_private: AllowPrivateOption = False,
     browser_pages: BrowserPagesOption = 4,
     browser_memory: BrowserMemoryOption = 1024,
+    vantage: Annotated[
+        str | None,
+        typer.Option(
+            help="The place this worker stands for (de, fr-paris): the sites probed with --scheduler "
+            "are also visited from here, as the vantage NAME, beside the direct visits.",
+            show_default=False,
+        ),
+    ] = None,
+    source_address: Annotated[
+        str | None,
+        typer.Option(help="The local address this worker's visits leave from (a host with several)."),
+    ] = None,
     host: Annotated[
         str | None, typer.Option(help="Address to listen on, one the scheduler and other workers reach.")
     ] = None,
@@ -40,7 +52,13 @@ def worker_command(
     It keeps its own settings for the tasks it runs: its DNS server (--resolver), whether private
     addresses may be reached at all (without --allow-private they are refused, whatever a
     command asks), and one headless Chromium with its own limits, started at the first probe
-    task that needs it and kept until the worker stops (SIGTERM or Ctrl-C)."""
+    task that needs it and kept until the worker stops (SIGTERM or Ctrl-C).
+
+    With --vantage NAME the worker stands for a place: every site `probe --scheduler` probes is
+    also visited from it (plain client, visitor from X, the browser), kept in the evidence as
+    http["NAME:plain"], http["NAME:social"] and vantages.NAME, and compared with the direct visits
+    as a --vantage proxy's would be; a set of workers in several countries is a set of vantages."""
+    from clonewatch.probe.vantage import vantage_name
     from clonewatch.scale.service import run_worker
     from clonewatch.scale.worker import WorkerSettings
 
@@ -49,10 +67,13 @@ def worker_command(
         allow_private=allow_private,
         browser_pages=browser_pages,
         browser_memory=browser_memory,
+        vantage=vantage_name(vantage) if vantage is not None else None,
+        source_address=source_address,
     )
 
     def started(address: str) -> None:
-        print(f"clonewatch: worker {address} serving {scheduler} ({threads} threads)", file=sys.stderr)
+        place = f", vantage {vantage}" if vantage else ""
+        print(f"clonewatch: worker {address} serving {scheduler} ({threads} threads{place})", file=sys.stderr)
 
     run_worker(
         scheduler,

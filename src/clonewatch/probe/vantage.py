@@ -56,12 +56,18 @@ def parse_vantage(text: str) -> Vantage:
     return vantage(name, url)
 
 
-def vantage(name: str, url: str) -> Vantage:
-    """A vantage from its name and proxy URL; InputError when either is unusable."""
+def vantage_name(name: str) -> str:
+    """``name`` when it can name a vantage (a proxy's, or a Dask worker's place); else InputError."""
     if not _NAME.fullmatch(name) or name == DIRECT:
         raise InputError(
             f"bad vantage name {name[:40]!r}: letters, digits, '.', '_' and '-', at most 32, not {DIRECT!r}"
         )
+    return name
+
+
+def vantage(name: str, url: str) -> Vantage:
+    """A vantage from its name and proxy URL; InputError when either is unusable."""
+    vantage_name(name)
     try:
         proxy = parse_proxy(url)
     except InputError as exc:

@@ -79,6 +79,33 @@ def test_the_clone_shown_only_to_one_country_is_found_by_the_worker_standing_the
     assert f"1 task on 1 worker ({home} 1)" in result.stderr  # the probe itself ran at home
 
 
+def test_watch_probes_on_the_cluster_of_its_config(cli: Cli, world: World, tmp_path: Path) -> None:
+    feed = tmp_path / "names.txt"
+    feed.write_text(f"{TDS}\nexample.org\n")
+    config = tmp_path / "watch.toml"
+    config.write_text(f'[probe]\nblobs = "blobs"\n[dask]\nscheduler = "{world.cluster.address}"\n')
+    db = f"sqlite:///{tmp_path / 'watch.db'}"
+    watched = cli(
+        "watch", "--config", str(config), "--feed", str(feed), "--once", "--resolver", world.dns.resolver,
+        "--brands", str(world.brands), "--db", db, "--allow-private",
+    )  # fmt: skip
+    assert watched.returncode == 0, watched.stderr + world.cluster.logs()
+    found = cli("findings", "--format", "jsonl", "--db", db)
+    assert {row["domain"]: row["verdict"] for row in map(json.loads, found.stdout.splitlines())} == {
+        TDS: "cloaked"  # seen through the de worker
+    }
+    history = cli("history", TDS, "--format", "jsonl", "--db", db)
+    evidence = next(
+        e["evidence"] for e in map(json.loads, history.stdout.splitlines()) if e["kind"] == "probe"
+    )
+    body = evidence["http"]["de:social"]["body_sha256"]
+    assert (tmp_path / "blobs" / body[:2] / body).is_file()  # written by the worker standing for de
+    config.write_text('[dask]\nscheduler = "local:zero"\n')
+    refused = cli("watch", "--config", str(config), "--feed", str(feed), "--once", "--db", db)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines()[-1].endswith("expected local:N, N a number of workers")
+
+
 def test_a_worker_vantage_may_not_share_a_proxy_vantage_name(cli: Cli, world: World) -> None:
     result = cli(
         "probe", TDS, "--scheduler", world.cluster.address, "--resolver", world.dns.resolver,

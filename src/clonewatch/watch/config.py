@@ -37,6 +37,9 @@ Relative paths in a file are taken relative to the file. The keys, with their de
     no-website = "1d"
     parked = "1d"
 
+    [dask]
+    scheduler = "tcp://10.0.0.2:8786"  # probe on this Dask cluster (or "local:4": four local workers)
+
     [alerts]
     stdout = false
     file = "alerts.jsonl"
@@ -142,6 +145,7 @@ class WatchConfig:
     probe: ProbeConfig = field(default_factory=ProbeConfig)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     caps: Caps = field(default_factory=Caps)
+    scheduler: str | None = None  # [dask] scheduler: probe on that cluster
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -180,7 +184,7 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path | None = None, origin
     top = check.table(
         dict(raw),
         "",
-        ("db", "brands", "batch_size", "poll", "allow_private", "feeds", "probe", "alerts", "caps"),
+        ("db", "brands", "batch_size", "poll", "allow_private", "feeds", "probe", "alerts", "caps", "dask"),
     )
     poll = check.get(top, "", "poll", seconds, 300.0)
     feeds = _feeds(check, top.get("feeds"), poll)
@@ -208,6 +212,9 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path | None = None, origin
         probe=probe,
         alerts=alerts,
         caps=caps,
+        scheduler=check.get(
+            check.table(top.get("dask"), "dask", ("scheduler",)), "dask", "scheduler", text, None
+        ),
     )
     if not feeds and not check.errors:
         check.errors.append("feeds: no feed given (--nrd, --ct, --feed, or [[feeds.*]] in --config)")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from clonewatch.brands import Brand
 
 if TYPE_CHECKING:
-    from clonewatch.pipeline import Pipeline
+    from clonewatch.pipeline import Pipeline, PipelineConfig
     from clonewatch.probe.vantage import Vantage
 
 
@@ -68,6 +68,28 @@ def default_probe_fn(brands: Sequence[Brand], options: ProbeOptions) -> ProbeFn:
     return probe
 
 
+def dask_probe_fn(brands: Sequence[Brand], options: ProbeOptions, scheduler: str) -> ProbeFn:
+    """A ProbeFn over the Dask cluster at ``scheduler`` (``[dask] scheduler``), connected now
+    (SchedulerUnreachable when it does not answer) and closed at exit; each domain a task."""
+    from contextlib import ExitStack
+
+    from clonewatch.scale.connect import Spread, connect
+    from clonewatch.scale.probing import ProbeJob, probe_on_cluster
+
+    stack = ExitStack()
+    client = stack.enter_context(connect(scheduler, threads=options.concurrency))
+    atexit.register(stack.close)
+    job = ProbeJob(tuple(brands), _config(options))
+
+    def probe(domains: Sequence[str]) -> Iterator[ProbeOutcome]:
+        for record in probe_on_cluster(client, domains, job, Spread()):
+            yield ProbeOutcome(
+                record["domain"], record, record["verdict"] or "unknown", record["confidence"] or 0.0
+            )
+
+    return probe
+
+
 def check_vantages(options: ProbeOptions) -> None:
     """Refuse (InputError) at start a vantage whose proxy the address policy forbids."""
     if not options.vantages:
@@ -80,8 +102,17 @@ def check_vantages(options: ProbeOptions) -> None:
 
 
 def _pipeline(brands: Sequence[Brand], options: ProbeOptions) -> Pipeline:
-    from clonewatch.net import HttpSettings, ResolverSettings
     from clonewatch.pipeline import Pipeline
+
+    pipeline = Pipeline.from_config(_config(options), brands).open()
+    atexit.register(pipeline.close)
+    return pipeline
+
+
+def _config(options: ProbeOptions) -> PipelineConfig:
+    """The pipeline the options describe; page bodies and screenshots go to the blob store."""
+    from clonewatch.net import HttpSettings, ResolverSettings
+    from clonewatch.pipeline import PipelineConfig
     from clonewatch.probe.collect import ProbeSettings
     from clonewatch.store import BlobStore, default_blob_dir
 
@@ -91,6 +122,4 @@ def _pipeline(brands: Sequence[Brand], options: ProbeOptions) -> Pipeline:
     settings = ProbeSettings(
         http=http, resolver=dns, concurrency=options.concurrency, keep=blobs.put, vantages=options.vantages
     )
-    pipeline = Pipeline(settings, brands, browser=options.screenshots).open()
-    atexit.register(pipeline.close)
-    return pipeline
+    return PipelineConfig(settings, browser=options.screenshots)

@@ -16,7 +16,7 @@ from clonewatch.watch.config import WatchConfig
 from clonewatch.watch.feeds import Feed, FeedContext
 from clonewatch.watch.http import HttpClient
 from clonewatch.watch.monitor import Monitor, WatchStats
-from clonewatch.watch.probing import ProbeFn, ProbeOptions, check_vantages, default_probe_fn
+from clonewatch.watch.probing import ProbeFn, ProbeOptions, check_vantages, dask_probe_fn, default_probe_fn
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,12 @@ def run_watch(
             config.probe.vantages,
         )
         check_vantages(options)
-        probe_fn = probe or default_probe_fn(brands, options)
+        if probe is not None:
+            probe_fn = probe
+        elif config.scheduler is not None:
+            probe_fn = dask_probe_fn(brands, options, config.scheduler)
+        else:
+            probe_fn = default_probe_fn(brands, options)
     with Store.open(config.db) as store:
         monitor = Monitor(
             store,

@@ -11,7 +11,7 @@ import numpy as np
 from clonewatch.social.community import CommunityWorker, account_groups
 from clonewatch.social.coordinate import TIGHTEST_KEPT, Group
 from clonewatch.social.network import CoShareNetwork
-from clonewatch.social.table import distinct
+from clonewatch.social.table import distinct, is_in_sorted
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -42,7 +42,7 @@ def groups_of(
     group_keys = distinct(key_group[key_group >= 0] * n_keys + key_index[key_group >= 0])
     row_group = group[table.account]
     in_group = np.flatnonzero(row_group >= 0)
-    rows = in_group[np.isin(row_group[in_group] * n_keys + table.key[in_group], group_keys)]
+    rows = in_group[is_in_sorted(row_group[in_group] * n_keys + table.key[in_group], group_keys)]
     members, member_bounds = _sorted_by(group, count)
     rows, row_bounds = _apply(rows, _sorted_by(row_group[rows], count))
     edges, edge_bounds = _apply(edges, _sorted_by(edge_group[edges], count))

@@ -16,6 +16,7 @@ from clonewatch.social.coordinate import Group, Level
 from clonewatch.social.graph import account_graph
 from clonewatch.social.groups import groups_of
 from clonewatch.social.network import CoShareNetwork, co_share_edges, estimate_window
+from clonewatch.social.nogc import cycles_uncollected
 from clonewatch.social.posts import ReadReport
 from clonewatch.social.shares import share_table
 
@@ -63,7 +64,7 @@ def coordinated_groups(
     while the posts are read; ``while_grouping`` (to write the co-sharing network out, say) runs in
     a thread while the groups form, and what it raises is raised here.
     """
-    with CommunityWorker() as worker:
+    with cycles_uncollected(), CommunityWorker() as worker:
         matcher = _matcher(level, only_lookalikes, watchlist)
         shares = share_table(
             files,
@@ -103,12 +104,13 @@ def account_network(
     every pair that co-shared within ``window`` seconds at least ``min_repeat`` times; account
     facts on the nodes (write it with :func:`clonewatch.social.graph.write_graph`)."""
     matcher = _matcher(level, only_lookalikes, watchlist)
-    shares = share_table(
-        files, matcher, report, level=level, only_lookalikes=only_lookalikes, retweets=retweets
-    )
-    network = co_share_edges(shares, window)
-    accounts = {account.id: account for account in shares.accounts}
-    return account_graph(network.edges(min_repeat=min_repeat), accounts, min_repeat=min_repeat)
+    with cycles_uncollected():
+        shares = share_table(
+            files, matcher, report, level=level, only_lookalikes=only_lookalikes, retweets=retweets
+        )
+        network = co_share_edges(shares, window)
+        accounts = {account.id: account for account in shares.accounts}
+        return account_graph(network.edges(min_repeat=min_repeat), accounts, min_repeat=min_repeat)
 
 
 def _matcher(level: Level, only_lookalikes: bool, watchlist: Sequence[Brand] | None) -> Matcher | None:

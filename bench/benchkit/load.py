@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from benchkit.procmon import machine_busy_s
@@ -44,24 +45,44 @@ def _pids() -> list[int]:
     return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
 
 
+def titled_cpu_s(prefix: bytes) -> float:
+    """CPU seconds of the live processes whose command line starts with ``prefix`` (a PostgreSQL
+    backend names itself ``postgres: USER DATABASE ...``; the server is not in this process tree)."""
+    total = 0.0
+    for pid in _pids():
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                title = fh.read(len(prefix))
+        except OSError:
+            continue
+        if title == prefix and (stat := _stat(pid)) is not None:
+            total += stat[1]
+    return total
+
+
 @dataclass
 class LoadMeter:
     """``with LoadMeter() as meter:``; afterwards ``meter.other_cores`` is the average number of cores
-    kept busy by processes outside this benchmark's process tree during the block."""
+    kept busy by processes outside this benchmark's process tree during the block. ``also`` counts
+    more CPU seconds as the benchmark's own (servers it uses that run outside its tree)."""
 
+    also: Callable[[], float] | None = None
     wall_s: float = 0.0
     own_cpu_s: float = 0.0
     other_cores: float = 0.0
     _start: tuple[float, float, float] = field(default=(0.0, 0.0, 0.0), repr=False)
 
     def __enter__(self) -> LoadMeter:
-        self._start = (time.perf_counter(), machine_busy_s(), tree_cpu_s(os.getpid()))
+        self._start = (time.perf_counter(), machine_busy_s(), self._own())
         return self
+
+    def _own(self) -> float:
+        return tree_cpu_s(os.getpid()) + (self.also() if self.also is not None else 0.0)
 
     def __exit__(self, *exc: object) -> None:
         wall0, busy0, own0 = self._start
         self.wall_s = time.perf_counter() - wall0
-        self.own_cpu_s = tree_cpu_s(os.getpid()) - own0
+        self.own_cpu_s = self._own() - own0
         other = (machine_busy_s() - busy0) - self.own_cpu_s
         self.other_cores = max(0.0, other) / self.wall_s if self.wall_s > 0 else 0.0
 

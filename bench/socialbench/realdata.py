@@ -19,34 +19,20 @@ Runs, each tool on the same file, window ``--window``, every pair kept (minimum 
 from __future__ import annotations
 
 import json
-import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from benchkit.log import progress
+from clonewatch.testing.xdata import ARCHIVE as ARCHIVE_NAME
+from clonewatch.testing.xdata import SEARCH_PAGES, WITHHELD, unpack
 from socialbench import cwrun
 from socialbench.compare import cnt_pairs, read_cnt_edges, read_cw_edges
 from socialbench.report import ToolRow, markdown_table
 from socialbench.rival import RIVAL_VERSION, Rival
 
-ARCHIVE = Path(__file__).resolve().parents[3] / "shared" / "data" / "xdata_dev.tar.gz"
-PAGES = (
-    "2sets.jsonl",
-    "brexit.jsonl",
-    "kpop.jsonl",
-    "noflat.jsonl",
-    "entities_test.jsonl",
-    "media_policy_violation_on.jsonl",
-    "media_policy_violation_off.jsonl",
-    "cashtags.jsonl",
-    "many_urls.jsonl",
-    "quoted_edit.jsonl",
-    "edited_before.jsonl",
-    "media_tweet.jsonl",
-    "mentions_tweet.jsonl",
-    "geo_tweets.jsonl",
-)
+ARCHIVE = Path(__file__).resolve().parents[3] / "shared" / "data" / ARCHIVE_NAME
+PAGES = tuple(name for name in SEARCH_PAGES if name != WITHHELD)
 DEFAULT_COPIES = 20
 
 
@@ -96,14 +82,11 @@ def build(out_dir: Path, copies: int, archive: Path = ARCHIVE) -> RealData | Non
     if not archive.exists():
         progress(f"bench/social: no real data at {archive}: real-data runs skipped")
         return None
-    unpacked = out_dir / "xdata"
-    if not (unpacked / "xdata_dev").is_dir():
-        with tarfile.open(archive) as tar:
-            tar.extractall(unpacked, filter="data")
+    unpacked = unpack(archive, out_dir / "xdata")
     lines: list[str] = []
     seen: dict[str, bool] = {}
     for name in PAGES:
-        for line in (unpacked / "xdata_dev" / name).read_text(encoding="utf-8").splitlines():
+        for line in (unpacked / name).read_text(encoding="utf-8").splitlines():
             lines.append(line)
             for tweet in json.loads(line)["data"]:
                 refs = tweet.get("referenced_tweets", [])

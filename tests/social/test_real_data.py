@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import tarfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,37 +13,18 @@ from typing import Any
 import pytest
 
 from clonewatch.social import normalise_url
+from clonewatch.testing.xdata import ARCHIVE, SEARCH_PAGES, unpack
 from tests.conftest import SHARED_DATA
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
-PAGES = (
-    "2sets.jsonl",
-    "brexit.jsonl",
-    "kpop.jsonl",
-    "noflat.jsonl",
-    "withheld.jsonl",
-    "entities_test.jsonl",
-    "media_policy_violation_on.jsonl",
-    "media_policy_violation_off.jsonl",
-    "cashtags.jsonl",
-    "many_urls.jsonl",
-    "quoted_edit.jsonl",
-    "edited_before.jsonl",
-    "media_tweet.jsonl",
-    "mentions_tweet.jsonl",
-    "geo_tweets.jsonl",
-)
 
 
 @pytest.fixture(scope="module")
 def xdata(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    archive = SHARED_DATA / "xdata_dev.tar.gz"
+    archive = SHARED_DATA / ARCHIVE
     if not archive.exists():
         pytest.skip(f"real X data not found at {archive}")
-    out = tmp_path_factory.mktemp("xdata")
-    with tarfile.open(archive) as tar:
-        tar.extractall(out, filter="data")
-    return out / "xdata_dev"
+    return unpack(archive, tmp_path_factory.mktemp("xdata"))
 
 
 def _normalised(urls: Iterable[str | None]) -> set[str]:
@@ -97,7 +77,7 @@ def link_rows(result: subprocess.CompletedProcess[str]) -> list[tuple[str, str, 
 
 
 def test_links_of_real_pages_match_an_independent_count(cli: Cli, xdata: Path) -> None:
-    paths = [xdata / name for name in PAGES]
+    paths = [xdata / name for name in SEARCH_PAGES]
     expected = independent_links(paths)
     result = cli("social", "links", *map(str, paths), "--format", "jsonl")
     rows = link_rows(result)

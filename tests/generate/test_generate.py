@@ -50,7 +50,8 @@ def test_ranking_starts_with_the_label_on_abused_suffixes_then_likely_edits() ->
     assert len(candidates) == 3000
     assert [c.rank for c in candidates] == list(range(1, 3001))
     first = [c.match.domain for c in candidates[:20]]
-    assert first[:3] == [f"bild.{suffix}" for suffix in abused_suffixes()[:3]]
+    # .com, where more look-alikes are registered than anywhere else, then the most abused
+    assert first[:3] == ["bild.com", *(f"bild.{suffix}" for suffix in abused_suffixes()[:2])]
     domains = {c.match.domain for c in candidates}
     for name in (
         "bild.ltd",

@@ -13,7 +13,7 @@ from pathlib import Path
 from clonewatch.testing.dns import LocalDns, TestZones
 from clonewatch.testing.hostile import BROWSER_ATTACKS
 from clonewatch.testing.probelab import KINDS, ProbeWorld, probe_world
-from clonewatch.testing.proxies import ConnectProxy, dns_lookup
+from clonewatch.testing.proxies import ConnectProxy, hosts_of
 from clonewatch.testing.sites import page, rdap_record
 from clonewatch.testing.web import LocalWeb
 
@@ -80,9 +80,8 @@ def running_lab(
         hostile_records = [(name, "A", address) for name in attacks]
         zones = TestZones(records=[*world.records(), *hostile_records, (RDAP_HOST, "A", address)])
         dns = stack.enter_context(LocalDns(zones, work / "dns"))
-        lookup = dns_lookup(dns.resolver)
         proxies = [
-            stack.enter_context(ConnectProxy(address, source=address, lookup=lookup)).url
+            stack.enter_context(ConnectProxy(address, source=address, hosts=hosts_of(zones.records))).url
             for _ in range(vantages)
         ]
         yield Lab(world, web, dns, brands, rdap_url, list(attacks), proxies)

@@ -44,7 +44,7 @@ def client() -> HttpClient:
 
 
 def test_https_through_a_connect_proxy_comes_from_the_proxy(web: LocalWeb, client: HttpClient) -> None:
-    with ConnectProxy(PROXIES, source=EXIT, lookup=_lookup) as proxy:
+    with ConnectProxy(PROXIES, source=EXIT, hosts=NAMES) as proxy:
         direct = client.get(web.url("echo.test"))
         via = client.via(parse_proxy(proxy.url)).get(web.url("echo.test"))
     assert direct.body == b"127.0.0.1" and direct.address == WEB
@@ -54,7 +54,7 @@ def test_https_through_a_connect_proxy_comes_from_the_proxy(web: LocalWeb, clien
 
 
 def test_socks5_with_credentials(web: LocalWeb, client: HttpClient) -> None:
-    with SocksProxy(PROXIES, source=EXIT, lookup=_lookup, credentials=("ana", "s3cret")) as proxy:
+    with SocksProxy(PROXIES, source=EXIT, hosts=NAMES, credentials=("ana", "s3cret")) as proxy:
         good = parse_proxy(proxy.url.replace("socks5h://", "socks5://ana:s3cret@"))
         assert good.display() == proxy.url.replace("socks5h://", "socks5://")  # no password shown
         via = client.via(good).get(web.url("echo.test", scheme="http"))
@@ -66,31 +66,38 @@ def test_socks5_with_credentials(web: LocalWeb, client: HttpClient) -> None:
 
 
 def test_a_name_forbidden_here_is_not_handed_to_the_proxy(client: HttpClient) -> None:
-    with ConnectProxy(PROXIES, source=EXIT, lookup=_lookup) as proxy:
+    with ConnectProxy(PROXIES, source=EXIT, hosts=NAMES) as proxy:  # which would reach it
         with pytest.raises(FetchRefused, match=re.escape("169.254.169.254")):
             client.via(parse_proxy(proxy.url)).get("http://metadata.test/latest/meta-data/")
-        assert proxy.targets == []
+        assert proxy.targets == [] and proxy.clients == []  # not even connected to
 
 
-def test_a_proxy_that_cannot_reach_the_target_fails_the_request(client: HttpClient) -> None:
-    refused = re.escape("refused CONNECT unknown.test:80: HTTP/1.1 502")
-    with (
-        ConnectProxy(PROXIES, source=EXIT, lookup=_lookup) as connect,
-        pytest.raises(FetchFailed, match=refused),
-    ):
-        client.via(parse_proxy(connect.url)).get("http://unknown.test/")
-    unreachable = re.escape("could not reach unknown.test:80: host unreachable")
-    with (
-        SocksProxy(PROXIES, source=EXIT, lookup=_lookup) as socks,
-        pytest.raises(FetchFailed, match=unreachable),
-    ):
-        client.via(parse_proxy(socks.url)).get("http://unknown.test/")
+def test_a_proxy_that_cannot_reach_the_target_fails_the_request(web: LocalWeb) -> None:
+    """The name resolves here but not where the proxies stand (their hosts lack it)."""
+    here = {**NAMES, "unknown.test": WEB}
+    client = HttpClient(HttpSettings(allow_private=True, timeout=3, budget=6), lookup=lambda h: [here[h]])
+    refused = re.escape("refused CONNECT unknown.test:80: HTTP/1.1 500 Unable to connect")
+    with ConnectProxy(PROXIES, source=EXIT, hosts=NAMES) as connect:
+        with pytest.raises(FetchFailed, match=refused):
+            client.via(parse_proxy(connect.url)).get("http://unknown.test/")
+        assert connect.targets == ["unknown.test:80"]
+        assert "Could not retrieve address info for unknown.test:80" in connect.log
+    unreachable = re.escape("could not reach unknown.test:80: general failure")
+    with SocksProxy(PROXIES, source=EXIT, hosts=NAMES) as socks:
+        with pytest.raises(FetchFailed, match=unreachable):
+            client.via(parse_proxy(socks.url)).get("http://unknown.test/")
+        closed = re.escape(f"could not reach {WEB}:9: connection refused")  # nothing listens there
+        with pytest.raises(FetchFailed, match=closed):
+            client.via(parse_proxy(socks.url.replace("socks5h:", "socks5:"))).get("http://unknown.test:9/")
+        assert socks.targets == []  # microsocks logs the connections it opened: none
 
 
 def test_the_proxy_itself_is_checked_by_the_policy() -> None:
     strict = HttpClient(HttpSettings(timeout=3, budget=6), lookup=lambda h: [_lookup(h)])
-    with pytest.raises(FetchRefused, match=f"^{re.escape(f'{PROXIES} resolves to {PROXIES}')}$"):
-        strict.via(parse_proxy(f"http://{PROXIES}:3128")).get("http://echo.test/")
+    with ConnectProxy(PROXIES, source=EXIT, hosts=NAMES) as proxy:
+        with pytest.raises(FetchRefused, match=f"^{re.escape(f'{PROXIES} resolves to {PROXIES}')}$"):
+            strict.via(parse_proxy(proxy.url)).get("http://echo.test/")
+        assert proxy.clients == []  # refused before the proxy, let alone the target, was asked
 
 
 @pytest.mark.parametrize(

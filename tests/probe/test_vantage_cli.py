@@ -1,7 +1,7 @@
 """`clonewatch probe --vantage` against traffic filters that decide by the client address they see
-(and by Referer and user agent): real HTTP CONNECT and SOCKS5 proxies on loopback, each connecting
-out from its own 127.0.6.x address (a country), the web lab and NSD behind Unbound for every name,
-and real Chromium visiting through each vantage."""
+(and by Referer and user agent): tinyproxy (HTTP CONNECT) and microsocks (SOCKS5) on loopback, each
+connecting out from its own 127.0.6.x address (a country), the web lab and NSD behind Unbound for
+every name, and real Chromium visiting through each vantage."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from clonewatch.testing.dns import LocalDns
 from clonewatch.testing.dns import TestZones as Zones
 from clonewatch.testing.probelab import UNRELATED, outlet, outlet_page
-from clonewatch.testing.proxies import ConnectProxy, SocksProxy, dns_lookup
+from clonewatch.testing.proxies import ConnectProxy, SocksProxy, hosts_of
 from clonewatch.testing.sites import (
     Request,
     Response,
@@ -77,10 +77,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         web.add(GEO, lambda request: (geo_clone if request.client in targeted else geo_home)(request))
         web.add(CLONE_SITE, outlet(fake))
         web.add(SCRIPTED, _scripted_filter({HTTP_EXIT}, fake, UNRELATED.format(domain=SCRIPTED)))
-        lookup = dns_lookup(dns.resolver)
+        hosts = hosts_of(zones.records)  # what the proxies' own resolvers know
         with (
-            ConnectProxy(PROXIES, source=HTTP_EXIT, lookup=lookup) as connect,
-            SocksProxy(PROXIES, source=SOCKS_EXIT, lookup=lookup) as socks,
+            ConnectProxy(PROXIES, source=HTTP_EXIT, hosts=hosts) as connect,
+            SocksProxy(PROXIES, source=SOCKS_EXIT, hosts=hosts) as socks,
         ):
             yield World(web, dns, connect, socks, brands)
 

@@ -1,215 +1,228 @@
-"""Real proxies on loopback that stand in for vantage points: an HTTP ``CONNECT`` proxy and a SOCKS5
-proxy (RFC 1928, no authentication or RFC 1929 user and password), each resolving target names
-with a resolver the test gives (the lab's DNS) and connecting out from its own ``source`` address,
-so a lab site sees a different client address per vantage, as a site abroad sees another country.
+"""Real proxies on loopback that stand in for vantage points: Debian's ``tinyproxy`` (HTTP
+``CONNECT``) and ``microsocks`` (SOCKS5, with or without RFC 1929 user and password), each
+connecting out from its own ``source`` address, so a lab site sees a different client address per
+vantage, as a site abroad sees another country.
 
-Written here rather than taken from a package: the maintained ones (tinyproxy, dante, microsocks,
-proxy.py) resolve names with the system's resolver, which knows nothing of the lab's names, and
-pointing it at the lab would change the machine's resolver for everything else running on it.
+A proxy resolves target names with the system's resolver. Each one runs in a mount namespace of
+its own where ``/etc/hosts`` holds the names the test gives it and ``/etc/nsswitch.conf`` says
+``hosts: files``: it knows the lab's names, asks no DNS server at all (nothing leaves loopback),
+and the machine's resolver stays as it is for everything else. ``targets`` reads the proxy's own
+log: what it was asked to reach.
 
-    with ConnectProxy("127.0.5.1", source="127.0.5.2", lookup=dns_lookup) as proxy:
+    with ConnectProxy("127.0.5.1", source="127.0.5.2", hosts={"clone.test": "127.0.5.9"}) as proxy:
         proxy.url  # http://127.0.5.1:PORT
 """
 
 from __future__ import annotations
 
-import contextlib
-import ipaddress
-import logging
-import selectors
+import os
+import re
+import shutil
 import socket
-import socketserver
-import struct
-import threading
-from collections.abc import Callable
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import ClassVar, Self
 
-log = logging.getLogger(__name__)
-RELAY_TIMEOUT = 30.0
-Lookup = Callable[[str], str]
-"""A host name to the address to connect to (raises OSError when there is none)."""
-
-
-def dns_lookup(resolver: str) -> Lookup:
-    """Resolve A records by asking ``resolver`` (HOST:PORT, e.g. ``LocalDns.resolver``)."""
-    import dns.resolver
-
-    host, _, port = resolver.rpartition(":")
-    stub = dns.resolver.Resolver(configure=False)
-    stub.nameservers = [host]
-    stub.port = int(port)
-    stub.lifetime = 5.0
-
-    def lookup(name: str) -> str:
-        try:
-            return str(stub.resolve(name, "A")[0].to_text())
-        except Exception as exc:  # every resolver failure is "no address" to a proxy
-            raise OSError(f"cannot resolve {name}: {type(exc).__name__}") from exc
-
-    return lookup
+STARTUP_SECONDS = 10.0
+STARTS = 5  # tries, each on a fresh port, when another process took the port we picked
+IDLE_SECONDS = 30
+_JAIL = 'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/nsswitch.conf && shift 2 && exec "$@"'
 
 
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, owner: _Proxy, address: tuple[str, int]) -> None:
-        self.owner = owner
-        super().__init__(address, _Handler)
-
-
-class _Handler(socketserver.BaseRequestHandler):
-    server: _Server
-
-    def handle(self) -> None:
-        self.request.settimeout(RELAY_TIMEOUT)
-        try:
-            self.server.owner.serve(self.request)
-        except OSError as exc:
-            log.debug("proxy connection ended: %s", exc)
+def hosts_of(records: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """The A records among DNS ``records`` (``TestZones.records``) as a proxy's hosts."""
+    return {name: data for name, rtype, data in records if rtype == "A"}
 
 
 class _Proxy:
-    """A listening proxy; ``targets`` lists what clients asked to reach, in order."""
+    """A proxy process listening on ``address``; a context manager that starts and stops it."""
 
-    scheme = ""
+    scheme: ClassVar[str] = ""
+    binary: ClassVar[str] = ""
 
-    def __init__(self, address: str, *, source: str, lookup: Lookup, port: int = 0) -> None:
+    def __init__(self, address: str, *, source: str, hosts: Mapping[str, str]) -> None:
         self.address = address
         self.source = source
-        self.lookup = lookup
-        self.targets: list[str] = []
-        self._server = _Server(self, (address, port))
-        self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
-        self._thread.daemon = True
+        self.hosts = dict(hosts)
+        self.port = 0
+        self._process: subprocess.Popen[bytes] | None = None
+        self._workdir: tempfile.TemporaryDirectory[str] | None = None
+        self._kept_log = ""
 
     @property
     def url(self) -> str:
         return f"{self.scheme}://{self.address}:{self.port}"
 
+    @property
+    def log(self) -> str:
+        """The proxy's log so far (kept when the proxy stops)."""
+        return _read(self._log_path) if self._workdir else self._kept_log
+
+    @property
+    def targets(self) -> list[str]:
+        """``HOST:PORT`` the proxy's log says it was asked to reach, in order."""
+        raise NotImplementedError
+
+    @property
+    def _dir(self) -> Path:
+        assert self._workdir is not None
+        return Path(self._workdir.name)
+
+    @property
+    def _output_path(self) -> Path:
+        return self._dir / "output"
+
+    @property
+    def _log_path(self) -> Path:
+        """Where the proxy logs its connections (its output unless it keeps a log file)."""
+        return self._output_path
+
+    def _command(self) -> list[str]:
+        raise NotImplementedError
+
     def __enter__(self) -> Self:
-        self._thread.start()
-        return self
+        binary = shutil.which(self.binary) or shutil.which(self.binary, path="/usr/sbin:/sbin")
+        if binary is None:
+            raise RuntimeError(f"{self.binary} is not installed (./run installs Debian's package)")
+        self._workdir = tempfile.TemporaryDirectory(prefix=f"{self.binary}-")
+        hosts = self._dir / "hosts"
+        hosts.write_text("".join(f"{address} {name}\n" for name, address in self.hosts.items()), "utf-8")
+        nsswitch = self._dir / "nsswitch.conf"
+        nsswitch.write_text("hosts: files\n", encoding="utf-8")
+        jail = ["unshare", "--mount", "--propagation", "private"]
+        if os.geteuid() != 0:
+            jail.append("--map-root-user")
+        for _ in range(STARTS):
+            self.port = _free_port(self.address)
+            with self._output_path.open("wb") as out:
+                self._process = subprocess.Popen(
+                    [*jail, "sh", "-c", _JAIL, "sh", str(hosts), str(nsswitch), binary, *self._command()],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            if self._wait():
+                return self
+        said = " ".join(_read(path)[-400:] for path in dict.fromkeys((self._output_path, self._log_path)))
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"{self.binary} did not start on {self.address}: {said}")
+
+    def _wait(self) -> bool:
+        """Whether the proxy listens (False when it died, e.g. the port was taken meanwhile)."""
+        assert self._process is not None
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                return False
+            if _listening(self.address, self.port):
+                return True
+            time.sleep(0.05)
+        self._process.kill()
+        self._process.wait()
+        return False
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def serve(self, client: socket.socket) -> None:
-        raise NotImplementedError
-
-    def dial(self, host: str, port: int) -> socket.socket:
-        """Connect to ``host`` (resolved by our lookup when a name) from our source address."""
-        self.targets.append(f"{host}:{port}")
-        try:
-            ipaddress.ip_address(host)
-            address = host
-        except ValueError:
-            address = self.lookup(host)
-        return socket.create_connection((address, port), timeout=10, source_address=(self.source, 0))
-
-
-def relay(one: socket.socket, other: socket.socket) -> None:
-    """Copy bytes both ways until either side closes or both are quiet for RELAY_TIMEOUT seconds."""
-    with selectors.DefaultSelector() as selector, other:
-        selector.register(one, selectors.EVENT_READ, other)
-        selector.register(other, selectors.EVENT_READ, one)
-        while True:
-            ready = selector.select(RELAY_TIMEOUT)
-            if not ready:
-                return
-            for key, _ in ready:
-                source: socket.socket = key.fileobj  # type: ignore[assignment]
-                data = source.recv(65536)
-                if not data:
-                    return
-                key.data.sendall(data)
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process = None
+        if self._workdir is not None:
+            self._kept_log = self.log
+            self._workdir.cleanup()
+            self._workdir = None
 
 
 class ConnectProxy(_Proxy):
-    """An HTTP proxy that serves ``CONNECT host:port`` only (what clonewatch sends)."""
+    """tinyproxy: an HTTP proxy (clonewatch sends it ``CONNECT host:port`` only), any port."""
 
     scheme = "http"
+    binary = "tinyproxy"
+    _REQUEST = re.compile(r"Request \(file descriptor \d+\): CONNECT (\S+) HTTP/")
+    _CLIENT = re.compile(r"Connect \(file descriptor \d+\): (\S+)")
 
-    def serve(self, client: socket.socket) -> None:
-        stream = client.makefile("rb")
-        request = stream.readline(8192).decode("latin-1").split()
-        while stream.readline(8192) not in (b"\r\n", b"\n", b""):
-            pass  # headers: nothing we need
-        if len(request) != 3 or request[0] != "CONNECT":
-            client.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
-            return
-        host, _, port = request[1].rpartition(":")
-        try:
-            upstream = self.dial(host.strip("[]"), int(port))
-        except (OSError, ValueError) as exc:
-            client.sendall(
-                f"HTTP/1.1 502 Bad Gateway\r\nX-Reason: {exc}\r\n\r\n".encode("latin-1", "replace")
-            )
-            return
-        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        relay(client, upstream)
+    @property
+    def targets(self) -> list[str]:
+        return self._REQUEST.findall(self.log)
+
+    @property
+    def _log_path(self) -> Path:
+        return self._dir / "tinyproxy.log"
+
+    @property
+    def clients(self) -> list[str]:
+        """The address of every connection the proxy accepted, in order."""
+        return self._CLIENT.findall(self.log)
+
+    def _command(self) -> list[str]:
+        config = self._dir / "tinyproxy.conf"
+        lines = [
+            f"Listen {self.address}",
+            f"Port {self.port}",
+            f"Bind {self.source}",
+            f"Timeout {IDLE_SECONDS}",
+            "Allow 127.0.0.0/8",
+            f'LogFile "{self._log_path}"',
+            "LogLevel Connect",
+            "MaxClients 64",
+        ]
+        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return ["-d", "-c", str(config)]
 
 
 class SocksProxy(_Proxy):
-    """A SOCKS5 proxy (CONNECT only); with ``credentials`` it requires that user and password."""
+    """microsocks: a SOCKS5 proxy; with ``credentials`` it requires that user and password."""
 
     scheme = "socks5h"
+    binary = "microsocks"
+    _CONNECTED = re.compile(r"client\[\d+\] \S+: connected to (\S+)")
 
-    def __init__(self, *args: Any, credentials: tuple[str, str] | None = None, **options: Any) -> None:
-        super().__init__(*args, **options)
+    def __init__(
+        self,
+        address: str,
+        *,
+        source: str,
+        hosts: Mapping[str, str],
+        credentials: tuple[str, str] | None = None,
+    ) -> None:
+        super().__init__(address, source=source, hosts=hosts)
         self.credentials = credentials
 
-    def serve(self, client: socket.socket) -> None:
-        _, count = _read(client, 2)
-        methods = _read(client, count)
-        wanted = 2 if self.credentials is not None else 0
-        if wanted not in methods:
-            client.sendall(b"\x05\xff")
-            return
-        client.sendall(bytes([5, wanted]))
+    @property
+    def targets(self) -> list[str]:
+        """``HOST:PORT`` of every connection the proxy opened (microsocks logs only those)."""
+        return self._CONNECTED.findall(self.log)
+
+    def _command(self) -> list[str]:
+        command = ["-i", self.address, "-p", str(self.port), "-b", self.source]
         if self.credentials is not None:
-            _, size = _read(client, 2)
-            user = _read(client, size).decode()
-            secret = _read(client, _read(client, 1)[0]).decode()
-            ok = (user, secret) == self.credentials
-            client.sendall(b"\x01\x00" if ok else b"\x01\x01")
-            if not ok:
-                return
-        _, command, _, kind = _read(client, 4)
-        if kind == 1:
-            host = socket.inet_ntop(socket.AF_INET, _read(client, 4))
-        elif kind == 4:
-            host = socket.inet_ntop(socket.AF_INET6, _read(client, 16))
-        else:
-            host = _read(client, _read(client, 1)[0]).decode("idna")
-        (port,) = struct.unpack("!H", _read(client, 2))
-        if command != 1:
-            client.sendall(b"\x05\x07\x00\x01" + bytes(6))
-            return
-        try:
-            upstream = self.dial(host, port)
-        except OSError:
-            client.sendall(b"\x05\x04\x00\x01" + bytes(6))
-            return
-        bound, bound_port = upstream.getsockname()[:2]
-        reply = b"\x05\x00\x00\x01" + socket.inet_aton(bound) + struct.pack("!H", bound_port)
-        with contextlib.suppress(OSError):
-            client.sendall(reply)
-            relay(client, upstream)
-        upstream.close()
+            command += ["-u", self.credentials[0], "-P", self.credentials[1]]
+        return command
 
 
-def _read(sock: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            raise ConnectionError("the client went away")
-        data += chunk
-    return data
+def _free_port(address: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((address, 0))
+        return int(probe.getsockname()[1])
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
+def _listening(address: str, port: int) -> bool:
+    """Whether a TCP socket listens on ``address:port`` (read from /proc: no connection made)."""
+    local = f"{socket.inet_aton(address)[::-1].hex().upper()}:{port:04X}"
+    for line in Path("/proc/net/tcp").read_text(encoding="ascii").splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == local and fields[3] == "0A":
+            return True
+    return False

@@ -29,7 +29,7 @@ RANKS = {
     "clonewatch.store": 7,
     "clonewatch.cluster": 8,
     "clonewatch.social": 8,
-    "clonewatch.scale": 8,  # runs match, probe and cluster work on Dask; watch can use it
+    "clonewatch.scale": 8.5,  # runs match, probe and cluster work on Dask; watch probes on it
     "clonewatch.spread": 9,  # joins cluster and social
     "clonewatch.watch": 9,
     "clonewatch.report": 10,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,6 +13,8 @@ from clonewatch.cli.common import (
     DbOption,
     FormatOption,
     PostsOption,
+    SchedulerOption,
+    TaskSizeOption,
     load_brands,
     with_exit_codes,
 )
@@ -25,6 +27,10 @@ from clonewatch.cli.probing import (
     ResolverOption,
 )
 from clonewatch.errors import InputError
+
+if TYPE_CHECKING:
+    from clonewatch.cluster import Campaign, ClusterSettings
+    from clonewatch.cluster.build import ReadStats
 
 CAMPAIGN_COLUMNS = ("id", "size", "confidence", "brands", "roles", "pivots", "first_seen", "last_seen")
 
@@ -81,6 +87,8 @@ def cluster_command(
     ] = False,
     posts: PostsOption = None,
     output_format: FormatOption = None,
+    scheduler: SchedulerOption = None,
+    task_size: TaskSizeOption = "64M",
 ) -> None:
     """Group probed domains into campaigns: communities of domains joined by the rare values they
     share (addresses and networks, name servers, MX, registration batches, certificates, redirect
@@ -90,13 +98,18 @@ def cluster_command(
     Without EVIDENCE files the evidence is the latest probe of every domain in the store (--db);
     --save stores the campaigns found there. --posts lists on each campaign the accounts that
     posted links to its members and, as candidates, the other domains they linked (with --expand,
-    the domains linked by the accounts that posted the seeds join the feed's names)."""
+    the domains linked by the accounts that posted the seeds join the feed's names).
+
+    With --scheduler the EVIDENCE files are cut into ranges of lines that the Dask workers read,
+    parse and take the facts of (the costly part of a big file); the graph and its communities
+    are built here from those facts, so the campaigns are those of a run here."""
     from clonewatch.cli.campaign_posts import merged, posts_summary, row_cells
     from clonewatch.cli.campaigns import reads_store, save_found, stored_evidence
     from clonewatch.cluster import ClusterSettings, cluster_records, read_evidence
     from clonewatch.cluster.asn import AsnTable
     from clonewatch.cluster.build import ReadStats
     from clonewatch.cluster.export import write_campaign_graph
+    from clonewatch.scale.ranges import parse_size
     from clonewatch.social import ReadReport
     from clonewatch.spread import campaign_posts, seed_leads
     from clonewatch.when import parse_duration
@@ -139,6 +152,9 @@ def cluster_command(
             evidence_out=evidence_out,
         )
         campaigns, interrupted = list(found.campaigns), found.interrupted
+    elif scheduler is not None:
+        step = parse_size(task_size)
+        campaigns = _on_cluster(scheduler, evidence or [], settings, _lines(seeds), asn_db, stats, step)
     else:
         campaigns = cluster_records(records, settings, seeds=_lines(seeds), asn=table)
     if save and interrupted:
@@ -171,6 +187,31 @@ def cluster_command(
 
 
 with_exit_codes(cluster_command)
+
+
+def _on_cluster(
+    scheduler: str,
+    paths: list[str],
+    settings: ClusterSettings,
+    seeds: list[str],
+    asn_db: Path | None,
+    stats: ReadStats,
+    step: int,
+) -> list[Campaign]:
+    """The campaigns in evidence files whose lines the Dask workers read and take the facts of."""
+    from clonewatch.cluster.build import cluster_facts
+    from clonewatch.scale.clustering import FactsJob, facts_on_cluster
+    from clonewatch.scale.connect import Spread, connect
+
+    if not paths or "-" in paths:
+        raise InputError("--scheduler reads EVIDENCE files on the workers: give files (not - or the store)")
+    spread = Spread()
+    with connect(scheduler) as client:
+        facts = facts_on_cluster(client, paths, FactsJob(settings, asn_db), stats, spread, step=step)
+    print(f"clonewatch: {spread.describe()}", file=sys.stderr)
+    campaigns = cluster_facts(facts, settings)
+    wanted = {seed.strip().lower().rstrip(".") for seed in seeds}
+    return [c for c in campaigns if not wanted or any(m.domain in wanted for m in c.members)]
 
 
 def _lines(path: Path | None) -> list[str]:

@@ -72,6 +72,9 @@ SchedulerOption = Annotated[
         show_default=False,
     ),
 ]
+TaskSizeOption = Annotated[
+    str, typer.Option(help="With --scheduler: bytes of an input file per task (64M, 512k).")
+]
 
 
 def with_exit_codes(command: Callable[..., None]) -> None:

@@ -10,7 +10,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from clonewatch.cli.common import BrandsOption, FormatOption, SchedulerOption, load_brands, with_exit_codes
+from clonewatch.cli.common import (
+    BrandsOption,
+    FormatOption,
+    SchedulerOption,
+    TaskSizeOption,
+    load_brands,
+    with_exit_codes,
+)
 from clonewatch.cli.output import RecordWriter, choose_format
 from clonewatch.match import FeedStats, match_feeds
 from clonewatch.match.profile import load_profile, profile_names
@@ -40,9 +47,7 @@ def match_command(
     ordered: Annotated[
         bool, typer.Option("--ordered", help="With --scheduler: write the hits in input order.")
     ] = False,
-    task_size: Annotated[
-        str, typer.Option(help="With --scheduler: bytes of a plain feed file per task (64M, 512k).")
-    ] = "64M",
+    task_size: TaskSizeOption = "64M",
 ) -> None:
     """Flag names that impersonate a watched outlet or government body, with the reasons why.
 

@@ -46,23 +46,29 @@ def read_evidence(paths: Iterable[str], stats: ReadStats) -> Iterator[Mapping[st
             raise InputError(f"{path}: cannot read ({exc.strerror})") from None
         with handle if path != "-" else _borrowed(handle):
             for number, line in enumerate(handle, start=1):
-                text = line.strip()
-                if not text:
-                    continue
-                where = f"{'stdin' if path == '-' else path}:{number}"
-                if len(text) > MAX_LINE:
-                    stats.skip(where, "line too long")
-                    continue
-                try:
-                    record = json.loads(text)
-                except ValueError:
-                    stats.skip(where, "not JSON")
-                    continue
-                if not isinstance(record, dict) or not isinstance(record.get("domain"), str):
-                    stats.skip(where, "not an evidence record (no domain)")
+                record = parse_line(line)
+                if isinstance(record, str):
+                    if record:
+                        stats.skip(f"{'stdin' if path == '-' else path}:{number}", record)
                     continue
                 stats.read += 1
                 yield record
+
+
+def parse_line(line: str) -> Mapping[str, Any] | str:
+    """The evidence record a JSONL line holds, or why it holds none ("" for a blank line)."""
+    text = line.strip()
+    if not text:
+        return ""
+    if len(text) > MAX_LINE:
+        return "line too long"
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return "not JSON"
+    if not isinstance(record, dict) or not isinstance(record.get("domain"), str):
+        return "not an evidence record (no domain)"
+    return record
 
 
 class _borrowed:
@@ -86,16 +92,39 @@ def collect_facts(
 ) -> list[DomainFacts]:
     """The pivots of every record (the latest record of a domain wins), values copied from a
     genuine outlet removed, defensive and unregistered names left out."""
-    latest: dict[str, DomainFacts] = {}
+    return merge_facts([record_facts(records, settings, asn=asn)])
+
+
+def record_facts(
+    records: Iterable[Mapping[str, Any]],
+    settings: ClusterSettings,
+    *,
+    asn: Callable[[str], int | None] | None = None,
+) -> tuple[list[DomainFacts], set[Pivot]]:
+    """The facts of each record in order (defensive and unregistered names left out), and the
+    values copied from a genuine outlet: the part of :func:`collect_facts` each record alone
+    decides (a Dask worker's share of a big evidence file)."""
+    found: list[DomainFacts] = []
     copied: set[Pivot] = set()
     for record in records:
         copied |= copied_values(record)
         item = facts_of(record, window=settings.batch_window, asn=asn, genuine_hosts=settings.genuine_hosts)
-        if item is None or item.verdict in LEFT_OUT:
-            continue
-        known = latest.get(item.domain)
-        if known is None or (item.probed or "") >= (known.probed or ""):
-            latest[item.domain] = item
+        if item is not None and item.verdict not in LEFT_OUT:
+            found.append(item)
+    return found, copied
+
+
+def merge_facts(parts: Iterable[tuple[list[DomainFacts], set[Pivot]]]) -> list[DomainFacts]:
+    """Parts of :func:`record_facts` in input order as one: the latest record of a domain wins,
+    every value copied from a genuine outlet removed."""
+    latest: dict[str, DomainFacts] = {}
+    copied: set[Pivot] = set()
+    for found, values in parts:
+        copied |= values
+        for item in found:
+            known = latest.get(item.domain)
+            if known is None or (item.probed or "") >= (known.probed or ""):
+                latest[item.domain] = item
     return [_without(item, copied) for item in latest.values()]
 
 

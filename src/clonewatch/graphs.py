@@ -24,6 +24,9 @@ def weighted_groups(size: int, lo: Ints, hi: Ints, weight: Ints | Floats, *, lou
     groups of one node dropped."""
     import networkit as nk
 
+    if lo.size == 0:  # nothing joins anything
+        return np.full(size, -1, dtype=np.int64)
+
     coo = (weight.astype(np.float64), (lo.astype(np.uint64), hi.astype(np.uint64)))
     graph = nk.GraphFromCoo(coo, n=size, weighted=True, directed=False)  # the C++ side refers to it
     found = nk.components.ConnectedComponents(graph)

@@ -4,8 +4,12 @@ Addresses and their /24 or /48 networks (and the ASN with a table), name servers
 and creation batch, the TLS certificate (SHA-256, issuer with serial, the names on it), redirect
 hops (hosts other than the domain itself and the genuine site, and the shapes of their URLs),
 analytics IDs other than the genuine outlet's, favicon hash, DOM template hash, the text's TLSH
-and the body hash. The registrar alone and the issuer alone are never pivots: only in a batch or
-with a serial. Every field is read defensively: evidence comes from hostile sites.
+and the body hash. Chains and pages are read from every visit: the direct visitors', each
+vantage's (``http["NAME:visitor"]``) and every browser's navigations, the direct one and each
+vantage's (``vantages.NAME.browser``), since a cloaking filter shows the hops that join an
+operation only to the visitors it targets. The registrar alone and the issuer alone are never
+pivots: only in a batch or with a serial. Every field is read defensively: evidence comes from
+hostile sites.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from clonewatch.names import DomainName, default_psl, parse_host
 
 VISITORS = ("social", "plain")
 MAX_VALUES = 50  # per kind and record: a page listing thousands of IDs cannot flood the graph
+MAX_VISITS = 64  # HTTP visits and browser chains read per record
 
 
 def _strings(value: Any) -> list[str]:
@@ -111,10 +116,12 @@ def facts_of(
     pivots.update(_certificate(tls, domain))
     hop_hosts: list[str] = []
     verdict = _text(record.get("verdict"))
-    for visit in (_dict(_dict(record.get("http")).get(visitor)) for visitor in VISITORS):
+    for visit in visits(record):
         hop_hosts.extend(_hops(visit, domain, genuine, pivots, genuine_hosts))
         if verdict != "parked":  # a parked page is the parking provider's, not the owner's
             _page(visit, pivots)
+    for browser in browsers(record):
+        hop_hosts.extend(_hops({"chain": browser.get("navigations")}, domain, genuine, pivots, genuine_hosts))
     return DomainFacts(
         domain,
         verdict,
@@ -125,6 +132,23 @@ def facts_of(
         pivots=tuple(sorted(pivots)),  # a set's order changes from run to run; results must not
         hop_hosts=tuple(dict.fromkeys(hop_hosts)),
     )
+
+
+def visits(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The record's HTTP visits: the direct visitors', then every vantage's (``NAME:visitor``)
+    in name order."""
+    http = _dict(record.get("http"))
+    vantages = sorted(key for key in http if isinstance(key, str) and ":" in key)
+    found = [_dict(http.get(key)) for key in (*VISITORS, *vantages)]
+    return [visit for visit in found if visit][:MAX_VISITS]
+
+
+def browsers(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The record's browser visits: the direct one, then every vantage's in name order."""
+    vantages = _dict(record.get("vantages"))
+    names = sorted(name for name in vantages if isinstance(name, str))
+    found = [_dict(record.get("browser"))] + [_dict(_dict(vantages[name]).get("browser")) for name in names]
+    return [browser for browser in found if browser][:MAX_VISITS]
 
 
 def _mx_host(value: str) -> str:

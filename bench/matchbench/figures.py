@@ -6,7 +6,7 @@
 * benign flags per 100k on benign_dev.txt.gz, split into one-edit typos of the brand on its own suffix
   and everything else;
 * flags per 100k on nrd_dev.txt.gz with the bundled watchlist (with and without a campaign profile),
-  and a random sample of 100 flags written for a blind review (name, brand, reasons only).
+  and a random sample of 100 flags written for a blind review (name, brand, genuine, score, reasons).
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ from clonewatch.names import DomainName, default_psl, parse_host
 
 SPLITS = 5
 SAMPLE = 100
+# Flags are also counted from this score up: what is left when the low-scored records (the exact label
+# of an ordinary word on a suffix nobody abuses, kept with a lower score) are set aside.
+REVIEW_SCORE = 0.6
 
 
 def _lines(path: Path) -> list[str]:
@@ -122,9 +125,11 @@ def nrd(names: list[DomainName], profile: str | None, sample_out: Path | None, s
     start = time.perf_counter()
     flags = [hit for name in names if (hit := matcher.match(name)) is not None]
     seconds = time.perf_counter() - start
+    scored = [f for f in flags if f.score >= REVIEW_SCORE]
     result: dict[str, Any] = {
         "flags": len(flags),
         "per_100k": round(len(flags) * 100_000 / len(names), 1),
+        f"per_100k_score_{REVIEW_SCORE}": round(len(scored) * 100_000 / len(names), 1),
         "names_per_s": round(len(names) / seconds),
         "by_brand": Counter(f.brand for f in flags).most_common(15),
     }
@@ -135,7 +140,7 @@ def nrd(names: list[DomainName], profile: str | None, sample_out: Path | None, s
         sample_out.write_text(
             "".join(
                 json.dumps({"domain": f.domain, "unicode": f.unicode, "brand": f.brand, "genuine": f.genuine,
-                            "reasons": list(f.reasons)}, ensure_ascii=False) + "\n"
+                            "score": f.score, "reasons": list(f.reasons)}, ensure_ascii=False) + "\n"
                 for f in sample
             ),
             encoding="utf-8",

@@ -74,9 +74,12 @@ def test_a_government_body_has_no_editions(cli: Cli, brands_file: BrandsFile) ->
 
 
 def test_a_word_with_another_country_code_belongs_to_that_country(cli: Cli, brands_file: BrandsFile) -> None:
-    """``lantern-kh`` is a lantern shop in Cambodia; a coined name with a country code is an edition."""
-    found = flagged(cli, brands_file("lantern.de\nquorzel.de\n"), ["lantern-kh.com", "quorzel-kh.com"])
-    assert sorted(found) == ["quorzel-kh.com"]
+    """``lantern-kh`` is a lantern shop in Cambodia; a coined name with a country code is an edition,
+    and so is a word with a language's code (``lantern-fr``: the French edition)."""
+    found = flagged(
+        cli, brands_file("lantern.de\nquorzel.de\n"), ["lantern-kh.com", "quorzel-kh.com", "lantern-fr.com"]
+    )
+    assert sorted(found) == ["lantern-fr.com", "quorzel-kh.com"]
 
 
 def test_a_word_misspelt_on_another_suffix_must_be_a_slip(cli: Cli, brands_file: BrandsFile) -> None:

@@ -250,8 +250,10 @@ class Matcher:
                 ) and token != target.suffix.replace(".", ""):
                     return None  # a suffix cut short reads as one only after a hyphen (``bild-d``)
                 foreign = token in COUNTRY_CODES and token != target.country and token not in target.fragments
-                if foreign and (target.weak or target.namespace or target.word):
-                    # ``gov`` or ``salon`` with another country's code belongs to that country
+                edition_code = token in LANGUAGE_CODES and publishes
+                if foreign and (target.weak or target.namespace or (target.word and not edition_code)):
+                    # ``gov`` or ``salon`` with another country's code belongs to that country (an
+                    # outlet's name with a language's code reads as that edition: ``reuters-de``)
                     return None
                 reasons.append(f"affix:{token}")
                 known = token in own or (token in LANGUAGE_CODES and not foreign)

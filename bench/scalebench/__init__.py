@@ -1,0 +1,1 @@
+"""bench/scale: clonewatch on Dask distributed against one process (see bench/README.md)."""

@@ -229,7 +229,9 @@ class Matcher:
                     return None  # numbered series (``abc365``, ``dnb98``) are spam, not editions
                 article = not hyphenated and is_article(token, before=before) and not target.weak
                 if not hyphenated and not article and token in NEWS_WORDS and not publishes:
-                    return None  # a ministry has no editions: ``…today`` glued to it names another
+                    # a ministry has no editions: ``…today`` glued to it makes another name (with a
+                    # hyphen, ``…-news`` still reads as a page of it)
+                    return None
                 if not article and not is_affix_token(
                     token,
                     hyphenated=hyphenated,
@@ -239,7 +241,7 @@ class Matcher:
                     extra_words=self._profile_words,
                 ):
                     return None
-                edition = publishes and _edition_word(token, hyphenated=hyphenated, before=before)
+                edition = _edition_word(token, hyphenated=hyphenated, before=before)
                 strong = token in own or token in self._profile_words
                 if target.weak and not target.namespace and not (
                     strong or (edition and self.abused_suffix(name.suffix))
@@ -250,11 +252,8 @@ class Matcher:
                 ) and token != target.suffix.replace(".", ""):
                     return None  # a suffix cut short reads as one only after a hyphen (``bild-d``)
                 foreign = token in COUNTRY_CODES and token != target.country and token not in target.fragments
-                edition_code = token in LANGUAGE_CODES and publishes
-                if foreign and (target.weak or target.namespace or (target.word and not edition_code)):
-                    # ``gov`` or ``salon`` with another country's code belongs to that country (an
-                    # outlet's name with a language's code reads as that edition: ``reuters-de``)
-                    return None
+                if foreign and (target.weak or target.namespace):
+                    return None  # ``gov`` with another country's code belongs to that country
                 reasons.append(f"affix:{token}")
                 known = token in own or (token in LANGUAGE_CODES and not foreign)
                 score *= CODE_AFFIX_WEIGHT if known else AFFIX_WEIGHT

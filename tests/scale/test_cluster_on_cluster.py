@@ -8,6 +8,9 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from clonewatch.cli import app
 from clonewatch.testing.daskcluster import LocalDaskCluster
 from tests.cluster.world import write_world
 from tests.scale.test_match_on_cluster import SPREAD
@@ -43,9 +46,9 @@ def test_the_campaigns_and_the_skipped_lines_are_those_of_a_run_here(
     )
 
 
-def test_standard_input_cannot_be_read_by_the_workers(cli: Cli) -> None:
-    result = cli("cluster", "-", "--scheduler", "local:1", stdin=b"")
-    assert result.returncode == 2
+def test_standard_input_cannot_be_read_by_the_workers() -> None:
+    result = CliRunner().invoke(app, ["cluster", "-", "--scheduler", "local:1"], input="")
+    assert result.exit_code == 2
     assert result.stderr.strip() == (
         "clonewatch: error: --scheduler reads EVIDENCE files on the workers: give files (not - or the store)"
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable
 
+from typer.testing import CliRunner
+
+from clonewatch.cli import app
 from clonewatch.testing.daskcluster import LocalDaskCluster
 from clonewatch.testing.dns import LocalDns
 from tests.scale.test_match_on_cluster import SPREAD
@@ -28,9 +31,9 @@ def test_the_dns_checks_run_on_the_workers_with_the_rows_of_a_run_here(
     assert there.stderr.splitlines()[-1] == here.stderr.splitlines()[-1]  # the same counts by status
 
 
-def test_scheduler_without_registered_is_refused(cli: Cli) -> None:
-    result = cli("generate", "bild.de", "--scheduler", "local:1")
-    assert result.returncode == 2
+def test_scheduler_without_registered_is_refused() -> None:
+    result = CliRunner().invoke(app, ["generate", "bild.de", "--scheduler", "local:1"])
+    assert result.exit_code == 2
     assert result.stderr.strip() == (
         "clonewatch: error: --scheduler runs the DNS checks of --registered: give --registered too"
     )

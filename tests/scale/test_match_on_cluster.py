@@ -12,7 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from clonewatch.cli import app
 from clonewatch.testing.daskcluster import LocalDaskCluster
 from tests.conftest import CLONEWATCH
 
@@ -135,8 +137,8 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(cli: Cli, tmp_path: Pat
     assert line.startswith(
         f"clonewatch: error: --scheduler tcp://127.0.0.1:{port}: no Dask scheduler answers"
     )
-    bad = cli("match", str(feed), "--scheduler", "local:zero")
-    assert bad.returncode == 2
+    bad = CliRunner().invoke(app, ["match", str(feed), "--scheduler", "local:zero"])
+    assert bad.exit_code == 2
     assert bad.stderr.strip().splitlines() == [
         "clonewatch: error: --scheduler local:zero: expected local:N, N a number of workers"
     ]

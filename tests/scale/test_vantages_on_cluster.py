@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from clonewatch.cli import app
 from clonewatch.testing.daskcluster import LocalDaskCluster
 from clonewatch.testing.dns import LocalDns
 from clonewatch.testing.dns import TestZones as Zones
@@ -101,8 +103,10 @@ def test_watch_probes_on_the_cluster_of_its_config(cli: Cli, world: World, tmp_p
     body = evidence["http"]["de:social"]["body_sha256"]
     assert (tmp_path / "blobs" / body[:2] / body).is_file()  # written by the worker standing for de
     config.write_text('[dask]\nscheduler = "local:zero"\n')
-    refused = cli("watch", "--config", str(config), "--feed", str(feed), "--once", "--db", db)
-    assert refused.returncode == 2
+    refused = CliRunner().invoke(
+        app, ["watch", "--config", str(config), "--feed", str(feed), "--once", "--db", db]
+    )
+    assert refused.exit_code == 2
     assert refused.stderr.strip().splitlines()[-1].endswith("expected local:N, N a number of workers")
 
 
@@ -117,7 +121,7 @@ def test_a_worker_vantage_may_not_share_a_proxy_vantage_name(cli: Cli, world: Wo
     ]
 
 
-def test_a_bad_vantage_name_is_refused_before_the_worker_starts(cli: Cli) -> None:
-    result = cli("worker", "tcp://127.0.0.1:9", "--vantage", "direct")
-    assert result.returncode == 2
+def test_a_bad_vantage_name_is_refused_before_the_worker_starts() -> None:
+    result = CliRunner().invoke(app, ["worker", "tcp://127.0.0.1:9", "--vantage", "direct"])
+    assert result.exit_code == 2
     assert "bad vantage name 'direct'" in result.stderr

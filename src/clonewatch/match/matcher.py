@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from clonewatch.brands import Brand, BrandKind
 from clonewatch.match.affixes import (
@@ -14,8 +15,9 @@ from clonewatch.match.affixes import (
     is_article,
     looks_like_fragment,
 )
+from clonewatch.match.cache import cached_index
 from clonewatch.match.edits import LOOKALIKE_WEIGHT, MULTI_LOOKALIKES, Edit, explain
-from clonewatch.match.index import COMMON_ZIPF, WEAK_MAX_LEN, BrandIndex, Found, Target
+from clonewatch.match.index import COMMON_ZIPF, WEAK_MAX_LEN, Found, Target
 from clonewatch.match.profile import Profile
 from clonewatch.match.records import Match
 from clonewatch.match.rules import (
@@ -64,8 +66,9 @@ class Matcher:
         *,
         confusables: Confusables | None = None,
         profile: Profile | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
-        self.index = BrandIndex(brands)
+        self.index = cached_index(list(brands), cache_dir=cache_dir)
         self.profile = profile
         self._confusables = confusables or default_confusables()
         self._abused = abused_suffix_set() | frozenset(profile.suffixes if profile else ())

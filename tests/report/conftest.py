@@ -1,8 +1,10 @@
 """The export world: a genuine outlet and its look-alikes (a clone whose registrar, abuse contact
-and page title are hostile, a cloaked clone, a redirector through meta-refresh and JavaScript hops,
-a parked name) served on loopback (HTTP and HTTPS with a test CA, RDAP, NSD behind Unbound),
-probed once per session by the real pipeline with Chromium screenshots into a blob store; each test
-gets a store (SQLite or PostgreSQL) filled with those records the way the watch loop stores them."""
+and page title are hostile, a clone cloaked from all but visitors from X in one country, a
+redirector through meta-refresh and JavaScript hops, a parked name) served on loopback (HTTP and
+HTTPS with a test CA, RDAP, NSD behind Unbound), probed once per session by the real pipeline with
+Chromium screenshots into a blob store, the cloaked clone also through the vantage point ``de`` (a
+real tinyproxy whose connections come from that country's address); each test gets a store
+(SQLite or PostgreSQL) filled with those records the way the watch loop stores them."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import re
 import socket
 import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,11 +25,23 @@ from clonewatch.match import Match
 from clonewatch.net import HttpSettings, ResolverSettings
 from clonewatch.pipeline import Pipeline
 from clonewatch.probe.collect import ProbeSettings
+from clonewatch.probe.vantage import vantage
 from clonewatch.store import BlobStore, Store
 from clonewatch.testing.dns import LocalDns
 from clonewatch.testing.dns import TestZones as Zones
 from clonewatch.testing.probelab import STORIES, UNRELATED, outlet, outlet_page
-from clonewatch.testing.sites import cloaked, meta_refresh, page, rdap_record, redirect
+from clonewatch.testing.proxies import ConnectProxy, hosts_of
+from clonewatch.testing.sites import (
+    Request,
+    Response,
+    Site,
+    by_client,
+    looks_like_social_browser,
+    meta_refresh,
+    page,
+    rdap_record,
+    redirect,
+)
 from clonewatch.testing.web import LocalWeb
 from tests.conftest import run_cli
 
@@ -37,7 +51,10 @@ RDAP_HOST = "rdap-export.lol"
 GENUINE = "spiegel.de"
 NAME = "Der Spiegel"
 CLONE = "spiegel.ltd"  # hostile registrar, abuse contact and title
-CLOAKED = "spiegel.pm"
+CLOAKED = "spiegel.pm"  # the article only for visitors from X in de, through a TDS hop
+TDS_HOP = "tds-export.xyz"
+VANTAGE = "de"
+VANTAGE_EXIT = "127.0.8.1"  # where the de proxy's connections come from
 REDIRECTOR = "spiegel.click"
 PARKED = "spiegel.lol"
 HOP = "hop-export.xyz"
@@ -84,6 +101,22 @@ def _clone_page(title: str) -> str:
     return re.sub(r"<title>.*?</title>", lambda _: f"<title>{title}</title>", html, count=1)
 
 
+def _by_place(fake: str, other: str) -> Site:
+    """A traffic filter: visitors from X coming from VANTAGE_EXIT are sent through TDS_HOP to the
+    fabricated article (served to that address only); everyone else sees ``other``."""
+    article, home = by_client({VANTAGE_EXIT}, fake, other), page(other)
+    onward = redirect(f"http://{TDS_HOP}/r/9f2kQ?cid=7", 302)
+
+    def site(request: Request) -> Response | None:
+        if request.path.startswith("/article"):
+            return article(request)
+        if request.client == VANTAGE_EXIT and looks_like_social_browser(request):
+            return onward(request)
+        return home(request)
+
+    return site
+
+
 def _free_address() -> str:
     """The first of ADDRESSES where ports 80 and 443 can be bound (another run may hold one)."""
     for address in ADDRESSES:
@@ -105,10 +138,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     sites = {
         GENUINE: outlet(outlet_page(GENUINE, NAME, STORIES[0], "Nachrichten aus Deutschland.")),
         CLONE: outlet(_clone_page(HOSTILE_TITLE)),
-        CLOAKED: cloaked(
-            UNRELATED.format(domain=CLOAKED),
+        CLOAKED: _by_place(
             outlet_page(GENUINE, NAME, "Leaked: the war is lost", "Fabricated.", assets_from=GENUINE),
+            UNRELATED.format(domain=CLOAKED),
         ),
+        TDS_HOP: redirect(f"http://{CLOAKED}/article", 302),
         REDIRECTOR: redirect(f"http://{HOP}/go", 302),
         HOP: meta_refresh(f"http://{TARGET}/next"),
         TARGET: outlet(_clone_page(f"{NAME} - Nachrichten")),
@@ -135,7 +169,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             servers = {suffix: rdap_url for suffix in suffixes}
             watched = [Brand(NAME, (GENUINE,))]
             with Pipeline(settings, watched, rdap_servers=servers, browser=True) as pipeline:
-                probed = {p.domain: p.to_dict() for p in pipeline.run([CLONE, CLOAKED, REDIRECTOR, PARKED])}
+                probed = {p.domain: p.to_dict() for p in pipeline.run([CLONE, REDIRECTOR, PARKED])}
+            with ConnectProxy(address, source=VANTAGE_EXIT, hosts=hosts_of(zones.records)) as proxy:
+                abroad = replace(settings, vantages=(vantage(VANTAGE, proxy.url),))
+                with Pipeline(abroad, watched, rdap_servers=servers, browser=True) as pipeline:
+                    probed.update((p.domain, p.to_dict()) for p in pipeline.run([CLOAKED]))
             yield World(probed, blobs, brands, address)
 
 

@@ -28,6 +28,8 @@ from tests.report.conftest import (
     HOSTILE_TITLE,
     PARKED,
     REDIRECTOR,
+    TDS_HOP,
+    VANTAGE,
     Cli,
     World,
 )
@@ -102,6 +104,38 @@ def test_the_screenshots_are_embedded_from_the_blob_store(dossiers: Dossiers, wo
     digests = {hashlib.sha256(base64.b64decode(data)).hexdigest() for data in images}
     evidence = world.evidence[CLONE]
     assert digests == {evidence["screenshot"], evidence["genuine_site"]["screenshot"]}
+
+
+def test_the_cloaked_clone_shows_what_the_vantage_saw(dossiers: Dossiers, world: World) -> None:
+    """Directly the clone is a garden diary; the dossier shows the article through de beside it,
+    labelled with the vantage, its chain through the TDS hop, and the hash of each capture."""
+    evidence = world.evidence[CLOAKED]
+    seen = evidence["vantages"][VANTAGE]
+    html = dossiers.html(CLOAKED)
+    images = re.findall(r'alt="([^"]*)" src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    digests = {alt: hashlib.sha256(base64.b64decode(data)).hexdigest() for alt, data in images}
+    assert digests == {
+        f"screenshot of {CLOAKED}": evidence["screenshot"],
+        f"screenshot of {CLOAKED} through {VANTAGE}": seen["screenshot"],
+        f"screenshot of {GENUINE}": evidence["genuine_site"]["screenshot"],
+    }
+    assert seen["screenshot"] != evidence["screenshot"]
+    assert f"{CLOAKED} through {VANTAGE}: “Der Spiegel" in html and f"{CLOAKED} (direct): “Garden" in html
+    assert seen["proxy"] not in html  # the vantage is named, its proxy is not
+    text = dossiers.pdf_text(CLOAKED)
+    squeezed = _squeezed(text)
+    assert f"Through the vantage point {VANTAGE}: redirect chain" in text
+    assert f"Through the vantage point {VANTAGE}: the browser's navigations" in text
+    assert _squeezed(f"http://{TDS_HOP}/r/9f2kQ?cid=7") in squeezed
+    hashes = {
+        f"screenshot through {VANTAGE}": seen["screenshot"],
+        f"page body (social visitor through {VANTAGE})": evidence["http"][f"{VANTAGE}:social"]["body_sha256"],
+        "screenshot": evidence["screenshot"],
+    }
+    for kind, sha in hashes.items():
+        assert re.fullmatch(r"[0-9a-f]{64}", sha)
+        assert _squeezed(kind + sha) in squeezed, kind
+    assert f"the imitation is shown to visitors from {VANTAGE}" in text
 
 
 def test_hostile_strings_stay_text_in_the_html(dossiers: Dossiers) -> None:

@@ -26,6 +26,8 @@ from tests.report.conftest import (
     NAME,
     PARKED,
     REDIRECTOR,
+    TDS_HOP,
+    VANTAGE,
     Cli,
     World,
 )
@@ -140,6 +142,41 @@ def test_misp_event_loads_back_with_objects_and_disarm_tags(cli: Cli, db: str, w
         'misp-galaxy:disarm-techniques="News Outlet Persona"',
     }
     assert len(anchor.references) >= 4  # its dns-record, whois, x509, url (and favicon)
+
+
+def test_stix_and_misp_carry_what_the_vantage_saw(cli: Cli, sqlite_db: str, world: World) -> None:
+    """The cloaked clone showed the article only through de, behind a TDS hop the direct visits
+    never saw: its URLs are observables of the domain, named with the vantage, never its proxy."""
+    seen = [f"http://{CLOAKED}/", f"http://{TDS_HOP}/r/9f2kQ?cid=7", f"http://{CLOAKED}/article"]
+    proxy = world.evidence[CLOAKED]["vantages"][VANTAGE]["proxy"]
+    assert not any(TDS_HOP in hop["url"] for hop in world.evidence[CLOAKED]["http"]["social"]["chain"])
+    text = _out(cli("export", "--format", "stix", "--db", sqlite_db, "--verdict", "cloaked"))
+    assert proxy not in text
+    objects = {item.id: item for item in _bundle(text)}
+    urls = {item.value: item.id for item in objects.values() if item.type == "url"}
+    assert set(seen) <= set(urls)
+    (observed,) = [item for item in objects.values() if item.type == "observed-data"]
+    assert {urls[url] for url in seen} <= set(observed.object_refs)
+    (site,) = [item for item in objects.values() if item.type == "infrastructure" and item.name == CLOAKED]
+    parts = {r.target_ref for r in objects.values() if r.type == "relationship" and r.source_ref == site.id}
+    assert urls[seen[1]] in parts  # the TDS hop is part of the site's infrastructure
+    (note,) = [item for item in objects.values() if item.type == "note"]
+    assert note.abstract == f"{CLOAKED} through the vantage point {VANTAGE}"
+    assert " -> ".join(seen) in note.content and "Leaked: the war is lost" not in note.abstract
+    assert set(note.object_refs) == {observed.id, *(urls[url] for url in seen)}
+
+    misp = _out(cli("export", "--format", "misp", "--db", sqlite_db, "--verdict", "cloaked"))
+    assert proxy not in misp
+    event = MISPEvent()
+    event.load(misp)
+    hops = {
+        o.get_attributes_by_relation("url")[0].value: o.get_attributes_by_relation("text")[0].value
+        for o in event.objects
+        if o.name == "url"
+    }
+    assert hops[seen[0]].startswith("hop 1: ")  # the direct chain's only hop, once
+    assert hops[seen[1]] == f"hop 2 through the vantage point {VANTAGE}: http, HTTP 302"
+    assert hops[seen[2]] == f"hop 3 through the vantage point {VANTAGE}: final, HTTP 200"
 
 
 def test_csv_cells_are_inert(cli: Cli, sqlite_db: str) -> None:

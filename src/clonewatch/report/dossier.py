@@ -3,13 +3,15 @@ that a registrar's abuse desk can act on without opening anything else.
 
 Each domain shows the registrar and its abuse contact (RDAP), hosting and name servers, the
 certificate, the redirect chain, the screenshot beside the genuine site's (embedded from the blob
-store as ``data:`` images, only bytes that are a PNG), the verdict's facts, the posts on X that
-linked it (with ``--posts``), the SHA-256 of every captured artefact and of the evidence record,
-the timeline, and a plain-language paragraph on why the domain impersonates the outlet. Every value
-comes from the adversary's side (page titles, URLs, RDAP fields), so the template escapes
-everything (Jinja2 autoescape), control and bidirectional characters are shown as escapes
-(``clonewatch.inert``), nothing is a link, and a
-Content-Security-Policy allows no script and no request: the document shows only what it carries.
+store as ``data:`` images, only bytes that are a PNG), what each vantage point saw (its chain, its
+browser's navigations and screenshot, labelled with its name: a clone a filter shows to one
+country only is seen there, not directly; the proxy itself is not named), the verdict's facts,
+the posts on X that linked it (with ``--posts``), the SHA-256 of every captured artefact and of
+the evidence record, the timeline, and a plain-language paragraph on why the domain impersonates
+the outlet. Every value comes from the adversary's side (page titles, URLs, RDAP fields), so the
+template escapes everything (Jinja2 autoescape), control and bidirectional characters are shown
+as escapes (``clonewatch.inert``), nothing is a link, and a Content-Security-Policy allows no
+script and no request: the document shows only what it carries.
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ def _view(domain: DomainReport, blobs: BlobStore | None, report: ReportSet) -> d
         "why": why(domain),
         "screenshot": _image(blobs, facts.screenshot),
         "genuine_screenshot": _image(blobs, facts.genuine_screenshot),
+        "vantage_screenshots": {v.name: _image(blobs, v.screenshot) for v in facts.vantages},
         "evidence_sha256": evidence_sha256(domain.evidence),
         "posts": report.posts.get(match.domain, ()),
         "timeline": [

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 VISITORS = ("social", "plain")  # the victim's view first: cloakers show others something else
+MAX_VANTAGES = 16
 
 
 def text(value: Any) -> str | None:
@@ -66,6 +67,26 @@ class Artefact:
 
 
 @dataclass(frozen=True, slots=True)
+class VantageView:
+    """What one vantage point saw: the chain of its visitor (``social``, else ``plain``), its
+    browser's navigations, where they ended, the page's title and the browser's screenshot."""
+
+    name: str
+    visitor: str | None = None
+    chain: tuple[Hop, ...] = ()
+    browser_chain: tuple[Hop, ...] = ()
+    final_url: str | None = None
+    title: str | None = None
+    screenshot: str | None = None
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """Every URL this vantage was sent through or ended on, in order, without repeats."""
+        found = [hop.url for hop in (*self.chain, *self.browser_chain)]
+        return tuple(dict.fromkeys([*found, *([self.final_url] if self.final_url else [])]))
+
+
+@dataclass(frozen=True, slots=True)
 class DomainFacts:
     """The facts of one probe that exports carry, each from the evidence or None/empty."""
 
@@ -96,6 +117,7 @@ class DomainFacts:
     genuine_screenshot: str | None = None
     verdict_facts: tuple[str, ...] = ()
     similarity: Mapping[str, Any] | None = None
+    vantages: tuple[VantageView, ...] = ()
 
     @property
     def addresses(self) -> tuple[str, ...]:
@@ -128,6 +150,7 @@ def read_facts(evidence: Mapping[str, Any] | None) -> DomainFacts:
     genuine = section(evidence, "genuine_site")
     ipv4, ipv6 = _addresses(texts(dns.get("a")) + texts(dns.get("aaaa")))
     screenshot = _sha(evidence.get("screenshot"))
+    vantages = _vantages(evidence)
     return DomainFacts(
         probed_at=text(evidence.get("probed_at")),
         registrar=text(rdap.get("registrar")),
@@ -149,23 +172,61 @@ def read_facts(evidence: Mapping[str, Any] | None) -> DomainFacts:
         title=text(page.get("title")) or text(section(evidence, "browser").get("title")),
         favicon_mmh3=_int(visit.get("favicon_hash")),
         certificate=_certificate(section(evidence, "tls")),
-        artefacts=_artefacts(evidence, screenshot),
+        artefacts=_artefacts(evidence, screenshot, vantages),
         screenshot=screenshot,
         genuine_url=text(genuine.get("final_url")),
         genuine_title=text(genuine.get("title")),
         genuine_screenshot=_sha(genuine.get("screenshot")),
         verdict_facts=texts(evidence.get("facts")),
         similarity=section(evidence, "comparison") or None,
+        vantages=vantages,
     )
 
 
 def _visit(evidence: Mapping[str, Any]) -> Mapping[str, Any]:
+    return _first_visit(evidence)[1]
+
+
+def _first_visit(evidence: Mapping[str, Any], prefix: str = "") -> tuple[str | None, Mapping[str, Any]]:
+    """The first visit kept of VISITORS (under ``prefix``, a vantage's ``NAME:``) and its visitor."""
     http = section(evidence, "http")
     for visitor in VISITORS:
-        seen = section(http, visitor)
+        seen = section(http, prefix + visitor)
         if seen:
-            return seen
-    return {}
+            return visitor, seen
+    return None, {}
+
+
+def vantage_names(evidence: Mapping[str, Any]) -> tuple[str, ...]:
+    """The vantage points of a record: those under ``vantages``, then any other whose visits are
+    kept as ``NAME:visitor``, in the record's order (at most MAX_VANTAGES)."""
+    names = [name for name in section(evidence, "vantages") if isinstance(name, str) and name]
+    for key in section(evidence, "http"):
+        name, sep, visitor = str(key).rpartition(":")
+        if sep and name and visitor in VISITORS:
+            names.append(name)
+    return tuple(dict.fromkeys(names))[:MAX_VANTAGES]
+
+
+def _vantages(evidence: Mapping[str, Any]) -> tuple[VantageView, ...]:
+    found = []
+    for name in vantage_names(evidence):
+        visitor, visit = _first_visit(evidence, f"{name}:")
+        seen = section(section(evidence, "vantages"), name)
+        browser = section(seen, "browser")
+        page = section(visit, "page")
+        found.append(
+            VantageView(
+                name,
+                visitor,
+                chain=_chain(visit),
+                browser_chain=_chain({"chain": browser.get("navigations")}),
+                final_url=text(browser.get("final_url")) or text(visit.get("final_url")),
+                title=text(browser.get("title")) or text(page.get("title")),
+                screenshot=_sha(seen.get("screenshot")) or _sha(browser.get("png_sha256")),
+            )
+        )
+    return tuple(found)
 
 
 def _chain(visit: Mapping[str, Any]) -> tuple[Hop, ...]:
@@ -217,8 +278,11 @@ def _certificate(tls: Mapping[str, Any]) -> Certificate | None:
     )
 
 
-def _artefacts(evidence: Mapping[str, Any], screenshot: str | None) -> tuple[Artefact, ...]:
-    """Every captured file the evidence names by SHA-256: screenshot, page bodies, certificate."""
+def _artefacts(
+    evidence: Mapping[str, Any], screenshot: str | None, vantages: tuple[VantageView, ...]
+) -> tuple[Artefact, ...]:
+    """Every captured file the evidence names by SHA-256: screenshot, page bodies, each vantage
+    point's screenshot and page bodies, certificate."""
     found: dict[tuple[str, str], None] = {}
     if screenshot is not None:
         found[("screenshot", screenshot)] = None
@@ -227,6 +291,13 @@ def _artefacts(evidence: Mapping[str, Any], screenshot: str | None) -> tuple[Art
         body = _sha(section(http, visitor).get("body_sha256"))
         if body is not None:
             found[(f"page body ({visitor} visitor)", body)] = None
+    for vantage in vantages:
+        if vantage.screenshot is not None:
+            found[(f"screenshot through {vantage.name}", vantage.screenshot)] = None
+        for visitor in VISITORS:
+            body = _sha(section(http, f"{vantage.name}:{visitor}").get("body_sha256"))
+            if body is not None:
+                found[(f"page body ({visitor} visitor through {vantage.name})", body)] = None
     certificate = _sha(section(evidence, "tls").get("sha256"))
     if certificate is not None:
         found[("TLS certificate (DER)", certificate)] = None

@@ -2,7 +2,8 @@
 
 Per domain: ``domain-ip`` (name, addresses, first and last seen), ``dns-record``, ``whois``
 (registrar, dates, name servers, abuse contact from RDAP), ``x509`` for its certificate, ``url``
-for each hop of its redirect chain, ``favicon`` (MurmurHash3, as Shodan counts it) where the data
+for each hop of its redirect chain and for each other hop a vantage point's chain or browser went
+through (its text names the vantage), ``favicon`` (MurmurHash3, as Shodan counts it) where the data
 exists, and a ``microblog`` for each post that linked it (with ``--posts``); objects of a domain
 reference its ``domain-ip``. DISARM galaxy tags (current and older
 names) on the event and on each domain's object; campaigns are tags ``clonewatch:campaign="ID"``.
@@ -73,6 +74,29 @@ def _add(made: MISPObject, relation: str, value: Any, **extra: Any) -> None:
         attribute.uuid = _uuid(made.uuid, relation, str(value))
 
 
+def _vantage_hops(event: MISPEvent, domain: DomainReport) -> list[MISPObject]:
+    """A ``url`` for each hop seen through a vantage point and not in the direct chain."""
+    facts = domain.facts
+    shown = {hop.url for hop in facts.chain}
+    found = []
+    for view in facts.vantages:
+        for how, hops in (("", view.chain), (" (its browser)", view.browser_chain)):
+            for index, hop in enumerate(hops):
+                if hop.url in shown:
+                    continue
+                shown.add(hop.url)
+                url = _object(event, "url", domain.domain, view.name, how, str(index), hop.url)
+                _add(url, "url", hop.url)
+                status = f", HTTP {hop.status}" if hop.status else ""
+                _add(
+                    url,
+                    "text",
+                    f"hop {index + 1} through the vantage point {view.name}{how}: {hop.mechanism}{status}",
+                )
+                found.append(url)
+    return found
+
+
 def _domain(event: MISPEvent, domain: DomainReport, tags: list[str], report: ReportSet) -> None:
     facts = domain.facts
     match = domain.finding.match
@@ -135,6 +159,7 @@ def _domain(event: MISPEvent, domain: DomainReport, tags: list[str], report: Rep
             url, "text", f"hop {index + 1}: {hop.mechanism}" + (f", HTTP {hop.status}" if hop.status else "")
         )
         parts.append(url)
+    parts += _vantage_hops(event, domain)
     if facts.favicon_mmh3 is not None:
         favicon = _object(event, "favicon", match.domain, str(facts.favicon_mmh3))
         _add(favicon, "favicon-mmh3", str(facts.favicon_mmh3))

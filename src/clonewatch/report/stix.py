@@ -1,7 +1,9 @@
 """A STIX 2.1 bundle of an export, built with the ``stix2`` library and valid under ``stix2.parse``.
 
 Per domain: ``domain-name``, ``ipv4-addr``/``ipv6-addr`` (``resolves-to``), ``url`` for every hop
-of the redirect chain and ``x509-certificate`` observables in one ``observed-data`` per probe; the
+of the redirect chain (the direct one's and each vantage point's, its browser's included) and
+``x509-certificate`` observables in one ``observed-data`` per probe, with a ``note`` per vantage
+point saying what was seen through it (its chain, where its browser ended, the page title); the
 site as ``infrastructure`` that ``consists-of`` them (type ``redirector`` or ``impersonation-site``),
 each hosting address as ``infrastructure`` of type ``hosting`` the site is ``hosted-by``; an
 ``indicator`` (``[domain-name:value = '...']``) for each clone, cloaked clone, redirector or
@@ -27,7 +29,7 @@ from typing import Any
 import stix2
 
 from clonewatch.report.disarm import external_references, techniques
-from clonewatch.report.facts import DomainFacts
+from clonewatch.report.facts import DomainFacts, VantageView
 from clonewatch.report.records import DomainReport, ReportSet
 from clonewatch.report.sightings import PostSighting
 from clonewatch.store import CampaignRecord
@@ -135,7 +137,8 @@ def _domain(bundle: _Bundle, domain: DomainReport) -> tuple[str, str | None, str
     for address in addresses:
         bundle.relate(name, "resolves-to", address, last)
     observed += addresses
-    urls = [bundle.add(stix2.URL(value=url)) for url in _urls(facts)]
+    url_refs = {url: bundle.add(stix2.URL(value=url)) for url in _urls(facts)}
+    urls = list(url_refs.values())
     observed += urls
     certificate = _certificate(facts)
     if certificate is not None:
@@ -154,6 +157,8 @@ def _domain(bundle: _Bundle, domain: DomainReport) -> tuple[str, str | None, str
                 created_by_ref=PRODUCER_ID,
             )
         )
+        for view in facts.vantages:
+            _vantage_note(bundle, match.domain, view, [observation, *_refs(url_refs, view.urls)], last)
     found = techniques(domain)
     references = external_references(found)
     description = _description(domain)
@@ -269,10 +274,39 @@ def _sighting(bundle: _Bundle, seen: PostSighting, sighted: str) -> None:
 
 
 def _urls(facts: DomainFacts) -> list[str]:
+    """The direct chain's URLs and where it ended, then every vantage point's."""
     urls = dict.fromkeys(hop.url for hop in facts.chain)
     if facts.final_url:
         urls[facts.final_url] = None
+    for view in facts.vantages:
+        urls.update(dict.fromkeys(view.urls))
     return [url for url in urls if url.startswith(("http://", "https://"))]
+
+
+def _refs(url_refs: dict[str, str], urls: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(url_refs[url] for url in urls if url in url_refs))
+
+
+def _vantage_note(bundle: _Bundle, domain: str, view: VantageView, refs: list[str], at: datetime) -> None:
+    """What one vantage point saw, on the observed data and the URLs seen through it."""
+    who = "a plain client" if view.visitor == "plain" else "a visitor arriving from a link on X"
+    chain = " -> ".join(hop.url for hop in view.chain) or "no web request was answered"
+    lines = [f"Seen through the vantage point {view.name} as {who}: {chain}."]
+    if view.browser_chain:
+        lines.append("Its browser went " + " -> ".join(hop.url for hop in view.browser_chain) + ".")
+    if view.final_url:
+        lines.append(f"It ended on {view.final_url}" + (f", titled {view.title!r}." if view.title else "."))
+    bundle.add(
+        stix2.Note(
+            id=object_id("note", "vantage", domain, view.name, at.isoformat()),
+            abstract=f"{domain} through the vantage point {view.name}",
+            content="\n".join(lines),
+            object_refs=refs,
+            created=at,
+            modified=at,
+            created_by_ref=PRODUCER_ID,
+        )
+    )
 
 
 def _certificate(facts: DomainFacts) -> stix2.X509Certificate | None:

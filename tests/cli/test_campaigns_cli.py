@@ -91,6 +91,7 @@ def test_campaigns_show_has_members_with_history_values_and_edges(cli: Cli, db: 
     assert len(rows) == 12 and {r["domain"] for r in rows if r["left_at"]} == {"xred00q.click"}
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # the command's error, not the backend's
 def test_an_unknown_campaign_is_exit_2_with_one_line(cli: Cli, db: Any) -> None:
     url, _ = db
     result = cli("campaigns", "show", "C000000000000", "--db", url)

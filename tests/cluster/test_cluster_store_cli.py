@@ -53,6 +53,7 @@ def by_brand(found: list[dict[str, Any]], brand: str) -> dict[str, Any]:
     return campaign
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # PostgreSQL as input: the --save test
 def test_without_evidence_files_the_store_is_the_input_and_nothing_is_saved(cli: Cli, db: str) -> None:
     result = cli("cluster", "--db", db, "--format", "jsonl")
     found = jsonl(result)

@@ -23,7 +23,8 @@ AllowPrivateOption = Annotated[
     typer.Option("--allow-private", help="Let fetches reach private and loopback addresses (labs, tests)."),
 ]
 CaFileOption = Annotated[
-    Path | None, typer.Option(help="Also trust this CA bundle when judging certificates (labs, tests).")
+    Path | None,
+    typer.Option(help="Trust this CA bundle, not the system's, when judging certificates (labs, tests)."),
 ]
 BrowserOption = Annotated[
     bool,

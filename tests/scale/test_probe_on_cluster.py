@@ -74,11 +74,13 @@ def test_a_worker_killed_mid_run_costs_no_evidence(lab: Lab, tmp_path: Path) -> 
     ):  # fmt: skip
         try:
             deadline = time.monotonic() + 90
-            while not (sum(cluster.executed().values()) >= 1 and cluster.processing(1)):
+            doomed = None
+            while doomed is None:
                 assert time.monotonic() < deadline and run.poll() is None, cluster.logs()
+                doomed = cluster.busy() if sum(cluster.executed().values()) >= 1 else None
                 time.sleep(0.05)
             assert run.poll() is None  # under way: a domain done, and one in the doomed worker's hands
-            cluster.kill(1)
+            cluster.kill(doomed)
             out, err = run.communicate(timeout=180)
         finally:
             run.kill()

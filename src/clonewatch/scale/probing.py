@@ -13,10 +13,11 @@ another worker, and a task that failed is tried once more (``retries=1``).
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from clonewatch.brands import Brand
@@ -34,13 +35,18 @@ IN_FLIGHT_PER_THREAD = 2
 WORKER_CHECKS = "every address by the worker's own policy, names by its own resolver, from where it stands"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: the key is worked out once, on first use
 class ProbeJob:
-    """One run's brands and pipeline configuration; ``key`` names the pipeline workers keep for it."""
+    """One run's brands and pipeline configuration; ``key`` names the pipeline (and Chromium) a
+    worker keeps for it: the same settings, the same key, so a worker serving run after run with
+    the same settings keeps one Chromium for its lifetime."""
 
     brands: tuple[Brand, ...]
     config: PipelineConfig
-    key: str = field(default_factory=lambda: f"pipeline-{uuid.uuid4().hex}")
+
+    @cached_property
+    def key(self) -> str:
+        return "pipeline-" + hashlib.sha256(repr((self.brands, self.config)).encode()).hexdigest()[:24]
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from distributed import Worker
 
 PLUGIN = "clonewatch"
-KEPT = 4  # distinct jobs whose matcher or pipeline a worker keeps
+KEPT = 2  # matchers and pipelines (each with its Chromium) a worker keeps beyond those in use
 VANTAGE_RESOURCE = "vantage-"
 
 T = TypeVar("T")

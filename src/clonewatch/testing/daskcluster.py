@@ -154,6 +154,15 @@ class LocalDaskCluster:
         with self._client() as client:
             return len(client.processing(workers=[address]).get(address, ()))
 
+    def busy(self) -> int | None:
+        """The number of a live worker that has a task in hand, or None."""
+        with self._client() as client:
+            held = client.processing()
+        for number, worker in enumerate(self.workers):
+            if worker.process.poll() is None and held.get(worker.address):
+                return number
+        return None
+
     @contextmanager
     def _client(self) -> Iterator[Client]:
         from distributed import Client

@@ -6,8 +6,9 @@ clonewatch version and the size and modification time of every module and data f
 that build it (``match``, ``names``, ``brands``, ``data``), so an edited rule or a refreshed word
 table is never served from an old build. The directory is ``$CLONEWATCH_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/clonewatch``, else ``~/.cache/clonewatch``; one that cannot be read or written
-only costs the build. The files are the user's own: like any cache of pickled objects, a directory
-that others can write to must not be used.
+only costs the build, and an index that builds in a blink (a few brands) is not stored. The files
+are the user's own: like any cache of pickled objects, a directory that others can write to must
+not be used.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,8 +31,10 @@ log = logging.getLogger(__name__)
 
 # The packages whose code or data decide what an index holds.
 _SOURCES = ("match", "names", "brands", "data")
-# Older builds (other brand lists, other versions) kept beside the newest ones.
+# Older builds (other brand lists, other versions) kept beside the ones used last.
 KEEP = 8
+# An index built faster than this (a handful of brands) is not worth a file.
+MIN_BUILD_SECONDS = 0.2
 
 
 def default_cache_dir() -> Path:
@@ -63,15 +67,26 @@ def cached_index(brands: Sequence[Brand], *, cache_dir: Path | None = None) -> B
         with path.open("rb") as file:
             index = pickle.load(file)
         if isinstance(index, BrandIndex):
+            _touch(path)
             return index
         log.warning("%s holds no brand index; building it again", path)
     except FileNotFoundError:
         pass
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError) as exc:
         log.warning("cannot read the cached brand index %s (%s); building it again", path, exc)
+    started = time.perf_counter()
     index = BrandIndex(brands)
-    _store(index, path)
+    if time.perf_counter() - started >= MIN_BUILD_SECONDS:
+        _store(index, path)
     return index
+
+
+def _touch(path: Path) -> None:
+    """Mark a build as used now, so that pruning keeps the builds in use."""
+    try:
+        os.utime(path)
+    except OSError as exc:
+        log.info("could not mark %s as used: %s", path, exc)
 
 
 def _store(index: BrandIndex, path: Path) -> None:
@@ -92,7 +107,7 @@ def _store(index: BrandIndex, path: Path) -> None:
 
 
 def _prune(folder: Path) -> None:
-    """Drop all but the ``KEEP`` most recently written builds."""
+    """Drop all but the ``KEEP`` most recently used builds."""
     try:
         builds = sorted(folder.glob("index-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in builds[KEEP:]:

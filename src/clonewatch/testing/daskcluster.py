@@ -6,7 +6,9 @@
         cluster.kill(1)   # SIGKILL a worker (and anything it started), as a crash would
 
 Every process runs in a session of its own, so stopping one stops its children too (a worker's
-Chromium); each one's output goes to a log file in the work directory, shown when it fails.
+Chromium); each one's output goes to a log file in the work directory, shown when it fails. Should
+the test process die without tearing down, the scheduler stops after IDLE_TIMEOUT seconds with no
+work and the workers DEATH_TIMEOUT seconds after it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 60.0
+# if the test process dies without tearing down: the scheduler stops when idle, the workers without it
+IDLE_TIMEOUT = 600
+DEATH_TIMEOUT = 30
 _REGISTERED = re.compile(r"clonewatch: worker (\S+) serving|Start worker at:\s+(\S+)")
 
 
@@ -98,7 +103,7 @@ class LocalDaskCluster:
         self.scheduler = self._spawn(
             "scheduler",
             [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-             "--scheduler-file", str(info)],
+             "--scheduler-file", str(info), "--idle-timeout", str(IDLE_TIMEOUT)],
         )  # fmt: skip
         self.address = self._wait(lambda: _scheduler_address(info), self.scheduler, "the scheduler")
         for number, extra in enumerate(self._worker_args):
@@ -107,7 +112,8 @@ class LocalDaskCluster:
             worker.address = self._wait(partial(_worker_address, worker.log), worker, "a worker")
 
     def _worker_command(self, extra: list[str]) -> list[str]:
-        common = [self.address, "--host", "127.0.0.1", "--nthreads", str(self.threads)]
+        common = [self.address, "--host", "127.0.0.1", "--nthreads", str(self.threads),
+                  "--death-timeout", str(DEATH_TIMEOUT)]  # fmt: skip
         if self.kind == "clonewatch":
             return [str(BIN / "clonewatch"), "worker", *common, *extra]
         return [str(BIN / "dask"), "worker", *common, "--no-nanny", "--no-dashboard", *extra]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from clonewatch.cli.common import load_brands
-from clonewatch.cli.probing import probe_pipeline
+from clonewatch.cli.probing import pipeline_config
 from clonewatch.errors import InputError
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ def expand_from_seeds(
     from clonewatch.cluster.expand import ExpandSettings, expand, feed_names, pipeline_probe
     from clonewatch.match import FeedStats
     from clonewatch.net import ResolverSettings
+    from clonewatch.pipeline import Pipeline
 
     if not seeds:
         raise InputError("--expand needs --seeds FILE: the proven clones to grow campaigns from")
@@ -63,14 +64,14 @@ def expand_from_seeds(
     settings = ExpandSettings(
         depth=depth, max_probes=max_probes, resolver=ResolverSettings.parse(resolver), cluster=cluster
     )
-    pipeline = probe_pipeline(
-        load_brands(brands),
+    config = pipeline_config(
         resolver=resolver,
         allow_private=allow_private,
         ca_file=ca_file,
         rdap_server=rdap_server,
         browser=browser,
     )
+    pipeline = Pipeline.from_config(config, load_brands(brands))
     progress = _Progress()
     with pipeline:
         found = expand(

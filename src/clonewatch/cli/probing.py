@@ -11,8 +11,7 @@ import typer
 from clonewatch.errors import InputError
 
 if TYPE_CHECKING:
-    from clonewatch.brands import Brand
-    from clonewatch.pipeline import Pipeline, PipelineConfig
+    from clonewatch.pipeline import PipelineConfig
 
 ResolverOption = Annotated[
     str | None,
@@ -72,51 +71,6 @@ def rdap_servers(servers: list[str] | None) -> dict[str, str]:
     return overrides
 
 
-def probe_pipeline(
-    brands: list[Brand],
-    *,
-    resolver: str | None,
-    allow_private: bool,
-    ca_file: Path | None,
-    rdap_server: list[str] | None,
-    rdap: bool = True,
-    browser: bool = False,
-    browser_pages: int = 4,
-    browser_memory: int = 1024,
-    screenshots: Path | None = None,
-    concurrency: int = 8,
-    timeout: float = 5.0,
-    budget: float = 20.0,
-    max_body: int = 5,
-    max_decompressed: int = 20,
-    max_redirects: int = 10,
-    vantages: list[str] | None = None,
-) -> Pipeline:
-    """The match -> probe -> judge pipeline the options describe (sizes in MB, times in seconds);
-    the browser runs when asked for or when screenshots are kept."""
-    from clonewatch.pipeline import Pipeline
-
-    config = pipeline_config(
-        resolver=resolver,
-        allow_private=allow_private,
-        ca_file=ca_file,
-        rdap_server=rdap_server,
-        rdap=rdap,
-        browser=browser,
-        browser_pages=browser_pages,
-        browser_memory=browser_memory,
-        screenshots=screenshots,
-        concurrency=concurrency,
-        timeout=timeout,
-        budget=budget,
-        max_body=max_body,
-        max_decompressed=max_decompressed,
-        max_redirects=max_redirects,
-        vantages=vantages,
-    )
-    return Pipeline.from_config(config, brands)
-
-
 def pipeline_config(
     *,
     resolver: str | None,
@@ -136,7 +90,8 @@ def pipeline_config(
     max_redirects: int = 10,
     vantages: list[str] | None = None,
 ) -> PipelineConfig:
-    """What :func:`probe_pipeline` builds its pipeline from (a Dask worker builds its own from it)."""
+    """The match -> probe -> judge pipeline the options describe (sizes in MB, times in seconds; the
+    browser runs when asked for or when screenshots are kept), as settings a Dask worker can rebuild."""
     from clonewatch.net import HttpSettings, ResolverSettings
     from clonewatch.pipeline import PipelineConfig
     from clonewatch.probe.browser import BrowserSettings

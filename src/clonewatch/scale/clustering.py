@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from clonewatch.cluster.build import ReadStats, merge_facts, parse_line, record_facts
 from clonewatch.cluster.records import DomainFacts, Pivot
 from clonewatch.cluster.weights import ClusterSettings
-from clonewatch.scale.connect import Spread
+from clonewatch.scale.connect import Spread, shared
 from clonewatch.scale.ranges import DEFAULT_STEP, Piece, open_piece, pieces_of, shape_of
 from clonewatch.scale.worker import address, here
 
@@ -89,7 +89,7 @@ def facts_on_cluster(
     pieces: list[Piece] = []
     for path, shape in zip(paths, shapes, strict=True):
         pieces += pieces_of(path, shape, step, len(pieces))
-    sent = client.scatter(job, broadcast=True, hash=False)
+    sent = shared(client, job)
     futures = [client.submit(facts_task, sent, piece, retries=1, pure=False) for piece in pieces]
     done: dict[int, FactsPiece] = {}
     try:

@@ -15,13 +15,15 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from clonewatch.errors import SchedulerUnreachable
 from clonewatch.scale.worker import ClonewatchPlugin, WorkerSettings
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, Future
+
+T = TypeVar("T")
 
 CONNECT_TIMEOUT = 3.0
 WORKER_TIMEOUT = 60.0
@@ -88,6 +90,18 @@ def connect(
 def worker_count(client: Client) -> int:
     """How many workers the cluster has now."""
     return len(client.scheduler_info(n_workers=-1)["workers"])
+
+
+def shared(client: Client, value: T) -> Future[T]:
+    """``value`` held on the cluster for a run's tasks, and made again should every worker holding
+    it die. (Data scattered to the workers cannot be made again: when its last copy is lost — the
+    scheduler keeps one copy of a broadcast once no task waits on the others — every task needing
+    it is cancelled.)"""
+    return client.submit(_same, value, pure=False)
+
+
+def _same(value: T) -> T:
+    return value
 
 
 @dataclass(slots=True)

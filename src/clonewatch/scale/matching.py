@@ -22,7 +22,7 @@ from clonewatch.match.feed import SKIP_EXAMPLES, match_block
 from clonewatch.match.profile import Profile
 from clonewatch.match.records import Match
 from clonewatch.names.feed import STDIN, iter_blocks, open_feed
-from clonewatch.scale.connect import Spread
+from clonewatch.scale.connect import Spread, shared
 from clonewatch.scale.ranges import DEFAULT_STEP, Piece, open_piece, pieces_of, shape_of
 from clonewatch.scale.worker import address, here
 
@@ -90,7 +90,7 @@ def match_on_cluster(
     for a source no worker can read (before anything is matched)."""
     from distributed import as_completed
 
-    job = client.scatter(MatchJob(tuple(brands), profile), broadcast=True, hash=False)
+    job = shared(client, MatchJob(tuple(brands), profile))
     pieces: list[Piece] = []
     futures: list[Future[Any]] = []
     stdin_blocks = 0

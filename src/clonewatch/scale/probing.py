@@ -25,7 +25,7 @@ from clonewatch.errors import InputError
 from clonewatch.net import ResolverSettings
 from clonewatch.pipeline import Pipeline, PipelineConfig
 from clonewatch.probe.collect import RemoteView
-from clonewatch.scale.connect import Spread
+from clonewatch.scale.connect import Spread, shared
 from clonewatch.scale.worker import VANTAGE_RESOURCE, WorkerSettings, address, here, vantage_resource
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def probe_on_cluster(
     for name in places.vantages:
         if name in proxied:
             raise InputError(f"vantage {name} is both a --vantage proxy and a worker's --vantage")
-    sent = client.scatter(job, broadcast=True, hash=False)
+    sent = shared(client, job)
     window = max(4, IN_FLIGHT_PER_THREAD * _threads(client) // (1 + len(places.vantages)))
     names = iter(domains)
     pending: dict[Any, list[Future[Any]]] = {}  # by each probe's key: it and its vantages' looks

@@ -16,9 +16,10 @@ from clonewatch.testing.hostile import BROWSER_ATTACKS
 from clonewatch.testing.probelab import ProbeWorld, probe_world
 from clonewatch.testing.sites import big_body, gzip_bomb, hang, loop, page, rdap_record, redirect, slow_body
 from clonewatch.testing.web import LocalWeb
+from tests.lanes import lane
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
-LAB = "127.0.2.20"
+LAB = lane("127.0.2.20")
 RDAP_HOST = "rdap-lab.lol"
 HOSTILE = {
     "bomb.lol": gzip_bomb(200),

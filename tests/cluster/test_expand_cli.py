@@ -16,6 +16,7 @@ import pytest
 
 from clonewatch.testing.campaignlab import CampaignWorld, RunningWorld, campaign_world, serve_world
 from tests.conftest import CLONEWATCH, run_cli
+from tests.lanes import NET
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    world = campaign_world()
+    world = campaign_world(net=NET)
     workdir = tmp_path_factory.mktemp("campaign-world")
     feed = workdir / "world-names.txt"
     feed.write_text("\n".join(world.feed()) + "\n", encoding="utf-8")
@@ -99,13 +100,13 @@ def test_the_commons_were_probed_and_joined_nothing(lab: Lab, expanded: Run) -> 
         assert {name for name, item in commons.items() if item.common == kind} <= probed, kind
     assert not probed & {name for name, item in commons.items() if item.common == "filler"}
     values = {p["value"] for c in expanded.campaigns for p in c["pivots"]}
-    assert not values & {"127.0.7.80", "ns1.parkingcorp.example", "ns1.hostco.example"}
+    assert not values & {f"{NET}.7.80", "ns1.parkingcorp.example", "ns1.hostco.example"}
 
 
 def test_every_expanded_member_says_which_value_brought_it_in(lab: Lab, expanded: Run) -> None:
     red = expanded.members("spiegel.ltd")
     assert red["welt.pm"]["via"] == "ns:ns1.redhost.net (expanded from bildd.lol, depth 1)"
-    assert red["wahrheit-heute.com"]["via"] == "address:127.0.5.10 (expanded from spiegel.ltd, depth 1)"
+    assert red["wahrheit-heute.com"]["via"] == f"address:{NET}.5.10 (expanded from spiegel.ltd, depth 1)"
     assert red["trk-hub.xyz"]["via"].startswith("hop:trk-hub.xyz (expanded from ")
     blue = expanded.members("spiegel.cfd")
     redirector = next(name for name, item in lab.world.members("blue").items() if item.role == "redirector")

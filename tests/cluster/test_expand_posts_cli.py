@@ -16,6 +16,7 @@ import pytest
 
 from clonewatch.testing.campaignlab import RunningWorld, campaign_world, serve_world
 from tests.conftest import CLONEWATCH, run_cli
+from tests.lanes import NET
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 SEEDS = ("spiegel.cfd", "blld.live")  # the blue operation's proven clones
@@ -23,7 +24,7 @@ SEEDS = ("spiegel.cfd", "blld.live")  # the blue operation's proven clones
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningWorld]:
-    with serve_world(campaign_world(), tmp_path_factory.mktemp("expand-posts")) as world:
+    with serve_world(campaign_world(net=NET), tmp_path_factory.mktemp("expand-posts")) as world:
         yield world
 
 

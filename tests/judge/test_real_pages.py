@@ -18,9 +18,10 @@ from clonewatch.testing.dns import TestZones as Zones
 from clonewatch.testing.realpages import Outlet, clone_page, outlets, read_pages
 from clonewatch.testing.sites import static
 from clonewatch.testing.web import LocalWeb
+from tests.lanes import lane
 from tests.probe_lab import Cli
 
-ADDRESS = "127.0.2.21"
+ADDRESS = lane("127.0.2.21")
 HTML = "text/html"
 
 

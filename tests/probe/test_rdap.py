@@ -14,8 +14,9 @@ from clonewatch.probe.rdap import Bootstrap, JsonFetcher, RdapClient, RdapEviden
 from clonewatch.testing.dns import LocalDns
 from clonewatch.testing.sites import big_body, hang, page, rdap_record, rdap_server, redirect
 from clonewatch.testing.web import LocalWeb
+from tests.lanes import lane
 
-ADDRESS = "127.0.2.3"
+ADDRESS = lane("127.0.2.3")
 RDAP_HOST = "rdap.labnic.lol"  # LIVE_ZONES in tests/conftest.py points it at ADDRESS (Unbound blocks .test)
 
 

@@ -14,8 +14,9 @@ from clonewatch.net import AddressPolicy
 from clonewatch.probe.tls import TlsEvidence, certificate_of, other_names
 from clonewatch.testing.sites import page
 from clonewatch.testing.web import CertKind, LocalWeb, free_tcp_port
+from tests.lanes import lane
 
-ADDRESS = "127.0.2.2"
+ADDRESS = lane("127.0.2.2")
 
 
 @pytest.fixture(scope="module")

@@ -28,12 +28,13 @@ from clonewatch.testing.sites import (
     scripted,
 )
 from clonewatch.testing.web import LocalWeb
+from tests.lanes import lane
 from tests.probe_lab import Cli
 
-WEB = "127.0.6.1"
-PROXIES = "127.0.6.10"
-HTTP_EXIT = "127.0.6.12"  # where the HTTP proxy's connections come from: the targeted country
-SOCKS_EXIT = "127.0.6.13"
+WEB = lane("127.0.6.1")
+PROXIES = lane("127.0.6.10")
+HTTP_EXIT = lane("127.0.6.12")  # where the HTTP proxy's connections come from: the targeted country
+SOCKS_EXIT = lane("127.0.6.13")
 TDS = "spiegel.ltd"  # the clone for visitors from the targeted country, a garden diary for others
 GEO = "spiegel.pm"  # sends the targeted country on to a clone site, others to the genuine one
 CLONE_SITE = "spiegel-artikel.click"

@@ -44,9 +44,10 @@ from clonewatch.testing.sites import (
 )
 from clonewatch.testing.web import LocalWeb
 from tests.conftest import run_cli
+from tests.lanes import lane
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
-ADDRESSES = tuple(f"127.0.2.{n}" for n in range(60, 80))  # the first with port 80 free (parallel runs)
+ADDRESSES = tuple(lane(f"127.0.2.{n}") for n in range(60, 80))  # the first with port 80 free (parallel runs)
 RDAP_HOST = "rdap-export.lol"
 GENUINE = "spiegel.de"
 NAME = "Der Spiegel"
@@ -54,7 +55,7 @@ CLONE = "spiegel.ltd"  # hostile registrar, abuse contact and title
 CLOAKED = "spiegel.pm"  # the article only for visitors from X in de, through a TDS hop
 TDS_HOP = "tds-export.xyz"
 VANTAGE = "de"
-VANTAGE_EXIT = "127.0.8.1"  # where the de proxy's connections come from
+VANTAGE_EXIT = lane("127.0.8.1")  # where the de proxy's connections come from
 REDIRECTOR = "spiegel.click"
 PARKED = "spiegel.lol"
 HOP = "hop-export.xyz"

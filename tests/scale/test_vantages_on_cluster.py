@@ -20,10 +20,11 @@ from clonewatch.testing.dns import TestZones as Zones
 from clonewatch.testing.probelab import UNRELATED, outlet, outlet_page
 from clonewatch.testing.sites import by_client
 from clonewatch.testing.web import LocalWeb
+from tests.lanes import lane
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
-WEB = "127.0.7.1"
-TARGETED = "127.0.7.12"  # where the `de` worker's visits leave from: the targeted country
+WEB = lane("127.0.7.1")
+TARGETED = lane("127.0.7.12")  # where the `de` worker's visits leave from: the targeted country
 TDS = "spiegel.ltd"  # the clone for visitors from the targeted country, a garden diary for others
 
 

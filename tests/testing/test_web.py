@@ -16,8 +16,9 @@ import pytest
 
 from clonewatch.testing import sites
 from clonewatch.testing.web import LocalWeb, free_tcp_port
+from tests.lanes import lane
 
-ADDRESS = "127.0.2.1"
+ADDRESS = lane("127.0.2.1")
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 

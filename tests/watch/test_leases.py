@@ -28,8 +28,9 @@ from clonewatch.watch.feeds import Batch, FeedContext
 from clonewatch.watch.monitor import Monitor
 from clonewatch.watch.probing import ProbeOutcome
 from tests.conftest import CLONEWATCH
+from tests.lanes import lane
 
-SLOW_WEB = "127.0.6.41"
+SLOW_WEB = lane("127.0.6.41")
 PROBED = re.compile(r"(\d+) probed")
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

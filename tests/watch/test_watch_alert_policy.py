@@ -16,9 +16,10 @@ from clonewatch.testing.dns import TestZones as Zones
 from clonewatch.testing.probelab import UNRELATED, outlet, outlet_page
 from clonewatch.testing.sites import page
 from clonewatch.testing.web import LocalWeb
+from tests.lanes import lane
 from tests.probe_lab import Cli
 
-ADDRESS = "127.0.2.22"
+ADDRESS = lane("127.0.2.22")
 GENUINE = "spiegel.de"
 CLONE = "spiegel.lol"  # the brand's label on another suffix: the top score
 OTHER = "spiegel-news.lol"  # a live site of its own

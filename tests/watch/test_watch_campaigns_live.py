@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from clonewatch.testing.campaignlab import RunningWorld, campaign_world, serve_world
+from tests.lanes import NET
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 FIRST = ("spiegel.ltd", "bildd.lol", "spiegel.cfd", "blld.live")  # two clones of each operation
@@ -46,7 +47,7 @@ class Watching:
 @pytest.fixture(scope="module")
 def watching(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Watching]:
     workdir = tmp_path_factory.mktemp("watch-campaigns")
-    with serve_world(campaign_world(), workdir / "world") as running:
+    with serve_world(campaign_world(net=NET), workdir / "world") as running:
         yield Watching(running, f"sqlite:///{workdir / 'w.db'}", workdir / "alerts.jsonl", workdir)
 
 

@@ -16,6 +16,8 @@ from clonewatch.brands import Brand, load_brands_file
 from clonewatch.match import Matcher
 from clonewatch.testing.dns import LocalDns, TestZones
 from clonewatch.testing.postgres import LocalPostgres
+from clonewatch.testing.s3 import LocalS3
+from tests.lanes import lane
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.probe_lab"]
@@ -114,7 +116,7 @@ LIVE_ZONES = TestZones(
         ("hop.lol", "A", "127.0.0.1"),
         ("spiegel-news.live", "A", "127.0.0.1"),
         ("loop.click", "A", "127.0.0.1"),
-        ("rdap.labnic.lol", "A", "127.0.2.3"),  # the web lab in tests/probe/test_rdap.py
+        ("rdap.labnic.lol", "A", lane("127.0.2.3")),  # the web lab in tests/probe/test_rdap.py
         ("dangling.lol", "CNAME", "gone.bildd.lol."),  # a CNAME whose target does not exist
     ],
     wildcard_suffixes={"top": "127.0.0.99"},
@@ -177,3 +179,10 @@ def sites() -> Iterator[int]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[LocalS3]:
+    """A real S3-compatible object store (moto's server) on loopback."""
+    with LocalS3() as server:
+        yield server

@@ -26,7 +26,7 @@ from clonewatch.net import HttpSettings, ResolverSettings
 from clonewatch.pipeline import Pipeline
 from clonewatch.probe.collect import ProbeSettings
 from clonewatch.probe.vantage import vantage
-from clonewatch.store import BlobStore, Store
+from clonewatch.store import DirectoryBlobs, Store
 from clonewatch.testing.dns import LocalDns
 from clonewatch.testing.dns import TestZones as Zones
 from clonewatch.testing.probelab import STORIES, UNRELATED, outlet, outlet_page
@@ -165,7 +165,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             blobs = workdir / "blobs"
             resolver = ResolverSettings.parse(dns.resolver, timeout=3)
             http = HttpSettings(allow_private=True, timeout=3, budget=8, ca_file=web.ca_file, dns=resolver)
-            settings = ProbeSettings(http=http, resolver=resolver, keep=BlobStore(blobs).put)
+            settings = ProbeSettings(http=http, resolver=resolver, keep=DirectoryBlobs(blobs).put)
             suffixes = {name.rsplit(".", 1)[1] for name in sites}
             servers = {suffix: rdap_url for suffix in suffixes}
             watched = [Brand(NAME, (GENUINE,))]

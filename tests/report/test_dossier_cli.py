@@ -19,6 +19,8 @@ from playwright.sync_api import sync_playwright
 
 from clonewatch.probe.browser import CHROMIUM
 from clonewatch.report.dossier import evidence_sha256
+from clonewatch.store import open_blobs
+from clonewatch.testing.s3 import LocalS3
 from tests.report.conftest import (
     CLOAKED,
     CLONE,
@@ -227,3 +229,31 @@ def test_html_only_and_a_file_in_the_way(cli: Cli, sqlite_db: str, tmp_path: Pat
     blocked.write_text("x")
     refused = cli("export", "--format", "dossier", "--db", sqlite_db, "-o", str(blocked))
     assert refused.returncode == 2 and "not a directory" in refused.stderr
+
+
+def test_the_screenshots_come_from_object_storage_too(
+    cli: Cli, sqlite_db: str, world: World, s3: LocalS3, tmp_path: Path
+) -> None:
+    bucket = s3.make_bucket()
+    with s3.use_env():
+        remote = open_blobs(f"s3://{bucket}/evidence")
+        for path in world.blobs.rglob("*"):
+            if path.is_file():
+                remote.put(path.read_bytes())
+    result = cli(
+        "export", "--format", "dossier", "--db", sqlite_db, "-o", str(tmp_path), "--no-pdf",
+        "--blobs", f"s3://{bucket}/evidence", env=s3.env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / f"{CLONE}.html").read_text(encoding="utf-8")
+    images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    digests = {hashlib.sha256(base64.b64decode(data)).hexdigest() for data in images}
+    evidence = world.evidence[CLONE]
+    assert digests == {evidence["screenshot"], evidence["genuine_site"]["screenshot"]}
+    missing = cli(
+        "export", "--format", "dossier", "--db", sqlite_db, "-o", str(tmp_path / "x"),
+        "--blobs", "s3://no-such-bucket/evidence", env=s3.env,
+    )  # fmt: skip
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("clonewatch: error: blob store s3://no-such-bucket/evidence: ")
+    assert len(missing.stderr.strip().splitlines()) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import time
@@ -15,6 +16,7 @@ from clonewatch.probe.collect import ProbeSettings
 from clonewatch.scale.probing import worker_config
 from clonewatch.scale.worker import WorkerSettings
 from clonewatch.testing.daskcluster import LocalDaskCluster
+from clonewatch.testing.s3 import LocalS3
 from tests.conftest import CLONEWATCH
 from tests.probe_lab import HOSTILE, Cli, Lab
 from tests.scale.test_match_on_cluster import SPREAD
@@ -90,3 +92,24 @@ def test_a_worker_killed_mid_run_costs_no_evidence(lab: Lab, tmp_path: Path) -> 
     assert {name: found[name]["verdict"] for name in expected} == expected
     assert found["slow.lol"]["verdict"] is not None and found["loop.lol"]["http"]["plain"]["error"]
     assert set(HOSTILE) >= {"slow.lol", "hang.lol", "loop.lol"}
+
+
+def test_workers_keep_bodies_and_screenshots_in_object_storage(
+    cli: Cli, lab: Lab, s3: LocalS3, tmp_path: Path
+) -> None:
+    """--blobs s3://…: the workers (a local cluster here) write what they keep straight to the bucket."""
+    clone = next(name for name, kind in lab.world.suspects() if kind == "clone")
+    bucket = s3.make_bucket()
+    result = cli(
+        *lab.args("--scheduler", "local:1", "--browser", "--no-rdap", "--blobs", f"s3://{bucket}/run"),
+        stdin=f"{clone}\n".encode(),
+        env=s3.env,
+    )
+    assert result.returncode == 0, result.stderr
+    record = _records(result.stdout)[clone]
+    assert record["verdict"] == "clone"
+    stored = s3.objects(bucket)
+    shot = stored[f"run/{record['screenshot'][:2]}/{record['screenshot']}"]
+    assert shot.startswith(b"\x89PNG") and hashlib.sha256(shot).hexdigest() == record["screenshot"]
+    assert all(hashlib.sha256(data).hexdigest() == key.rsplit("/", 1)[1] for key, data in stored.items())
+    assert len(stored) >= 2  # the screenshot and at least the page body

@@ -147,6 +147,8 @@ def test_probe_resolver_screenshots_and_blobs(tmp_path: Path) -> None:
     )  # fmt: skip
     with pytest.raises(ConfigError, match=r"probe\.resolver: bad resolver"):
         parse_config({"feeds": feeds, "probe": {"resolver": "127.0.0.1:notaport"}}, base_dir=tmp_path)
+    remote = parse_config({"feeds": feeds, "probe": {"blobs": "s3://evidence/clonewatch"}}, base_dir=tmp_path)
+    assert remote.probe.blobs == "s3://evidence/clonewatch"  # object storage: a URL, not a path
 
 
 def test_a_registered_kind_is_read_from_the_config_with_no_code_of_its_own(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from clonewatch.testing.s3 import LocalS3
 from tests.probe_lab import Cli, Lab
 
 
@@ -44,3 +45,21 @@ def test_watch_probes_new_lookalikes_and_alerts_on_clones(cli: Cli, lab: Lab, tm
     assert b"Der Spiegel" in (blobs / body[:2] / body).read_bytes()
     shot = evidence["screenshot"]
     assert (blobs / shot[:2] / shot).read_bytes().startswith(b"\x89PNG")
+
+
+def test_watch_with_a_bucket_it_cannot_use_stops_at_once(
+    cli: Cli, lab: Lab, s3: LocalS3, tmp_path: Path
+) -> None:
+    feed = tmp_path / "names.txt"
+    feed.write_text("spiegel.ltd\n")
+    config = tmp_path / "watch.toml"
+    config.write_text('[probe]\nblobs = "s3://no-such-bucket/evidence"\n')
+    run = cli(
+        "watch", "--config", str(config), "--feed", str(feed), "--once", "--resolver", lab.dns.resolver,
+        "--allow-private", "--brands", str(lab.brands), "--db", f"sqlite:///{tmp_path / 'watch.db'}",
+        env=s3.env,
+    )  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip().splitlines()[-1].startswith(
+        "clonewatch: error: blob store s3://no-such-bucket/evidence: "
+    )

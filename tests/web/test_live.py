@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from clonewatch.match import Match
-from clonewatch.store import BlobStore, Store
+from clonewatch.store import DirectoryBlobs, Store
 from clonewatch.testing.dashboard import PASSWORD, LocalDashboard
 from clonewatch.web import WebSettings
 from tests.probe_lab import LAB, Cli, Lab
@@ -41,7 +41,7 @@ def test_a_watched_redirector_and_clone_show_their_chain_and_screenshots(
 
     with (
         Store.open(db) as store,
-        LocalDashboard(WebSettings(store=store, blobs=BlobStore(tmp_path / "blobs"))) as web,
+        LocalDashboard(WebSettings(store=store, blobs=DirectoryBlobs(tmp_path / "blobs"))) as web,
     ):
         page, base = browser_page, web.url
         log_in(page, base, "ana")

@@ -55,6 +55,16 @@ VerdictOption = Annotated[str | None, typer.Option(help="Only domains whose late
 BrandFilterOption = Annotated[
     str | None, typer.Option("--brand", help="Only look-alikes of this brand (name or domain).")
 ]
+BlobsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--blobs",
+        help="Where the screenshots are kept (watch's [probe] blobs): a directory, or object storage "
+        "through fsspec (s3://bucket/prefix; endpoint and keys from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, "
+        "AWS_SECRET_ACCESS_KEY). Default: blobs/ in the user data directory.",
+        show_default=False,
+    ),
+]
 PostsOption = Annotated[
     list[Path] | None,
     typer.Option(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from clonewatch.cli.common import (
+    BlobsOption,
     BrandFilterOption,
     BrandsOption,
     DbOption,
@@ -62,12 +63,7 @@ def export_command(
             "-o", "--output", help="File to write (default: standard output); for dossier, a directory."
         ),
     ] = None,
-    blobs: Annotated[
-        Path | None,
-        typer.Option(
-            help="Blob directory holding the screenshots (watch's [probe] blobs; default: the user data one)."
-        ),
-    ] = None,
+    blobs: BlobsOption = None,
     pdf: Annotated[
         bool, typer.Option("--pdf/--no-pdf", help="Dossier: also print each to PDF with Chromium.")
     ] = True,
@@ -250,14 +246,14 @@ def _write(report: ReportSet, export_format: ExportFormat, output: Path | None) 
             stream.flush()
 
 
-def _dossiers(report: ReportSet, directory: Path, blob_dir: Path | None, pdf: bool) -> None:
+def _dossiers(report: ReportSet, directory: Path, location: str | None, pdf: bool) -> None:
     from clonewatch.report import dossiers
-    from clonewatch.store import BlobStore, default_blob_dir
+    from clonewatch.store import open_blobs
 
     if directory.exists() and not directory.is_dir():
         raise InputError(f"{directory}: not a directory (--format dossier writes one file per domain there)")
     directory.mkdir(parents=True, exist_ok=True)
-    made = dossiers(report, blobs=BlobStore(blob_dir or default_blob_dir()))
+    made = dossiers(report, blobs=open_blobs(location))
     written = []
     for dossier in made:
         path = directory / f"{dossier.name}.html"

@@ -49,6 +49,15 @@ def probe_command(
     screenshots: Annotated[
         Path | None, typer.Option(help="Run headless Chromium and save each page's PNG in this directory.")
     ] = None,
+    blobs: Annotated[
+        str | None,
+        typer.Option(
+            help="Keep page bodies and screenshots here, named by SHA-256 (the records carry the hashes): "
+            "a directory, or object storage through fsspec (s3://bucket/prefix; endpoint and keys from "
+            "AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). With --scheduler, every "
+            "worker writes there: a shared directory or the bucket."
+        ),
+    ] = None,
     browser: BrowserOption = False,
     browser_pages: BrowserPagesOption = 4,
     browser_memory: BrowserMemoryOption = 1024,
@@ -79,6 +88,7 @@ def probe_command(
         browser_pages=browser_pages,
         browser_memory=browser_memory,
         screenshots=screenshots,
+        blobs=blobs,
         concurrency=concurrency,
         timeout=timeout,
         budget=budget,

@@ -82,6 +82,7 @@ def pipeline_config(
     browser_pages: int = 4,
     browser_memory: int = 1024,
     screenshots: Path | None = None,
+    blobs: str | None = None,
     concurrency: int = 8,
     timeout: float = 5.0,
     budget: float = 20.0,
@@ -97,6 +98,7 @@ def pipeline_config(
     from clonewatch.probe.browser import BrowserSettings
     from clonewatch.probe.collect import ProbeSettings
     from clonewatch.probe.vantage import parse_vantage, unique
+    from clonewatch.store import open_blobs
 
     dns = ResolverSettings.parse(resolver, timeout=timeout) if resolver else None
     http = HttpSettings(
@@ -116,6 +118,7 @@ def pipeline_config(
         resolver=dns,
         concurrency=concurrency,
         screenshots=screenshots,
+        keep=open_blobs(blobs).put if blobs is not None else None,
         vantages=unique(parse_vantage(item) for item in vantages or ()),
     )
     return PipelineConfig(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from clonewatch.cli.common import DbOption, PostsOption, with_exit_codes
+from clonewatch.cli.common import BlobsOption, DbOption, PostsOption, with_exit_codes
 from clonewatch.errors import InputError
 
 SECRET_ENV = "CLONEWATCH_SECRET"
@@ -22,12 +21,7 @@ def serve_command(
         "127.0.0.1"
     ),
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8765,
-    blobs: Annotated[
-        Path | None,
-        typer.Option(
-            help="Blob directory holding the screenshots (watch's [probe] blobs; default: the user data one)."
-        ),
-    ] = None,
+    blobs: BlobsOption = None,
     posts: PostsOption = None,
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="Mark cookies Secure (served over HTTPS by a proxy).")
@@ -41,7 +35,7 @@ def serve_command(
     """
     import uvicorn
 
-    from clonewatch.store import BlobStore, Store, default_blob_dir
+    from clonewatch.store import Store, open_blobs
     from clonewatch.web import WebSettings, create_app
 
     secret_text = os.environ.get(SECRET_ENV)
@@ -54,7 +48,7 @@ def serve_command(
     extra = {"secret": secret_text.encode()} if secret_text else {}
     settings = WebSettings(
         store=store,
-        blobs=BlobStore(blobs or default_blob_dir()),
+        blobs=open_blobs(blobs),
         posts=tuple(posts or ()),
         secure_cookies=secure_cookies,
         **extra,  # type: ignore[arg-type]

@@ -187,10 +187,10 @@ def _image(blobs: BlobStore | None, sha: str | None) -> str | None:
     """A ``data:`` URI of a screenshot from the blob store: only a PNG whose bytes hash to ``sha``."""
     if blobs is None or sha is None or sha not in blobs:
         return None
-    path = blobs.path(sha)
-    if path.stat().st_size > MAX_SCREENSHOT:
+    size = blobs.size(sha)
+    if size is None or size > MAX_SCREENSHOT:
         return None
-    data = path.read_bytes()
+    data = blobs.get(sha)
     if not data.startswith(PNG) or hashlib.sha256(data).hexdigest() != sha:
         return None
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")

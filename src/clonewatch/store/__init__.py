@@ -7,7 +7,14 @@ with Store.open("sqlite:///w.db") as store:
         print(finding.match.domain, finding.match.brand)
 """
 
-from clonewatch.store.blobs import BlobStore, default_blob_dir
+from clonewatch.store.blobs import (
+    BlobStore,
+    DirectoryBlobs,
+    RemoteBlobs,
+    default_blob_dir,
+    is_remote,
+    open_blobs,
+)
 from clonewatch.store.campaigns import (
     CAMPAIGN_EVENT,
     CampaignEdge,
@@ -61,6 +68,7 @@ __all__ = [
     "CampaignSave",
     "CampaignValue",
     "Decision",
+    "DirectoryBlobs",
     "Finding",
     "HistoryEvent",
     "IngestResult",
@@ -69,6 +77,7 @@ __all__ = [
     "QueueFilter",
     "QueueItem",
     "QueuePage",
+    "RemoteBlobs",
     "Store",
     "UnknownUser",
     "Upgrade",
@@ -78,6 +87,8 @@ __all__ = [
     "default_blob_dir",
     "default_path",
     "head_revision",
+    "is_remote",
+    "open_blobs",
     "resolve_url",
     "upgrade",
 ]

@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any
 
 from clonewatch.match import Match
-from clonewatch.store import BlobStore, CampaignMember, CampaignRecord, CampaignValue, Store
+from clonewatch.store import BlobStore, CampaignMember, CampaignRecord, CampaignValue, DirectoryBlobs, Store
 from clonewatch.web import WebSettings, create_app, hash_password, issue_token
 
 PASSWORD = "correct horse battery"
@@ -125,7 +125,7 @@ class DashboardWorld:
 def make_world(db_url: str, blob_dir: Path) -> DashboardWorld:
     """Fill the store at ``db_url`` (see the module docstring)."""
     store = Store.open(db_url)
-    blobs = BlobStore(blob_dir)
+    blobs = DirectoryBlobs(blob_dir)
     shot = blobs.put(png((200, 30, 30)))
     genuine = blobs.put(png((30, 30, 200)))
     through = blobs.put(png((30, 160, 30)))

@@ -47,6 +47,15 @@ class Checker:
         return path if path.is_absolute() else self.base_dir / path
 
 
+    def location(self, value: Any) -> str | Path:
+        """A directory (relative to the config's) or a URL of object storage (``s3://bucket/prefix``)."""
+        from clonewatch.store import is_remote
+
+        if isinstance(value, str) and is_remote(value):
+            return value
+        return self.path(value)
+
+
 def join(key: str, name: str) -> str:
     return f"{key}.{name}" if key else name
 

@@ -118,7 +118,7 @@ class ProbeConfig:
     schedule: ProbeSchedule = field(default_factory=ProbeSchedule)
     resolver: str | None = None
     screenshots: bool = False
-    blobs: Path | None = None
+    blobs: str | Path | None = None  # a directory, or object storage: "s3://bucket/prefix"
     vantages: tuple[Vantage, ...] = ()
     lease: float = 900.0
 
@@ -304,7 +304,7 @@ def _probe(check: Checker, raw: Any) -> ProbeConfig:
         schedule=ProbeSchedule(intervals, default),
         resolver=check.get(table, "probe", "resolver", resolver_address, None),
         screenshots=check.get(table, "probe", "screenshots", boolean, False),
-        blobs=check.get(table, "probe", "blobs", check.path, None),
+        blobs=check.get(table, "probe", "blobs", check.location, None),
         vantages=tuple(vantages),
         lease=check.get(table, "probe", "lease", seconds, 900.0) or 900.0,
     )

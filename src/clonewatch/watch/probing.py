@@ -43,7 +43,7 @@ class ProbeOptions:
     allow_private: bool = False
     resolver: str | None = None
     screenshots: bool = False
-    blobs: Path | None = None
+    blobs: str | Path | None = None  # a directory or an fsspec URL (s3://bucket/prefix)
     vantages: tuple[Vantage, ...] = ()
 
 
@@ -101,6 +101,14 @@ def check_vantages(options: ProbeOptions) -> None:
     check_proxies(options.vantages, HttpClient(HttpSettings(allow_private=options.allow_private, dns=dns)))
 
 
+def check_blobs(options: ProbeOptions) -> None:
+    """Reach the blob store now: a bucket that cannot be used is an InputError before the first
+    feed is read, not a probe failure per batch."""
+    from clonewatch.store import open_blobs
+
+    open_blobs(options.blobs)
+
+
 def _pipeline(brands: Sequence[Brand], options: ProbeOptions) -> Pipeline:
     from clonewatch.pipeline import Pipeline
 
@@ -114,11 +122,11 @@ def _config(options: ProbeOptions) -> PipelineConfig:
     from clonewatch.net import HttpSettings, ResolverSettings
     from clonewatch.pipeline import PipelineConfig
     from clonewatch.probe.collect import ProbeSettings
-    from clonewatch.store import BlobStore, default_blob_dir
+    from clonewatch.store import open_blobs
 
     dns = ResolverSettings.parse(options.resolver) if options.resolver else None
     http = HttpSettings(allow_private=options.allow_private, dns=dns)
-    blobs = BlobStore(options.blobs or default_blob_dir())
+    blobs = open_blobs(options.blobs)
     settings = ProbeSettings(
         http=http, resolver=dns, concurrency=options.concurrency, keep=blobs.put, vantages=options.vantages
     )

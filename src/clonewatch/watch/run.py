@@ -16,7 +16,14 @@ from clonewatch.watch.config import WatchConfig
 from clonewatch.watch.feeds import Feed, FeedContext
 from clonewatch.watch.http import HttpClient
 from clonewatch.watch.monitor import Monitor, WatchStats
-from clonewatch.watch.probing import ProbeFn, ProbeOptions, check_vantages, dask_probe_fn, default_probe_fn
+from clonewatch.watch.probing import (
+    ProbeFn,
+    ProbeOptions,
+    check_blobs,
+    check_vantages,
+    dask_probe_fn,
+    default_probe_fn,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +85,7 @@ def run_watch(
             config.probe.vantages,
         )
         check_vantages(options)
+        check_blobs(options)
         if probe is not None:
             probe_fn = probe
         elif config.scheduler is not None:

@@ -130,6 +130,19 @@ def test_the_work_is_shown_and_the_evidence_kept(lab: Lab, expanded: Run) -> Non
     assert f"{len(probed)} probed to depth 2" in expanded.stderr
 
 
+def test_on_a_dask_cluster_the_same_campaigns_come_back(lab: Lab, expanded: Run, tmp_path: Path) -> None:
+    """--scheduler: the feed is resolved and the candidates probed as tasks on two local workers."""
+    spread = expand(lab, tmp_path, "--scheduler", "local:2")
+
+    def roles(run: Run) -> list[dict[str, tuple[str, str | None]]]:
+        found = [{m["domain"]: (m["role"], m.get("via")) for m in c["members"]} for c in run.campaigns]
+        return sorted(found, key=lambda members: sorted(members))
+
+    assert roles(spread) == roles(expanded)
+    assert {r["domain"] for r in spread.evidence} == {r["domain"] for r in expanded.evidence}
+    assert "tasks on 2 workers" in spread.stderr
+
+
 def test_depth_and_max_probes_bound_the_work(lab: Lab, tmp_path: Path) -> None:
     shallow = expand(lab, tmp_path, "--depth", "1")
     blue = shallow.members("spiegel.cfd")

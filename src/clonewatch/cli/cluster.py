@@ -102,7 +102,8 @@ def cluster_command(
 
     With --scheduler the EVIDENCE files are cut into ranges of lines that the Dask workers read,
     parse and take the facts of (the costly part of a big file); the graph and its communities
-    are built here from those facts, so the campaigns are those of a run here."""
+    are built here from those facts, so the campaigns are those of a run here. With --expand it
+    resolves the feed's names and probes the candidates as tasks on the cluster instead."""
     from clonewatch.cli.campaign_posts import merged, posts_summary, row_cells
     from clonewatch.cli.campaigns import reads_store, save_found, stored_evidence
     from clonewatch.cluster import ClusterSettings, cluster_records, read_evidence
@@ -150,6 +151,7 @@ def cluster_command(
             rdap_server=rdap_server,
             browser=browser,
             evidence_out=evidence_out,
+            scheduler=scheduler,
         )
         campaigns, interrupted = list(found.campaigns), found.interrupted
     elif scheduler is not None:

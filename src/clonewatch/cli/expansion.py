@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,10 @@ from clonewatch.errors import InputError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from clonewatch.brands import Brand
     from clonewatch.cluster import ClusterSettings
-    from clonewatch.cluster.expand import ExpandProgress, Expansion
+    from clonewatch.cluster.expand import Check, ExpandProgress, Expansion, Probe
+    from clonewatch.pipeline import PipelineConfig
 
 
 def expand_from_seeds(
@@ -39,14 +42,15 @@ def expand_from_seeds(
     rdap_server: list[str] | None,
     browser: bool,
     evidence_out: Path | None,
+    scheduler: str | None = None,
 ) -> Expansion:
     """Read the feeds, expand from the seeds through the probe pipeline, write the evidence
     gathered to ``evidence_out``; progress and a summary on standard error. ``leads``: names
-    from elsewhere (the domains linked by the accounts that posted the seeds) considered with the feeds'."""
-    from clonewatch.cluster.expand import ExpandSettings, expand, feed_names, pipeline_probe
+    from elsewhere (the domains linked by the accounts that posted the seeds) considered with the feeds'.
+    ``scheduler``: resolve the feed and probe the candidates on that Dask cluster."""
+    from clonewatch.cluster.expand import ExpandSettings, expand, feed_names
     from clonewatch.match import FeedStats
     from clonewatch.net import ResolverSettings
-    from clonewatch.pipeline import Pipeline
 
     if not seeds:
         raise InputError("--expand needs --seeds FILE: the proven clones to grow campaigns from")
@@ -71,22 +75,51 @@ def expand_from_seeds(
         rdap_server=rdap_server,
         browser=browser,
     )
-    pipeline = Pipeline.from_config(config, load_brands(brands))
     progress = _Progress()
-    with pipeline:
+    with _network_work(scheduler, config, load_brands(brands)) as (probe, check):
         found = expand(
             records,
             seeds=seeds,
             names=names,
-            probe=pipeline_probe(pipeline),
+            probe=probe,
             settings=settings,
             asn=asn,
             progress=progress,
+            check=check,
         )
     progress.summary(found)
     if evidence_out is not None:
         _write_evidence(evidence_out, found.evidence)
     return found
+
+
+@contextmanager
+def _network_work(
+    scheduler: str | None, config: PipelineConfig, brands: list[Brand]
+) -> Iterator[tuple[Probe, Check | None]]:
+    """What probes the candidates and resolves the feed: a pipeline here, or the Dask cluster at
+    ``scheduler`` (the tasks of ``probe --scheduler`` and ``generate --registered --scheduler``)."""
+    from clonewatch.cluster.expand import pipeline_probe
+
+    if scheduler is None:
+        from clonewatch.pipeline import Pipeline
+
+        with Pipeline.from_config(config, brands) as pipeline:
+            yield pipeline_probe(pipeline), None
+        return
+    from clonewatch.scale.connect import Spread, connect
+    from clonewatch.scale.dnschecks import check_on_cluster
+    from clonewatch.scale.probing import ProbeJob, probe_on_cluster
+
+    spread = Spread()
+    job = ProbeJob(tuple(brands), config)
+    with connect(scheduler, threads=config.settings.concurrency) as client:
+        yield (
+            lambda names: probe_on_cluster(client, names, job, spread),
+            lambda names, settings, emit: check_on_cluster(client, names, settings, emit, spread),
+        )
+    if spread.tasks:
+        print(f"clonewatch: {spread.describe()}", file=sys.stderr)
 
 
 class _Progress:

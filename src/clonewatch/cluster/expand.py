@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 Probe = Callable[[Sequence[str]], Iterable[Mapping[str, Any]]]
 """Probes names and yields their evidence records (``clonewatch probe --format jsonl``)."""
+Check = Callable[[Sequence[str], ResolverSettings, Callable[["DnsFacts"], None]], object]
+"""Resolves names and hands each one's facts on (``clonewatch.probe.check_names`` by default)."""
 
 HOP = "hop"
 # The values a resolved name offers, most telling first (the order breaks ties between leads).
@@ -133,10 +135,12 @@ def expand(
     settings: ExpandSettings | None = None,
     asn: Callable[[str], int | None] | None = None,
     progress: Callable[[ExpandProgress], None] | None = None,
+    check: Check | None = None,
 ) -> Expansion:
     """The campaigns of ``seeds`` grown from ``names`` (see the module docstring). ``records``
-    is evidence already gathered; seeds without evidence are probed first."""
-    run = _Run(settings or ExpandSettings(), probe, asn, progress or (lambda _: None))
+    is evidence already gathered; seeds without evidence are probed first. ``probe`` and
+    ``check`` do the network work (here, or on a cluster)."""
+    run = _Run(settings or ExpandSettings(), probe, asn, progress or (lambda _: None), check)
     run.records.extend(records)
     run.seeds = _seed_names(seeds)
     try:
@@ -156,6 +160,7 @@ class _Run:
     probe: Probe
     asn: Callable[[str], int | None] | None
     report: Callable[[ExpandProgress], None]
+    check: Check | None = None
     records: list[Mapping[str, Any]] = field(default_factory=list)
     gathered: list[Mapping[str, Any]] = field(default_factory=list)
     seeds: list[str] = field(default_factory=list)
@@ -184,7 +189,7 @@ class _Run:
                 self.report(ExpandProgress("resolving", 0, self.resolved, total))
 
         if names:
-            check_names(names, self.settings.resolver, index)
+            (self.check or check_names)(names, self.settings.resolver, index)
 
     def probe_seeds(self) -> None:
         known = {_domain(record) for record in self.records}

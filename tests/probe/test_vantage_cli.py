@@ -118,7 +118,7 @@ def test_the_clone_shown_only_to_one_country_is_cloaked_only_with_its_vantage(cl
 
     found = _probe(cli, world, [TDS, GEO], "--vantage", f"de={world.connect.url}")
     tds = found[TDS]
-    assert tds["verdict"] == "cloaked", tds["facts"]
+    assert tds["verdict"] == "cloaked", (tds["facts"], tds["error"])
     assert tds["facts"] == [
         "the imitation is shown to visitors from de; visitors from direct are shown another page"
     ]
@@ -156,14 +156,15 @@ def test_the_browser_through_each_vantage_finds_the_clone_only_its_scripts_show(
 ) -> None:
     vantages = ("--vantage", f"de={world.connect.url}", "--vantage", f"ru={world.socks.url}")
     unrendered = _probe(cli, world, [SCRIPTED], *vantages)[SCRIPTED]
-    assert unrendered["verdict"] == "unrelated", unrendered["facts"]  # HTTP alone sees no clone anywhere
+    # HTTP alone sees no clone anywhere
+    assert unrendered["verdict"] == "unrelated", (unrendered["facts"], unrendered["error"])
     assert unrendered["vantages"]["de"]["browser"] is None
 
     shots = tmp_path / "shots"
     asked = len(world.connect.targets), len(world.socks.targets)
     found = _probe(cli, world, [SCRIPTED], *vantages, "--screenshots", str(shots), "--browser-pages", "2")
     record = found[SCRIPTED]
-    assert record["verdict"] == "cloaked", record["facts"]
+    assert record["verdict"] == "cloaked", (record["facts"], record["error"])
     assert record["facts"] == [
         "the imitation is shown to visitors from de; visitors from direct, ru are shown another page"
     ]

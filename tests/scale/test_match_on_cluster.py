@@ -174,3 +174,28 @@ def test_a_worker_killed_mid_run_costs_no_hit(tmp_path: Path, brands: Path) -> N
     assert "read 100,000 names" in err
     assert doomed is not None
     assert _per_worker(err)[cluster.workers[1 - doomed].address] > 0  # the survivor did the rest
+
+
+def test_standard_input_of_many_blocks_keeps_its_order(
+    cli: Cli, dask_cluster: LocalDaskCluster, brands: Path
+) -> None:
+    """Standard input is read as the work goes, a block per task: three megabytes and a file
+    behind it give, with --ordered, the hits and line numbers of a run here, in the same order."""
+    piped = _feed_lines(170_000, start=0) + "not a domain!!\n"
+    feed = _feed(Path(str(brands) + ".feed"), 2_000)
+    common = ["--brands", str(brands), "--format", "jsonl"]
+    here = cli("match", "-", str(feed), *common, stdin=piped.encode())
+    there = cli("match", "-", str(feed), *common, "--scheduler", dask_cluster.address, "--ordered",
+                stdin=piped.encode())  # fmt: skip
+    assert here.returncode == 0 and there.returncode == 0, there.stderr
+    assert len(piped.encode()) > 3 << 20 and there.stdout == here.stdout
+    assert len(here.stdout.splitlines()) == 170_000 // 50 + 40
+    assert _summary(there.stderr) == _summary(here.stderr)
+    assert "-:170001" in _summary(here.stderr)
+
+
+def _feed_lines(count: int, *, start: int) -> str:
+    return "".join(
+        f"{LOOKALIKES[(n // 50) % len(LOOKALIKES)]}\n" if n % 50 == 0 else f"shop{n}-garden.net\n"
+        for n in range(start, start + count)
+    )

@@ -92,6 +92,12 @@ def worker_count(client: Client) -> int:
     return len(client.scheduler_info(n_workers=-1)["workers"])
 
 
+def thread_count(client: Client) -> int:
+    """How many task threads the cluster's workers have now, in all."""
+    workers = client.scheduler_info(n_workers=-1)["workers"]
+    return sum(int(info.get("nthreads", 1)) for info in workers.values())
+
+
 def shared(client: Client, value: T) -> Future[T]:
     """``value`` held on the cluster for a run's tasks, and made again should every worker holding
     it die. (Data scattered to the workers cannot be made again: when its last copy is lost — the

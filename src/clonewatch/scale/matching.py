@@ -2,11 +2,12 @@
 
 The client plans the pieces (see :mod:`clonewatch.scale.ranges`; the file sizes are asked of a
 worker, so the client need not see the files), sends the brands once to every worker, and sends
-one task per piece. The worker opens its range itself, splits it into lines exactly as a local run
-does, and returns the hits with the counts. Standard input cannot be read by a worker: its blocks
-go from the client. The hits come back as their pieces finish, or in input order (``ordered``);
-either way the same hits as ``clonewatch match`` run here. The line numbers of skipped lines are
-counted within their piece and made absolute once the pieces before it are in.
+one task per piece, a few per worker thread in flight. The worker opens its range itself, splits
+it into lines exactly as a local run does, and returns the hits with the counts. Standard input
+cannot be read by a worker: its blocks go from the client, read as the work goes. The hits come
+back as their pieces finish, or in input order (``ordered``); either way the same hits as
+``clonewatch match`` run here. The line numbers of skipped lines are counted within their piece
+and made absolute once the pieces before it are in.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from clonewatch.brands import Brand
@@ -22,12 +24,14 @@ from clonewatch.match.feed import SKIP_EXAMPLES, match_block
 from clonewatch.match.profile import Profile
 from clonewatch.match.records import Match
 from clonewatch.names.feed import STDIN, iter_blocks, open_feed
-from clonewatch.scale.connect import Spread, shared
+from clonewatch.scale.connect import Spread, shared, thread_count
 from clonewatch.scale.ranges import DEFAULT_STEP, Piece, open_piece, pieces_of, shape_of
 from clonewatch.scale.worker import address, here
 
 if TYPE_CHECKING:
     from distributed import Client, Future
+
+IN_FLIGHT_PER_THREAD = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,33 +95,22 @@ def match_on_cluster(
     from distributed import as_completed
 
     job = shared(client, MatchJob(tuple(brands), profile))
-    pieces: list[Piece] = []
-    futures: list[Future[Any]] = []
-    stdin_blocks = 0
     files = [source for source in dict.fromkeys(sources) if source != STDIN]
     shapes = dict(zip(files, client.gather(client.map(shape_of, files, pure=False)), strict=True))
-    for source in sources:
-        if source == STDIN:
-            with open_feed(source) as stream:
-                for first, block in iter_blocks(stream, source):
-                    index = len(pieces) + stdin_blocks
-                    futures.append(
-                        client.submit(
-                            match_lines_block, job, index, source, first, block, retries=1, pure=False
-                        )
-                    )
-                    stdin_blocks += 1
-            continue
-        made = pieces_of(source, shapes[source], step, len(pieces) + stdin_blocks)
-        pieces += made
-        futures += [client.submit(match_piece, job, piece, retries=1, pure=False) for piece in made]
-    by_index = {piece.index: piece for piece in pieces}
+    pieces: dict[int, Piece] = {}
+    tasks = _tasks(client, job, sources, shapes, step, pieces)
+    window = max(8, IN_FLIGHT_PER_THREAD * thread_count(client))
+    sent: list[Future[Any]] = list(islice(tasks, window))
     done: dict[int, PieceResult] = {}
     waiting: dict[int, PieceResult] = {}
     following = 0
+    flowing = as_completed(sent, loop=client.loop)
     try:
-        for future in as_completed(futures, loop=client.loop):
+        for future in flowing:
             result: PieceResult = future.result()
+            for more in islice(tasks, 1):
+                sent.append(more)
+                flowing.add(more)
             done[result.index] = result
             spread.tasks[result.worker] += 1
             stats.read += result.stats.read
@@ -131,8 +124,35 @@ def match_on_cluster(
                 yield from waiting.pop(following).hits
                 following += 1
     finally:
-        client.cancel(futures)
-        stats.examples = _examples(done, by_index, len(futures))
+        client.cancel(sent)
+        stats.examples = _examples(done, pieces, len(sent))
+
+
+def _tasks(
+    client: Client,
+    job: Future[MatchJob],
+    sources: Sequence[str],
+    shapes: dict[str, Any],
+    step: int,
+    pieces: dict[int, Piece],
+) -> Iterator[Future[PieceResult]]:
+    """One task per piece of a file and per block of standard input, submitted only as the caller
+    asks for the next (so standard input is read as the work goes, never all held at once);
+    ``pieces`` gains each file piece as it is sent."""
+    index = 0
+    for source in sources:
+        if source == STDIN:
+            with open_feed(source) as stream:
+                for first, block in iter_blocks(stream, source):
+                    yield client.submit(
+                        match_lines_block, job, index, source, first, block, retries=1, pure=False
+                    )
+                    index += 1
+            continue
+        for piece in pieces_of(source, shapes[source], step, index):
+            pieces[piece.index] = piece
+            yield client.submit(match_piece, job, piece, retries=1, pure=False)
+            index += 1
 
 
 def _examples(done: dict[int, PieceResult], pieces: dict[int, Piece], total: int) -> list[SkippedLine]:

@@ -25,7 +25,7 @@ from clonewatch.errors import InputError
 from clonewatch.net import ResolverSettings
 from clonewatch.pipeline import Pipeline, PipelineConfig
 from clonewatch.probe.collect import RemoteView
-from clonewatch.scale.connect import Spread, shared
+from clonewatch.scale.connect import Spread, shared, thread_count
 from clonewatch.scale.worker import VANTAGE_RESOURCE, WorkerSettings, address, here, vantage_resource
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ def probe_on_cluster(
         if name in proxied:
             raise InputError(f"vantage {name} is both a --vantage proxy and a worker's --vantage")
     sent = shared(client, job)
-    window = max(4, IN_FLIGHT_PER_THREAD * _threads(client) // (1 + len(places.vantages)))
+    window = max(4, IN_FLIGHT_PER_THREAD * thread_count(client) // (1 + len(places.vantages)))
     names = iter(domains)
     pending: dict[Any, list[Future[Any]]] = {}  # by each probe's key: it and its vantages' looks
 
@@ -186,11 +186,6 @@ def probe_on_cluster(
             yield result.record
     finally:
         client.cancel([future for futures in pending.values() for future in futures])
-
-
-def _threads(client: Client) -> int:
-    workers = client.scheduler_info(n_workers=-1)["workers"]
-    return sum(int(info.get("nthreads", 1)) for info in workers.values())
 
 
 def _take(names: Iterator[str], count: int) -> Sequence[str]:

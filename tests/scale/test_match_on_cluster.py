@@ -11,11 +11,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import fsspec
 import pytest
 from typer.testing import CliRunner
 
 from clonewatch.cli import app
 from clonewatch.testing.daskcluster import LocalDaskCluster
+from clonewatch.testing.s3 import LocalS3
 from tests.conftest import CLONEWATCH
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
@@ -199,3 +201,23 @@ def _feed_lines(count: int, *, start: int) -> str:
         f"{LOOKALIKES[(n // 50) % len(LOOKALIKES)]}\n" if n % 50 == 0 else f"shop{n}-garden.net\n"
         for n in range(start, start + count)
     )
+
+
+def test_a_feed_in_object_storage_is_read_in_ranges_by_the_workers(
+    cli: Cli, s3: LocalS3, tmp_path: Path, brands: Path
+) -> None:
+    """An s3:// feed: the workers (a local cluster here) read their byte ranges from the bucket."""
+    feed = _feed(tmp_path / "feed.txt", 30_000)
+    bucket = s3.make_bucket()
+    with s3.use_env(), fsspec.open(f"s3://{bucket}/feeds/feed.txt", "wb") as out:
+        out.write(feed.read_bytes())
+    common = ["--brands", str(brands), "--format", "jsonl"]
+    here = cli("match", str(feed), *common)
+    there = cli(
+        "match", f"s3://{bucket}/feeds/feed.txt", *common, "--scheduler", "local:2", "--task-size", "64k",
+        "--ordered", env=s3.env,
+    )  # fmt: skip
+    assert here.returncode == 0 and there.returncode == 0, there.stderr
+    assert there.stdout == here.stdout and len(here.stdout.splitlines()) == 600
+    spread = SPREAD.search(there.stderr)
+    assert spread and int(spread.group(1)) >= 8, there.stderr  # 64k pieces of a 0.5 MB feed

@@ -27,6 +27,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import ClassVar, Self
 
+from clonewatch.testing.processes import stop
+
 STARTUP_SECONDS = 10.0
 STARTS = 5  # tries, each on a fresh port, when another process took the port we picked
 IDLE_SECONDS = 30
@@ -128,12 +130,7 @@ class _Proxy:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            stop(self._process)
             self._process = None
         if self._workdir is not None:
             self._kept_log = self.log

@@ -23,6 +23,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from clonewatch.testing.processes import stop
+
 START_SECONDS = 30.0
 SERVER = Path(sys.executable).parent / "moto_server"
 
@@ -77,12 +79,7 @@ class LocalS3:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            stop(self._process)
             self._process = None
         self._log.unlink(missing_ok=True)
 

@@ -219,5 +219,12 @@ def test_a_feed_in_object_storage_is_read_in_ranges_by_the_workers(
     )  # fmt: skip
     assert here.returncode == 0 and there.returncode == 0, there.stderr
     assert there.stdout == here.stdout and len(here.stdout.splitlines()) == 600
+    read_here = cli("match", f"s3://{bucket}/feeds/feed.txt", *common, env=s3.env)  # no cluster: read here
+    assert read_here.returncode == 0 and read_here.stdout == here.stdout, read_here.stderr
+    web = cli("match", "https://feeds.example/nrd.txt", *common)
+    assert web.returncode == 2 and web.stderr.strip().splitlines() == [
+        "clonewatch: error: https://feeds.example/nrd.txt: a web URL; "
+        "download it first (or give it to watch as a feed)"
+    ]
     spread = SPREAD.search(there.stderr)
     assert spread and int(spread.group(1)) >= 8, there.stderr  # 64k pieces of a 0.5 MB feed

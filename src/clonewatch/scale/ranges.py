@@ -15,11 +15,11 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from clonewatch.errors import FeedError, InputError
+from clonewatch.errors import InputError
 from clonewatch.names.feed import BLOCK_SIZE
+from clonewatch.names.feed import open_bytes as open_feed_bytes
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_STEP = 64 << 20
@@ -84,28 +84,9 @@ def pieces_of(source: str, shape: FileShape, step: int, first_index: int = 0) ->
 
 @contextmanager
 def open_bytes(source: str) -> Iterator[BinaryIO]:
-    """A seekable binary handle on a local path or an fsspec URL; FeedError when it cannot be opened."""
-    if "://" in source and not source.startswith("file://"):
-        try:
-            import fsspec
-
-            opened: Any = fsspec.open(source, "rb")
-            handle = cast(BinaryIO, opened.open())
-        except ImportError as exc:
-            raise FeedError(f"{source}: cannot read this kind of URL here ({exc})") from None
-        except (OSError, ValueError) as exc:
-            raise FeedError(f"{source}: cannot read ({exc})") from None
-    else:
-        path = Path(source.removeprefix("file://"))
-        if path.is_dir():
-            raise FeedError(f"{source}: is a directory, not a feed file")
-        try:
-            handle = path.open("rb")
-        except FileNotFoundError:
-            raise FeedError(f"{source}: no such file (the workers read it: a path they all see)") from None
-        except OSError as exc:
-            raise FeedError(f"{source}: cannot read ({exc.strerror})") from None
-    with handle:
+    """A seekable binary handle on a path or object storage, opened by a worker (see
+    :func:`clonewatch.names.feed.open_bytes`)."""
+    with open_feed_bytes(source, missing="no such file (the workers read it: a path they all see)") as handle:
         yield handle
 
 

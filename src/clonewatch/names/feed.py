@@ -40,7 +40,7 @@ def open_bytes(source: str, *, missing: str = "no such file") -> Iterator[Binary
     (``s3://bucket/key`` with s3fs; endpoint and keys from the AWS settings); FeedError naming
     ``source`` when it cannot be opened. Web URLs are refused: what reaches a web server goes
     through the network layer (``watch``'s feeds), so download such a feed first."""
-    if _SCHEME.match(source) and not source.lower().startswith("file://"):
+    if is_remote(source):
         if source.split("://", 1)[0].lower() in _WEB:
             raise FeedError(f"{source}: a web URL; download it first (or give it to watch as a feed)")
         try:
@@ -64,6 +64,11 @@ def open_bytes(source: str, *, missing: str = "no such file") -> Iterator[Binary
             raise FeedError(f"{source}: cannot read ({exc.strerror})") from exc
     with handle:
         yield handle
+
+
+def is_remote(location: str) -> bool:
+    """Whether ``location`` is a URL other than ``file://`` (object storage, or the web)."""
+    return bool(_SCHEME.match(location)) and not location.lower().startswith("file://")
 
 
 def _maybe_gzip(handle: BinaryIO, source: str) -> BinaryIO:

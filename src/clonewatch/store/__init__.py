@@ -12,7 +12,6 @@ from clonewatch.store.blobs import (
     DirectoryBlobs,
     RemoteBlobs,
     default_blob_dir,
-    is_remote,
     open_blobs,
 )
 from clonewatch.store.campaigns import (
@@ -87,7 +86,6 @@ __all__ = [
     "default_blob_dir",
     "default_path",
     "head_revision",
-    "is_remote",
     "open_blobs",
     "resolve_url",
     "upgrade",

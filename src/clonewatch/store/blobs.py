@@ -22,9 +22,9 @@ from typing import Any
 import platformdirs
 
 from clonewatch.errors import InputError
+from clonewatch.names.feed import is_remote
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _PACKAGES = {"s3": "s3fs (pip install 'clonewatch[s3]')", "gs": "gcsfs", "az": "adlfs", "abfs": "adlfs"}
 
 
@@ -168,11 +168,6 @@ def open_blobs(location: str | Path | None, *, check: bool = True) -> BlobStore:
 def default_blob_dir() -> Path:
     """Where blobs go unless configured: ``blobs/`` beside the default database."""
     return Path(platformdirs.user_data_dir("clonewatch", appauthor=False)) / "blobs"
-
-
-def is_remote(location: str) -> bool:
-    """Whether ``location`` names object storage (a URL other than file://) rather than a directory."""
-    return bool(_SCHEME.match(location)) and not location.lower().startswith("file://")
 
 
 def _name(sha: str) -> str:

@@ -49,7 +49,7 @@ class Checker:
 
     def location(self, value: Any) -> str | Path:
         """A directory (relative to the config's) or a URL of object storage (``s3://bucket/prefix``)."""
-        from clonewatch.store import is_remote
+        from clonewatch.names.feed import is_remote
 
         if isinstance(value, str) and is_remote(value):
             return value

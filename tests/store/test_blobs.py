@@ -39,6 +39,8 @@ def test_a_location_without_a_scheme_is_a_directory(tmp_path: Path) -> None:
         assert isinstance(blobs, DirectoryBlobs)
         sha = blobs.put(b"page")
         assert blobs.path(sha).is_file() and blobs.path(sha).parent.parent.name in "abc"
+    # a Dask worker keeps one pipeline per job key, a hash of the settings' text: same store, same text
+    assert repr(open_blobs(tmp_path / "a").put) == repr(open_blobs(str(tmp_path / "a")).put)
 
 
 def test_blobs_in_object_storage_are_named_by_content_under_the_prefix(s3: LocalS3) -> None:

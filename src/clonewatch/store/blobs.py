@@ -48,6 +48,9 @@ class BlobStore(ABC):
         """The blob's size in bytes, or None if it was never stored."""
         return self._size(_name(sha))
 
+    def __repr__(self) -> str:  # the same store, the same text: a worker's pipeline key includes it
+        return f"{type(self).__name__}({self.location!r})"
+
     def __contains__(self, sha: object) -> bool:
         return isinstance(sha, str) and _SHA256.fullmatch(sha) is not None and self.size(sha) is not None
 

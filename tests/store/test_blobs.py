@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,16 @@ def test_a_store_that_cannot_be_used_is_one_line_before_any_work(s3: LocalS3) ->
             open_blobs("s3://")
         with pytest.raises(InputError, match="blob store nosuchproto://x/y: "):
             open_blobs("nosuchproto://x/y")
+
+
+def test_an_endpoint_that_does_not_answer_is_one_line_soon(
+    s3: LocalS3, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in s3.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
+    started = time.monotonic()
+    with pytest.raises(InputError) as down:
+        open_blobs("s3://evidence/blobs")
+    assert time.monotonic() - started < 8  # one attempt, not botocore's and s3fs's retries (~13 s)
+    assert str(down.value).startswith("blob store s3://evidence/blobs: Could not connect to the endpoint URL")

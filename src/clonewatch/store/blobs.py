@@ -130,10 +130,11 @@ class RemoteBlobs(BlobStore):
         except Exception as exc:
             raise OSError(f"blob store {self.location}: {_reason(exc)}") from exc
 
-    def check(self) -> None:
-        """Reach the store now (credentials, endpoint, bucket), or OSError in one line."""
+    def check(self, filesystem: Any = None) -> None:
+        """Reach the store now (credentials, endpoint, bucket), or OSError in one line;
+        ``filesystem``: another client of the same store to ask with (one that gives up sooner)."""
         try:
-            self._fs.ls(self._root.split("/", 1)[0], detail=False)
+            (filesystem or self._fs).ls(self._root.split("/", 1)[0], detail=False)
         except Exception as exc:
             raise OSError(f"blob store {self.location}: {_reason(exc)}") from exc
 
@@ -162,10 +163,23 @@ def open_blobs(location: str | Path | None, *, check: bool = True) -> BlobStore:
     store = RemoteBlobs(text, filesystem, root)
     if check:
         try:
-            store.check()
+            store.check(_impatient(text, protocol))
         except OSError as exc:
             raise InputError(str(exc)) from exc
     return store
+
+
+def _impatient(location: str, protocol: str) -> Any:
+    """A client of the store at ``location`` that tries once (S3: botocore and s3fs would retry a
+    dead endpoint for ~13 s before saying so), or None to ask with the store's own."""
+    if protocol not in ("s3", "s3a"):
+        return None
+    import fsspec.core
+
+    config = {"connect_timeout": 5, "read_timeout": 10, "retries": {"max_attempts": 1}}
+    filesystem, _ = fsspec.core.url_to_fs(location, skip_instance_cache=True, config_kwargs=config)
+    filesystem.retries = 1
+    return filesystem
 
 
 def default_blob_dir() -> Path:

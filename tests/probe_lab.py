@@ -53,9 +53,13 @@ class Lab:
     brands: Path
     rdap_url: str
 
-    def args(self, *extra: str) -> list[str]:
+    def rdap_args(self) -> list[str]:
+        """--rdap-server for every suffix of the lab's names: its own RDAP server."""
         suffixes = sorted({name.rsplit(".", 1)[1] for name, _ in self.world.suspects()} | {"lol"})
-        rdap = [arg for suffix in suffixes for arg in ("--rdap-server", f"{suffix}={self.rdap_url}")]
+        return [arg for suffix in suffixes for arg in ("--rdap-server", f"{suffix}={self.rdap_url}")]
+
+    def args(self, *extra: str) -> list[str]:
+        rdap = self.rdap_args()
         return [
             "probe", "-", "--resolver", self.dns.resolver, "--allow-private", "--ca-file", self.web.ca_file,
             "--brands", str(self.brands), "--format", "jsonl", "--timeout", "3", "--budget", "8",

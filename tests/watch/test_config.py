@@ -147,6 +147,13 @@ def test_probe_resolver_screenshots_and_blobs(tmp_path: Path) -> None:
     )  # fmt: skip
     with pytest.raises(ConfigError, match=r"probe\.resolver: bad resolver"):
         parse_config({"feeds": feeds, "probe": {"resolver": "127.0.0.1:notaport"}}, base_dir=tmp_path)
+    rdap = {"lol": "https://rdap.example/rdap/", ".PM": "https://rdap.nic.pm/"}
+    servers = parse_config({"feeds": feeds, "probe": {"rdap": rdap}}, base_dir=tmp_path).probe.rdap_servers
+    assert servers == {"lol": "https://rdap.example/rdap/", "pm": "https://rdap.nic.pm/"}
+    trusted = parse_config({"feeds": feeds, "probe": {"ca_file": "lab-ca.pem"}}, base_dir=tmp_path).probe
+    assert trusted.ca_file == tmp_path / "lab-ca.pem"
+    with pytest.raises(ConfigError, match=r"probe\.rdap\.lol: not an http\(s\) URL"):
+        parse_config({"feeds": feeds, "probe": {"rdap": {"lol": "ftp://x/"}}}, base_dir=tmp_path)
     remote = parse_config({"feeds": feeds, "probe": {"blobs": "s3://evidence/clonewatch"}}, base_dir=tmp_path)
     assert remote.probe.blobs == "s3://evidence/clonewatch"  # object storage: a URL, not a path
 

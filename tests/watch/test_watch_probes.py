@@ -25,7 +25,7 @@ def test_watch_probes_new_lookalikes_and_alerts_on_clones(cli: Cli, lab: Lab, tm
     run = cli(
         "watch", "--config", str(config), "--feed", str(feed), "--once", "--resolver", lab.dns.resolver,
         "--allow-private", "--alert-file", str(alerts), "--brands", str(lab.brands), "--alert-min-score", "0",
-        *common,
+        *common, *lab.rdap_args(), "--ca-file", lab.web.ca_file,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     found = cli("findings", "--format", "jsonl", *common)
@@ -40,6 +40,8 @@ def test_watch_probes_new_lookalikes_and_alerts_on_clones(cli: Cli, lab: Lab, tm
     events = [json.loads(line) for line in history.stdout.splitlines()]
     assert events[0]["kind"] == "first_seen" and "verdict" in [e["kind"] for e in events]
     evidence = next(e for e in events if e["kind"] == "probe")["evidence"]
+    assert evidence["rdap"]["registrar"] == "Lab Registrar GmbH", evidence["rdap"]  # asked of --rdap-server
+    assert evidence["tls"]["valid"] is True  # the lab's certificates, from --ca-file
     body = evidence["http"]["plain"]["body_sha256"]
     blobs = tmp_path / "blobs"
     assert b"Der Spiegel" in (blobs / body[:2] / body).read_bytes()

@@ -22,6 +22,7 @@ from clonewatch.cli.common import (
     load_brands,
     with_exit_codes,
 )
+from clonewatch.cli.probing import CaFileOption, RdapServerOption, rdap_servers
 from clonewatch.errors import FeedUnavailable
 from clonewatch.watch.feeds import default_feed_kinds
 
@@ -34,6 +35,8 @@ def _overrides(
     alert_min_score: float | None,
     no_probe: bool,
     resolver: str | None,
+    rdap_server: list[str],
+    ca_file: Path | None,
     brands: Path | None,
     db: str | None,
     allow_private: bool,
@@ -60,6 +63,10 @@ def _overrides(
         probe["enabled"] = False
     if resolver is not None:
         probe["resolver"] = resolver
+    if rdap_server:
+        probe["rdap"] = rdap_servers(rdap_server)
+    if ca_file is not None:
+        probe["ca_file"] = str(ca_file.resolve())
     if probe:
         raw["probe"] = probe
     if brands is not None:
@@ -129,6 +136,8 @@ def watch_command(
     resolver: Annotated[
         str | None, typer.Option(help="DNS server for probing, HOST:PORT (default: the system's).")
     ] = None,
+    rdap_server: RdapServerOption = None,
+    ca_file: CaFileOption = None,
     brands: BrandsOption = None,
     db: DbOption = None,
     allow_private: Annotated[
@@ -167,6 +176,8 @@ def watch_command(
         alert_min_score=alert_min_score,
         no_probe=no_probe,
         resolver=resolver,
+        rdap_server=rdap_server or [],
+        ca_file=ca_file,
         brands=brands,
         db=db,
         allow_private=allow_private,

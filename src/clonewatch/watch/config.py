@@ -121,6 +121,8 @@ class ProbeConfig:
     blobs: str | Path | None = None  # a directory, or object storage: "s3://bucket/prefix"
     vantages: tuple[Vantage, ...] = ()
     lease: float = 900.0
+    rdap_servers: Mapping[str, str] = field(default_factory=dict)  # suffix -> RDAP base URL
+    ca_file: Path | None = None  # trust this CA bundle, not the system's
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +273,7 @@ def _absolute(value: str, base: Path) -> str:
 
 def _probe(check: Checker, raw: Any) -> ProbeConfig:
     keys: tuple[str, ...] = ("enabled", "concurrency", "batch", "schedule", "resolver", "screenshots")
-    keys += ("blobs", "vantages", "lease")
+    keys += ("blobs", "vantages", "lease", "rdap", "ca_file")
     table = check.table(raw, "probe", keys)
     vantages_raw = table.get("vantages")
     vantages: list[Vantage] = []
@@ -284,6 +286,15 @@ def _probe(check: Checker, raw: Any) -> ProbeConfig:
             vantages.append(vantage(name, url if isinstance(url, str) else ""))
         except InputError as exc:
             check.errors.append(f"probe.vantages.{name}: {exc}")
+    rdap: dict[str, str] = {}
+    rdap_raw = table.get("rdap", {})
+    if not isinstance(rdap_raw, dict):
+        check.errors.append("probe.rdap: not a table of SUFFIX = RDAP base URL")
+    for suffix, url in rdap_raw.items() if isinstance(rdap_raw, dict) else ():
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            check.errors.append(f"probe.rdap.{suffix}: not an http(s) URL")
+        else:
+            rdap[suffix.strip(".").lower()] = url
     schedule_raw = check.table(table.get("schedule"), "probe.schedule", _SCHEDULE_KEYS)
     intervals = dict(ProbeSchedule().by_verdict)
     default = ProbeSchedule().default
@@ -307,6 +318,8 @@ def _probe(check: Checker, raw: Any) -> ProbeConfig:
         blobs=check.get(table, "probe", "blobs", check.location, None),
         vantages=tuple(vantages),
         lease=check.get(table, "probe", "lease", seconds, 900.0) or 900.0,
+        rdap_servers=rdap,
+        ca_file=check.get(table, "probe", "ca_file", check.path, None),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import atexit
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,8 @@ class ProbeOptions:
     screenshots: bool = False
     blobs: str | Path | None = None  # a directory or an fsspec URL (s3://bucket/prefix)
     vantages: tuple[Vantage, ...] = ()
+    rdap_servers: Mapping[str, str] = field(default_factory=dict)  # suffix -> RDAP base URL
+    ca_file: Path | None = None  # trust this CA bundle, not the system's
 
 
 def default_probe_fn(brands: Sequence[Brand], options: ProbeOptions) -> ProbeFn:
@@ -125,9 +127,11 @@ def _config(options: ProbeOptions) -> PipelineConfig:
     from clonewatch.store import open_blobs
 
     dns = ResolverSettings.parse(options.resolver) if options.resolver else None
-    http = HttpSettings(allow_private=options.allow_private, dns=dns)
+    ca_file = str(options.ca_file) if options.ca_file else None
+    http = HttpSettings(allow_private=options.allow_private, dns=dns, ca_file=ca_file)
     blobs = open_blobs(options.blobs)
     settings = ProbeSettings(
         http=http, resolver=dns, concurrency=options.concurrency, keep=blobs.put, vantages=options.vantages
     )
-    return PipelineConfig(settings, browser=options.screenshots)
+    rdap = dict(options.rdap_servers) or None
+    return PipelineConfig(settings, browser=options.screenshots, rdap_servers=rdap)

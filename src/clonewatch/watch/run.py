@@ -83,6 +83,8 @@ def run_watch(
             config.probe.screenshots,
             config.probe.blobs,
             config.probe.vantages,
+            config.probe.rdap_servers,
+            config.probe.ca_file,
         )
         check_vantages(options)
         check_blobs(options)

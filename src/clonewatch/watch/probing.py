@@ -129,7 +129,7 @@ def _config(options: ProbeOptions) -> PipelineConfig:
     dns = ResolverSettings.parse(options.resolver) if options.resolver else None
     ca_file = str(options.ca_file) if options.ca_file else None
     http = HttpSettings(allow_private=options.allow_private, dns=dns, ca_file=ca_file)
-    blobs = open_blobs(options.blobs)
+    blobs = open_blobs(options.blobs, check=False)  # reached once already, at start (check_blobs)
     settings = ProbeSettings(
         http=http, resolver=dns, concurrency=options.concurrency, keep=blobs.put, vantages=options.vantages
     )

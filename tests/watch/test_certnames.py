@@ -89,9 +89,15 @@ def common_name(draw: st.DrawFn) -> tuple[str, _ASN1Type]:
     if kind == _ASN1Type.IA5String:
         return draw(st.sampled_from(["", "*.", "*.*."])) + draw(PRINTABLE), kind
     if kind == _ASN1Type.T61String:
-        return draw(st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), min_size=1)), kind
+        latin = st.characters(min_codepoint=0x20, max_codepoint=0xFF)
+        return draw(st.text(latin, min_size=1, max_size=40).filter(_fits)), kind
     alphabet = st.characters(codec="utf-8", max_codepoint=0xFFFF if kind == _ASN1Type.BMPString else None)
-    return draw(st.text(alphabet, min_size=1, max_size=40)), kind
+    return draw(st.text(alphabet, min_size=1, max_size=40).filter(_fits)), kind
+
+
+def _fits(value: str) -> bool:
+    """A common name is at most 64 bytes of UTF-8 (RFC 5280's upper bound, which cryptography enforces)."""
+    return len(value.encode("utf-8")) <= 64
 
 
 @settings(max_examples=150, deadline=None)

@@ -453,7 +453,9 @@ def test_a_hostile_page_neither_starves_nor_outgrows_the_pages_beside_it(
     assert bad.elapsed < LANES.page_timeout + 2 * GRACE + 1
     assert bad.error is not None
     if hostile in ("flood.test", "console.test", "buffers.test"):  # cut before its time budget
-        assert "flooded the browser" in bad.error or "did not respond" in bad.error
+        # or, on a loaded machine, the flood took its own lane's Chromium down before the watch fired
+        ended = ("flooded the browser", "did not respond", "has been closed")
+        assert any(reason in bad.error for reason in ended), bad.error
     if hostile == "hog.test":
         assert "crashed" in bad.error
     after = lanes.capture("http://b.test/")

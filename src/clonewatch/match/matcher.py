@@ -247,9 +247,11 @@ class Matcher:
                 edition = _edition_word(token, hyphenated=hyphenated, before=before)
                 strong = token in own or token in self._profile_words
                 if target.weak and not target.namespace and not (
-                    strong or (edition and self.abused_suffix(name.suffix))
+                    strong or (edition and publishes and self.abused_suffix(name.suffix))
                 ):
-                    return None  # an ordinary label needs its own country or suffix (or news + abuse)
+                    # an ordinary label needs its own country or suffix, or an outlet's news word on
+                    # an abused suffix (a body that publishes no editions has no news word)
+                    return None
                 if token in target.fragments and token not in target.suffix.split(".") and (
                     not hyphenated or brand_len <= 2
                 ) and token != target.suffix.replace(".", ""):

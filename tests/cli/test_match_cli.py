@@ -49,7 +49,8 @@ def test_match_file_as_jsonl(cli: Cli, tmp_path: Path, brands: Path) -> None:
     assert first["genuine"] == "spiegel.de"
     # spiegel is a common German word and .ltd a suffix only the campaign profile names (issue 15)
     assert first["reasons"] == ["suffix-swap", "common-label"]
-    assert records[1]["reasons"] == ["repetition", "suffix-swap"]
+    # bild is one too; .lol is named by abuse statistics, and the record says that is what stands out
+    assert records[1]["reasons"] == ["repetition", "suffix-swap", "common-label", "abused-suffix"]
     assert records[2]["reasons"] == ["affix:ua", "suffix-swap"]
     summary = result.stderr.strip().splitlines()[-1]
     assert "read 7 names" in summary
@@ -71,7 +72,7 @@ def test_match_gzip_feed_as_csv(cli: Cli, tmp_path: Path, brands: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["domain"] for row in rows] == ["spiegel.ltd", "bildd.lol", "pravda-ua.rest"]
-    assert rows[1]["reasons"] == "repetition suffix-swap"
+    assert rows[1]["reasons"] == "repetition suffix-swap common-label abused-suffix"
 
 
 def test_match_table_is_sorted_by_score(cli: Cli, tmp_path: Path, brands: Path) -> None:

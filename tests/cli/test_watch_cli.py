@@ -153,9 +153,10 @@ def _assert_exactly_once(lab: Lab, db: Path, alerts: Path) -> None:
 def test_sigkill_at_random_points_loses_and_repeats_nothing(lab: Lab, tmp_path: Path) -> None:
     """Killed 3-4 times at random moments while reading (each once it has committed something
     more: start-up time varies with the machine's load), then run to completion with --once."""
-    # issue 15: ordinary-word brands (bild, welt) need a stronger signal, and a misspelt word label on
-    # another suffix is not the brand, so fewer of the invented names flag
-    assert lab.lookalikes >= 250 and len(lab.domains) >= 200
+    # issue 15: ordinary-word brands (bild, welt) need a stronger signal, a misspelt word label on
+    # another suffix is not the brand, and a government body's ordinary label takes no news word, so
+    # fewer of the invented names flag
+    assert lab.lookalikes >= 250 and len(lab.domains) >= 180
     db, alerts = tmp_path / "watch.db", tmp_path / "alerts.jsonl"
     rng = random.Random()
     kills = [round(rng.uniform(0.0, 0.5), 2) for _ in range(rng.choice((3, 4)))]

@@ -20,8 +20,8 @@ def match_one(matcher: Matcher, text: str) -> Match | None:
         ("spiegel.ltd", "spiegel.de", ("suffix-swap",)),
         ("washingtonpost.pm", "washingtonpost.com", ("suffix-swap",)),
         ("walla.com.co", "walla.co.il", ("suffix-swap",)),
-        ("bildd.lol", "bild.de", ("repetition", "suffix-swap")),
-        ("blld.live", "bild.de", ("homoglyph", "suffix-swap")),
+        ("bildd.lol", "bild.de", ("repetition", "suffix-swap", "common-label", "abused-suffix")),
+        ("blld.live", "bild.de", ("homoglyph", "suffix-swap", "common-label", "abused-suffix")),
         ("t-onlinr.live", "t-online.de", ("replacement", "suffix-swap")),
         ("t-onlinl.today", "t-online.de", ("replacement", "suffix-swap")),
         ("tonline.life", "t-online.de", ("omission", "suffix-swap")),
@@ -196,8 +196,8 @@ def test_short_labels_take_only_subtle_edits(news_matcher: Matcher) -> None:
         ("mfa-gov.ua", ("affix:gov", "suffix-swap")),
         ("mfa-qov.com", ("affix:qov", "homoglyph", "suffix-swap")),
         ("mfa.ltd", ("suffix-swap", "common-label")),
-        ("mfa.xyz", ("suffix-swap",)),
-        ("mfa.eu.com", ("suffix-swap",)),
+        ("mfa.xyz", ("suffix-swap", "common-label", "abused-suffix")),
+        ("mfa.eu.com", ("suffix-swap", "common-label", "private-namespace")),
         ("diplomatie-gouv.fr", ("affix:diplomatie",)),
         ("diplomatie.gouv.fm", ("suffix-swap",)),
     ],
@@ -228,11 +228,11 @@ def test_weak_labels_take_no_edit_off_abused_suffixes(news_matcher: Matcher, nam
 @pytest.mark.parametrize(
     ("name", "reasons"),
     [
-        ("bildnews.top", ("affix:news", "suffix-swap")),
-        ("zeitonline.live", ("affix:online", "suffix-swap")),
+        ("bildnews.top", ("affix:news", "suffix-swap", "common-label", "abused-suffix")),
+        ("zeitonline.live", ("affix:online", "suffix-swap", "common-label", "abused-suffix")),
         ("faz.agency", ("suffix-swap", "common-label")),
-        ("faz.top", ("suffix-swap",)),
-        ("fazz.top", ("repetition", "suffix-swap")),
+        ("faz.top", ("suffix-swap", "common-label", "abused-suffix")),
+        ("fazz.top", ("repetition", "suffix-swap", "common-label", "abused-suffix")),
     ],
 )
 def test_short_brands_with_news_words_and_new_generic_suffixes(

@@ -53,6 +53,41 @@ def test_one_of_the_commonest_words_of_any_language_is_an_ordinary_label(
     assert found["sobre.design"]["score"] < found["sobre.xyz"]["score"]  # type: ignore[operator]
 
 
+def test_an_ordinary_label_flagged_for_its_abused_suffix_says_so_and_ranks_below_a_name(
+    cli: Cli, brands_file: BrandsFile
+) -> None:
+    """On an abused suffix the exact label of an ordinary word flags, as its edition does, but what
+    made it stand out is the suffix: the record says so, and it scores below a coined name's exact
+    label there; its own country code needs no such help."""
+    found = flagged(
+        cli,
+        brands_file("sobre.de\nkvqzorb.de\n"),
+        ["sobre.xyz", "sobre-news.xyz", "sobre-de.xyz", "kvqzorb.xyz", "sobre.eu.com"],
+    )
+    assert sorted(found) == ["kvqzorb.xyz", "sobre-de.xyz", "sobre-news.xyz", "sobre.eu.com", "sobre.xyz"]
+    assert found["sobre.xyz"]["reasons"] == ["suffix-swap", "common-label", "abused-suffix"]
+    assert found["sobre-news.xyz"]["reasons"] == [
+        "affix:news", "suffix-swap", "common-label", "abused-suffix"
+    ]
+    assert found["sobre.eu.com"]["reasons"] == ["suffix-swap", "common-label", "private-namespace"]
+    assert found["sobre-de.xyz"]["reasons"] == ["affix:de", "suffix-swap"]
+    score = {domain: record["score"] for domain, record in found.items()}
+    assert score["kvqzorb.xyz"] > score["sobre.xyz"] > score["sobre-news.xyz"]  # type: ignore[operator]
+
+
+def test_an_ordinary_label_spelled_in_another_scripts_glyphs_is_no_ordinary_word(
+    cli: Cli, brands_file: BrandsFile
+) -> None:
+    """``sobre`` written with Cyrillic look-alike letters is nobody's word: it scores as a deliberate
+    look-alike, where the Latin word on the same suffix scores low."""
+    cyrillic = "\u0455\u043ebr\u0435.com"  # ѕоbrе
+    found = flagged(cli, brands_file("sobre.de\n"), [cyrillic, "sobre.com"])
+    by_unicode = {record["unicode"]: record for record in found.values()}
+    assert by_unicode[cyrillic]["reasons"] == ["homoglyph", "suffix-swap"]
+    assert by_unicode["sobre.com"]["reasons"] == ["suffix-swap", "common-label"]
+    assert by_unicode[cyrillic]["score"] > 0.9 > 0.6 > by_unicode["sobre.com"]["score"]  # type: ignore[operator]
+
+
 def test_a_word_glued_before_an_ordinary_label_makes_a_compound_of_its_own(
     cli: Cli, brands_file: BrandsFile
 ) -> None:

@@ -17,7 +17,7 @@ from clonewatch.match import Match, Matcher, Target
 from clonewatch.match.affixes import COUNTRY_CODES, NEWS_WORDS
 from clonewatch.match.edits import explain
 from clonewatch.match.profile import Profile
-from clonewatch.match.rules import NEAR_MISS
+from clonewatch.match.rules import CONTEXT_REASONS, NEAR_MISS
 from clonewatch.names import DomainName, default_psl, parse_host
 from clonewatch.names.parse import MAX_HOST
 
@@ -134,7 +134,7 @@ def _candidate(
         return None
     # match() depends on the suffix only through these classes, so one verdict serves them all
     suffix_class = (
-        suffix if suffix in special else f"{matcher.suspect_suffix(suffix)}{matcher.abused_suffix(suffix)}"
+        suffix if suffix in special else f"{matcher.suspect_suffix(suffix)}{matcher.abuse_reason(suffix)}"
     )
     known = verdicts.get((i, suffix_class), _UNSEEN)
     hit = matcher.match(name) if known is _UNSEEN else known
@@ -244,8 +244,9 @@ EXACT, LIKELY, PLAUSIBLE, POSSIBLE, RARE = 1.0, 0.8, 0.6, 0.4, 0.3
 
 def likelihood(name: DomainName, reasons: Sequence[str], target: Target, preferred: frozenset[str]) -> float:
     """The registration likelihood class of a variant, with the match score breaking ties."""
-    core = [reason for reason in reasons if reason != "suffix-swap"]
-    tie = 0.01 * _score_of(reasons)
+    changes = [reason for reason in reasons if reason not in CONTEXT_REASONS]
+    core = [reason for reason in changes if reason != "suffix-swap"]
+    tie = 0.01 * _score_of(changes)
     if name.is_idn:
         return RARE + tie
     if not core:

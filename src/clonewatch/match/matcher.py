@@ -25,6 +25,7 @@ from clonewatch.match.rules import (
     CANDIDATE_WORD_ZIPF,
     CODE_AFFIX_WEIGHT,
     COMMON_LABEL_WEIGHT,
+    COMMON_ON_ABUSED_WEIGHT,
     DIGIT_AFFIX_LENGTH,
     DOT_SPLIT_MIN_LABEL,
     DOT_SPLIT_WEIGHT,
@@ -192,10 +193,17 @@ class Matcher:
         if swapped:
             reasons.append("suffix-swap")
             score *= SUFFIX_SWAP_WEIGHT
-            if target.weak and not edits and not self.abused_suffix(name.suffix):
-                # the exact label on any suffix is a look-alike, but an ordinary word there is weak
+            if target.weak and not (name.is_idn and "homoglyph" in extra):
+                # the exact label on any suffix is a look-alike, but an ordinary word or short name
+                # there is weak: an abused suffix is what makes it stand out, and the record says so
+                # (spelled in look-alike glyphs of another script, it is nobody's ordinary word)
                 reasons.append("common-label")
-                score *= COMMON_LABEL_WEIGHT
+                why = self.abuse_reason(name.suffix)
+                if why is not None:
+                    reasons.append(why)
+                    score *= COMMON_ON_ABUSED_WEIGHT
+                elif not edits:
+                    score *= COMMON_LABEL_WEIGHT
         if not reasons:
             return None
         return score, target, unique(reasons)
@@ -216,6 +224,7 @@ class Matcher:
         own = {code for code in (target.country, target.language) if code} | set(target.fragments)
         publishes = target.brand.kind not in _NO_EDITIONS
         tokens: list[str] = []
+        needs_suffix = False  # an ordinary label that stands out only for the abused suffix
         for side, hyphenated, before in (
             (query[:start], query[:start].endswith("-"), True),
             (query[end:], query[end:].startswith("-"), False),
@@ -246,12 +255,12 @@ class Matcher:
                     return None
                 edition = _edition_word(token, hyphenated=hyphenated, before=before)
                 strong = token in own or token in self._profile_words
-                if target.weak and not target.namespace and not (
-                    strong or (edition and publishes and self.abused_suffix(name.suffix))
-                ):
-                    # an ordinary label needs its own country or suffix, or an outlet's news word on
-                    # an abused suffix (a body that publishes no editions has no news word)
-                    return None
+                if target.weak and not target.namespace and not strong:
+                    if not (edition and publishes and self.abused_suffix(name.suffix)):
+                        # an ordinary label needs its own country or suffix, or an outlet's news word
+                        # on an abused suffix (a body that publishes no editions has no news word)
+                        return None
+                    needs_suffix = True
                 if token in target.fragments and token not in target.suffix.split(".") and (
                     not hyphenated or brand_len <= 2
                 ) and token != target.suffix.replace(".", ""):
@@ -268,6 +277,9 @@ class Matcher:
         if name.suffix != target.suffix:
             reasons.append("suffix-swap")
             score *= SUFFIX_SWAP_WEIGHT
+        if needs_suffix:
+            reasons.extend(("common-label", self.abuse_reason(name.suffix) or "abused-suffix"))
+            score *= COMMON_ON_ABUSED_WEIGHT
         return score, target, unique(reasons)
 
     def suspect_suffix(self, suffix: str) -> bool:
@@ -282,7 +294,16 @@ class Matcher:
 
     def abused_suffix(self, suffix: str) -> bool:
         """Suffixes that abuse statistics (or the campaign profile) name, and private namespaces."""
-        return suffix in self._abused or ("." in suffix and self._psl.is_private(suffix))
+        return self.abuse_reason(suffix) is not None
+
+    def abuse_reason(self, suffix: str) -> str | None:
+        """Why ``suffix`` is abused, as a reason: named by abuse statistics (or the campaign profile),
+        or a private namespace posing as a registry (``eu.com``); None for other suffixes."""
+        if suffix in self._abused:
+            return "abused-suffix"
+        if "." in suffix and self._psl.is_private(suffix):
+            return "private-namespace"
+        return None
 
     def _by_subdomain(self, name: DomainName) -> _Hit | None:
         """``spiegel.de.example.com``: the genuine domain, or a long brand label, in the subdomain;

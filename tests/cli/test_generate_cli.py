@@ -110,3 +110,21 @@ def test_ctrl_c_during_dns_checks_stops_cleanly(local_dns: object) -> None:
     assert "Traceback" not in text
     assert "interrupted after checking" in text.splitlines()[-1]
     assert stdout.count(b"\n") < 50000
+
+
+def test_country_code_tlds_come_before_the_other_generic_ones(cli: Cli) -> None:
+    """After .com, the abused and the popular suffixes, the exact label goes on every country code
+    before the remaining generic TLDs, many of them closed .brand registries (``.abbott``)."""
+    result = cli("generate", "quorzelblatt.de", "--limit", "1500", "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    exact = [
+        row["domain"].split(".", 1)[1]  # type: ignore[union-attr]
+        for row in records(result.stdout)
+        if str(row["domain"]).startswith("quorzelblatt.") and str(row["domain"]).count(".") == 1
+    ]
+    ws, abbott = exact.index("ws"), exact.index("abbott")
+    assert ws < abbott
+    # from the first country code on that neither abuse statistics nor popularity put earlier
+    tail = exact[exact.index("ad") :]
+    lengths = [len(tld) == 2 for tld in tail]
+    assert lengths == sorted(lengths, reverse=True) and sum(lengths) > 200

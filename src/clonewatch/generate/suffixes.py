@@ -20,6 +20,10 @@ MOST_REGISTERED = "com"
 ABUSED_TOP, ABUSED_BOTTOM = 1.0, 0.9
 POPULAR_PRIOR = 0.85
 TLD_PRIOR = 0.45
+# Among the other TLDs the country codes come first (registry data: they hold about four in ten of
+# all registered names across some 300 registries, where the 1,100-odd new generic TLDs share under
+# a tenth, and hundreds of those are closed .brand registries where nobody else can register).
+COUNTRY_CODE_LENGTH = 2
 SECOND_LEVEL_PRIOR = 0.3
 OTHER_PRIOR = 0.2
 
@@ -39,11 +43,8 @@ def ranked_suffixes(
     home = _COUNTRY_TLD.get((country or "").lower(), (country or "").lower())
     _add(ranked, [home, *POPULAR, *targeted] if home else [*POPULAR, *targeted], POPULAR_PRIOR)
     everything = psl.suffixes()
-    _add(
-        ranked,
-        (s for s in everything if "." not in s and s.isascii() and not s.startswith("xn--")),
-        TLD_PRIOR,
-    )
+    tlds = [s for s in everything if "." not in s and s.isascii() and not s.startswith("xn--")]
+    _add(ranked, sorted(tlds, key=lambda tld: len(tld) != COUNTRY_CODE_LENGTH), TLD_PRIOR)
     near = {suffix.rsplit(".", 1)[-1] for suffix in ranked}
     _add(ranked, (s for s in everything if "." in s and s.rsplit(".", 1)[-1] in near), SECOND_LEVEL_PRIOR)
     _add(ranked, everything, OTHER_PRIOR)

@@ -128,3 +128,15 @@ def test_country_code_tlds_come_before_the_other_generic_ones(cli: Cli) -> None:
     tail = exact[exact.index("ad") :]
     lengths = [len(tld) == 2 for tld in tail]
     assert lengths == sorted(lengths, reverse=True) and sum(lengths) > 200
+
+
+def test_namespaces_sold_as_country_registries_are_in_the_exact_label_block(cli: Cli) -> None:
+    """``eu.com``, ``us.org``, ``gb.net``: a company's second level sold as a country's registry
+    takes the exact label before any edit, like ``co.*`` and ``com.*``; a hosting namespace does not."""
+    result = cli("generate", "quorzelblatt.de", "--limit", "3000", "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    domains = [str(row["domain"]) for row in records(result.stdout)]
+    first_edit = min(i for i, domain in enumerate(domains) if not domain.startswith("quorzelblatt."))
+    for name in ("quorzelblatt.eu.com", "quorzelblatt.us.org", "quorzelblatt.gb.net", "quorzelblatt.co.uk"):
+        assert domains.index(name) < first_edit, name
+    assert "quorzelblatt.blogspot.com" not in domains[:first_edit]

@@ -12,7 +12,7 @@ import idna
 
 from clonewatch.brands import Brand
 from clonewatch.generate.fuzzers import SUFFIX_FUZZER, Fuzzer, Seed, default_fuzzers, preferred_affixes
-from clonewatch.generate.suffixes import POPULAR_PRIOR, ranked_suffixes
+from clonewatch.generate.suffixes import POPULAR_PRIOR, poses_as_registry, ranked_suffixes
 from clonewatch.match import Match, Matcher, Target
 from clonewatch.match.affixes import COUNTRY_CODES, NEWS_WORDS
 from clonewatch.match.edits import explain
@@ -189,7 +189,7 @@ def _glued_next(
 
 def _first_round_suffix(suffix: str) -> bool:
     head, _, rest = suffix.partition(".")
-    return not rest or (head in ("co", "com") and "." not in rest)
+    return not rest or (head in ("co", "com") and "." not in rest) or poses_as_registry(suffix)
 
 
 _UNSEEN = Match("", "", "", "", 0.0, ())

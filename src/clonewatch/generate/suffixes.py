@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from clonewatch.match.affixes import COUNTRY_CODES
 from clonewatch.match.profile import Profile
 from clonewatch.names import default_psl
 from clonewatch.names.suffixes import abused_suffixes
@@ -25,6 +26,10 @@ TLD_PRIOR = 0.45
 # a tenth, and hundreds of those are closed .brand registries where nobody else can register).
 COUNTRY_CODE_LENGTH = 2
 SECOND_LEVEL_PRIOR = 0.3
+# Generic TLDs under which companies sell country-code second levels as if they were registries
+# (CentralNic's eu.com, us.com, gb.net, ...), and the codes they use beyond ISO 3166's two letters.
+REGISTRY_LIKE_TAILS = frozenset({"com", "net", "org"})
+REGISTRY_LIKE_HEADS = frozenset({"eu", "jpn", "mex"})
 OTHER_PRIOR = 0.2
 
 
@@ -49,6 +54,17 @@ def ranked_suffixes(
     _add(ranked, (s for s in everything if "." in s and s.rsplit(".", 1)[-1] in near), SECOND_LEVEL_PRIOR)
     _add(ranked, everything, OTHER_PRIOR)
     return sorted(ranked.items(), key=lambda item: -item[1])
+
+
+def poses_as_registry(suffix: str) -> bool:
+    """A company's namespace sold as a country's registry (``eu.com``, ``us.org``, ``gb.net``: a
+    country code under a generic TLD, from the PSL's private section)."""
+    head, _, tail = suffix.partition(".")
+    return (
+        tail in REGISTRY_LIKE_TAILS
+        and (head in COUNTRY_CODES or head in REGISTRY_LIKE_HEADS)
+        and default_psl().is_private(suffix)
+    )
 
 
 def _add(ranked: dict[str, float], suffixes: Iterable[str], prior: float) -> None:

@@ -161,12 +161,17 @@ def test_cost_per_name_does_not_grow_with_brand_count(news_matcher: Matcher) -> 
     assert index.lookup("qqqqqqqqqq") is None
 
 
-def test_two_letter_labels_alone_are_no_evidence() -> None:
+def test_two_letter_labels_alone_are_weak_evidence() -> None:
+    """Issue 15 item 2: the exact label on another suffix is a look-alike even of two letters, scored
+    as an ordinary label; nothing but the exact label reads as so short a name."""
     from clonewatch.brands import Brand
 
     matcher = Matcher([Brand("General-Anzeiger", ("ga.de",))])
-    assert match_one(matcher, "ga.top") is None
-    assert match_one(matcher, "ga.com") is None
+    quiet, abused = match_one(matcher, "ga.com"), match_one(matcher, "ga.top")
+    assert quiet is not None and quiet.reasons == ("suffix-swap", "common-label") and quiet.score < 0.6
+    assert abused is not None and abused.reasons == ("suffix-swap", "common-label", "abused-suffix")
+    for name in ("gaa.top", "gq.top", "g-a.top", "ag.top"):
+        assert match_one(matcher, name) is None, name
     hit = match_one(matcher, "ga-de.top")
     assert hit is not None and hit.reasons == ("affix:de", "suffix-swap")
     hit = match_one(matcher, "ga.de.example.com")

@@ -130,3 +130,38 @@ def test_two_misspellings_on_another_suffix_leave_too_little(cli: Cli, brands_fi
         ["qworzelkurieq.com", "qworzelkurieq.de", "quorzelkurierxy.com"],
     )
     assert sorted(found) == ["quorzelkurierxy.com", "qworzelkurieq.de"]
+
+
+def test_the_exact_label_of_a_two_letter_name_on_another_suffix_is_flagged_low(
+    cli: Cli, brands_file: BrandsFile
+) -> None:
+    """Issue 15 item 2 holds for a two-letter name too: ``qx`` on another suffix flags as an ordinary
+    label; an edit of it, or another two letters, names nothing."""
+    found = flagged(cli, brands_file("qx.de\n"), ["qx.com", "qx.top", "qxx.top", "xq.top", "qy.top"])
+    assert sorted(found) == ["qx.com", "qx.top"]
+    assert found["qx.com"]["reasons"] == ["suffix-swap", "common-label"]
+    assert found["qx.top"]["reasons"] == ["suffix-swap", "common-label", "abused-suffix"]
+
+
+def test_an_ordinary_label_with_its_news_word_or_article_on_a_new_generic_tld(
+    cli: Cli, brands_file: BrandsFile
+) -> None:
+    """``sobre-online`` and ``elsobre`` (an outlet named with an ordinary word, plus a news word or
+    an article) on a new generic TLD read as the outlet, scored low and saying why; on an old suffix
+    they do not."""
+    names = ["sobre-online.agency", "elsobre.agency", "elsobre.com", "sobre-online.com"]
+    found = flagged(cli, brands_file("sobre.es\n"), names)
+    assert sorted(found) == ["elsobre.agency", "sobre-online.agency"]
+    assert found["elsobre.agency"]["reasons"] == ["affix:el", "suffix-swap", "common-label", "new-gtld"]
+    assert found["sobre-online.agency"]["score"] < 0.5  # type: ignore[operator]
+
+
+def test_an_ordinary_label_takes_only_an_article_of_its_own_language(
+    cli: Cli, brands_file: BrandsFile
+) -> None:
+    """Der Spiegel (German, from the bundled watchlist): ``derspiegel`` on a new generic TLD is its
+    name; ``lespiegel`` and ``thespiegel`` put another language's article before the word."""
+    names = ["derspiegel.agency", "lespiegel.agency", "thespiegel.agency"]
+    found = flagged(cli, brands_file("spiegel.de\n"), names)
+    assert sorted(found) == ["derspiegel.agency"]
+    assert found["derspiegel.agency"]["genuine"] == "spiegel.de"

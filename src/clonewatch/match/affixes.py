@@ -37,8 +37,16 @@ OTHER_WORDS = frozenset(
     tech war edition version mirror copy archive leaks leak exclusive special review digital print
     mag zine""".split()
 )
-# Articles a reader puts before a title in the outlet's language (``diezeit``, ``lefigaro``-style).
-ARTICLES = ("the", "der", "die", "das", "le", "la", "les", "il", "lo", "el", "de", "het")
+# Articles a reader puts before a title, by the outlet's language (``diezeit``, ``lefigaro``-style).
+ARTICLES_BY_LANGUAGE = {
+    "en": ("the",),
+    "de": ("der", "die", "das"),
+    "fr": ("le", "la", "les"),
+    "it": ("il", "lo", "la"),
+    "es": ("el", "la"),
+    "nl": ("de", "het"),
+}
+ARTICLES = tuple(dict.fromkeys(word for words in ARTICLES_BY_LANGUAGE.values() for word in words))
 AFFIX_WORDS = NEWS_WORDS | OTHER_WORDS
 CONCAT_MIN_BRAND = 6
 # Labels shorter than CONCAT_MIN_BRAND take glued news words of this length or more (``bildnews``).
@@ -76,9 +84,12 @@ def is_affix_token(
     return token in NEWS_WORDS and (brand_len >= CONCAT_MIN_BRAND or len(token) >= SHORT_CONCAT_MIN_WORD)
 
 
-def is_article(token: str, *, before: bool) -> bool:
-    """``die`` + ``zeit``: an article glued in front of a title reads as the title."""
-    return before and token in ARTICLES
+def is_article(token: str, *, before: bool, language: str | None = None) -> bool:
+    """``die`` + ``zeit``: an article glued in front of a title reads as the title (with
+    ``language``, only an article of that language: ``derzeit`` is German, ``thezeit`` is not)."""
+    if not before:
+        return False
+    return token in (ARTICLES_BY_LANGUAGE.get(language, ()) if language else ARTICLES)
 
 
 def distinctive_length(label: str) -> int:

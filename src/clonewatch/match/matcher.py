@@ -160,8 +160,8 @@ class Matcher:
         self, name: DomainName, query: str, target: Target, extra: tuple[str, ...], weight: float
     ) -> _Hit | None:
         brand_len = len(target.label)
-        if brand_len < MIN_LABEL_ALONE:
-            return None
+        if brand_len < MIN_LABEL_ALONE and (query != target.label or extra):
+            return None  # only the exact label of a one- or two-character name is that name
         edits = explain(target.label, query) if query != target.label else ()
         if not edits_allowed(brand_len, target.max_edits, edits):
             return None
@@ -239,7 +239,10 @@ class Matcher:
                     continue
                 if token.isdigit() and (target.weak or len(token) != DIGIT_AFFIX_LENGTH):
                     return None  # numbered series (``abc365``, ``dnb98``) are spam, not editions
-                article = not hyphenated and is_article(token, before=before) and not target.weak
+                # an ordinary label takes only an article of its own language (``derspiegel``)
+                article = not hyphenated and is_article(
+                    token, before=before, language=target.language if target.weak else None
+                )
                 if not hyphenated and not article and token in NEWS_WORDS and not publishes:
                     # a ministry has no editions: ``…today`` glued to it makes another name (with a
                     # hyphen, ``…-news`` still reads as a page of it)
@@ -256,9 +259,9 @@ class Matcher:
                 edition = _edition_word(token, hyphenated=hyphenated, before=before)
                 strong = token in own or token in self._profile_words
                 if target.weak and not target.namespace and not strong:
-                    if not (edition and publishes and self.abused_suffix(name.suffix)):
+                    if not ((edition or article) and publishes and self.suspect_suffix(name.suffix)):
                         # an ordinary label needs its own country or suffix, or an outlet's news word
-                        # on an abused suffix (a body that publishes no editions has no news word)
+                        # or article on a suspect suffix (a body that publishes no editions has none)
                         return None
                     needs_suffix = True
                 if token in target.fragments and token not in target.suffix.split(".") and (
@@ -278,8 +281,9 @@ class Matcher:
             reasons.append("suffix-swap")
             score *= SUFFIX_SWAP_WEIGHT
         if needs_suffix:
-            reasons.extend(("common-label", self.abuse_reason(name.suffix) or "abused-suffix"))
-            score *= COMMON_ON_ABUSED_WEIGHT
+            why = self.abuse_reason(name.suffix)
+            reasons.extend(("common-label", why or "new-gtld"))
+            score *= COMMON_LABEL_WEIGHT if why is None else COMMON_ON_ABUSED_WEIGHT
         return score, target, unique(reasons)
 
     def suspect_suffix(self, suffix: str) -> bool:

@@ -34,6 +34,23 @@ def test_aliases_in_a_brands_file_are_labels_of_the_brand(
     assert "quorzel.top" not in found
 
 
+def test_a_name_the_domain_abbreviates_is_written_out_as_an_alias(
+    cli: Cli, brands_file: Callable[[str], Path]
+) -> None:
+    """``qztimes`` for The Quorzel Zeitung Times (initials before the last word in full; the leading
+    article left out) and ``dqz`` for De Quorzel Zeitung (the article among the initials): the written
+    out names are aliases, and a typo of one is a look-alike."""
+    brands = brands_file(
+        "qztimes.example,The Quorzel Zeitung Times\ndqz.example,De Quorzel Zeitung\n"
+    )
+    names = ["quorzelzeitungtimes.top", "quorzelzeitngtimes.com", "dequorzelzeitung.com", "thequorzelzeitungtimes.top"]
+    found = hits(cli, brands, "".join(f"{name}\n" for name in names))
+    assert found["quorzelzeitungtimes.top"]["alias"] == "quorzelzeitungtimes"
+    assert found["quorzelzeitngtimes.com"]["genuine"] == "qztimes.example"
+    assert found["dequorzelzeitung.com"]["alias"] == "dequorzelzeitung"
+    assert found["thequorzelzeitungtimes.top"]["genuine"] == "qztimes.example"
+
+
 def test_a_bundled_brand_named_in_a_brands_file_inherits_its_aliases(
     cli: Cli, brands_file: Callable[[str], Path]
 ) -> None:

@@ -10,6 +10,7 @@ import idna
 from anyascii import anyascii
 
 from clonewatch.names.translit import romanizations
+from clonewatch.names.words import ARTICLES
 
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 # A derived spelling this short names nothing on its own (a Hebrew name's bare consonants, ``ert``).
@@ -23,14 +24,29 @@ def alias_label(text: str) -> str | None:
     return label if _LABEL.fullmatch(label) and len(label) <= MAX_LABEL else None
 
 
-def is_abbreviation(label: str, name: str) -> bool:
-    """``dw`` for Deutsche Welle, ``faz`` for Frankfurter Allgemeine Zeitung: the label is the
-    initials of the name's words (small words such as ``of`` may be skipped)."""
-    words = [w for w in re.split(r"[^a-z0-9]+", anyascii(name).lower()) if w]
+def without_article(name: str) -> str:
+    """A brand's name without its leading article, when more than one word follows (``New York
+    Times``; ``Die Zeit`` keeps its own)."""
+    first, _, rest = name.strip().partition(" ")
+    return rest if first.lower() in ARTICLES and " " in rest.strip() else name
+
+
+def abbreviated_name(label: str, name: str) -> str | None:
+    """The form of the name (with or without its leading article) that ``label`` abbreviates, or None:
+    the initials of its words (``dw``, Deutsche Welle; ``dnb``, De Nederlandsche Bank; small words such
+    as ``of`` may be skipped), or the initials of its first words before the last in full (``nytimes``,
+    The New York Times)."""
+    for form in dict.fromkeys((without_article(name), name)):
+        if _abbreviates(label, [w for w in re.split(r"[^a-z0-9]+", anyascii(form).lower()) if w]):
+            return form
+    return None
+
+
+def _abbreviates(label: str, words: list[str]) -> bool:
     if len(words) < 2 or not label.isalnum():
         return False
     initials = "".join(w[0] for w in words)
-    if label == initials:
+    if label == initials or any(label == initials[:k] + "".join(words[k:]) for k in range(1, len(words))):
         return True
     it = iter(initials)
     return len(label) >= 2 and label[0] == initials[0] and all(c in it for c in label)
@@ -66,8 +82,8 @@ def derived_aliases(
         for spelled in romanizations(native, language):
             add(spelled, derived=True)
     # the full name written out where the domain is its abbreviation (``Deutsche Welle``, dw.com)
-    if any(is_abbreviation(label, name) for label in own):
-        for spelled in romanizations(name, language)[:1]:
+    for form in dict.fromkeys(filter(None, (abbreviated_name(label, name) for label in own))):
+        for spelled in romanizations(form, language)[:1]:
             add(spelled, derived=True)
     for domain in domains:
         first = domain.split(".", 1)[0]

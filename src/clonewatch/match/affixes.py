@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from clonewatch.match.edits import LOOKALIKES
+from clonewatch.names.words import ARTICLES, ARTICLES_BY_LANGUAGE
 
 # ISO 3166-1 alpha-2 country codes and ISO 639-1 language codes that name a country or language
 # an operation targets or poses as; glued to a brand with a hyphen they read as "the UA edition".
@@ -37,16 +38,6 @@ OTHER_WORDS = frozenset(
     tech war edition version mirror copy archive leaks leak exclusive special review digital print
     mag zine""".split()
 )
-# Articles a reader puts before a title, by the outlet's language (``diezeit``, ``lefigaro``-style).
-ARTICLES_BY_LANGUAGE = {
-    "en": ("the",),
-    "de": ("der", "die", "das"),
-    "fr": ("le", "la", "les"),
-    "it": ("il", "lo", "la"),
-    "es": ("el", "la"),
-    "nl": ("de", "het"),
-}
-ARTICLES = tuple(dict.fromkeys(word for words in ARTICLES_BY_LANGUAGE.values() for word in words))
 AFFIX_WORDS = NEWS_WORDS | OTHER_WORDS
 CONCAT_MIN_BRAND = 6
 # Labels shorter than CONCAT_MIN_BRAND take glued news words of this length or more (``bildnews``).

@@ -11,7 +11,6 @@ from rapidfuzz.distance import OSA
 
 from clonewatch.brands import Brand
 from clonewatch.match.affixes import (
-    ARTICLES,
     CONCAT_MIN_BRAND,
     NEWS_WORDS,
     SHORT_CONCAT_MIN_WORD,
@@ -21,7 +20,7 @@ from clonewatch.match.affixes import (
 )
 from clonewatch.names import default_psl
 from clonewatch.names.suffixes import is_government_suffix
-from clonewatch.names.words import LANGUAGES, MIN_ZIPF, zipf
+from clonewatch.names.words import ARTICLES, LANGUAGES, MIN_ZIPF, zipf
 
 WEAK_MAX_LEN = 3
 # A label this common as a word (Zipf 4: ten times per million words, in English or the brand's own

@@ -26,6 +26,16 @@ LANGUAGES = (
     "en de fr it es pt nl pl uk ru cs sk hu ro bg el he lt lv fi sv da nb tr ca sl mk".split()
 )
 _LABEL = re.compile(r"[a-z0-9]+")
+# Articles a reader puts before a title, by language (``Die Zeit``, ``Le Figaro``, ``The Times``).
+ARTICLES_BY_LANGUAGE = {
+    "en": ("the",),
+    "de": ("der", "die", "das"),
+    "fr": ("le", "la", "les"),
+    "it": ("il", "lo", "la"),
+    "es": ("el", "la"),
+    "nl": ("de", "het"),
+}
+ARTICLES = tuple(dict.fromkeys(word for words in ARTICLES_BY_LANGUAGE.values() for word in words))
 
 
 class WordTable:

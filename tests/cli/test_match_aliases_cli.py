@@ -43,7 +43,12 @@ def test_a_name_the_domain_abbreviates_is_written_out_as_an_alias(
     brands = brands_file(
         "qztimes.example,The Quorzel Zeitung Times\ndqz.example,De Quorzel Zeitung\n"
     )
-    names = ["quorzelzeitungtimes.top", "quorzelzeitngtimes.com", "dequorzelzeitung.com", "thequorzelzeitungtimes.top"]
+    names = [
+        "quorzelzeitungtimes.top",
+        "quorzelzeitngtimes.com",
+        "dequorzelzeitung.com",
+        "thequorzelzeitungtimes.top",
+    ]
     found = hits(cli, brands, "".join(f"{name}\n" for name in names))
     assert found["quorzelzeitungtimes.top"]["alias"] == "quorzelzeitungtimes"
     assert found["quorzelzeitngtimes.com"]["genuine"] == "qztimes.example"

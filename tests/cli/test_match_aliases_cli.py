@@ -56,6 +56,18 @@ def test_a_name_the_domain_abbreviates_is_written_out_as_an_alias(
     assert found["thequorzelzeitungtimes.top"]["genuine"] == "qztimes.example"
 
 
+def test_an_umlaut_the_label_writes_out_is_also_matched_without_its_e(
+    cli: Cli, brands_file: Callable[[str], Path]
+) -> None:
+    """Kröselblätt at kroeselblaett.example: ``kroselblatt`` is the other way to write its name in
+    ASCII (the umlauts without their e), an alias; ``neue`` and ``frauen`` keep their ue."""
+    brands = brands_file("kroeselblaett.example,Kröselblätt\nneuefrauen.example,Neue Frauen Zeitung\n")
+    found = hits(cli, brands, "kroselblatt.top\nkroselblatt.com\nneufraun.top\n")
+    assert found["kroselblatt.top"]["alias"] == "kroselblatt"
+    assert found["kroselblatt.com"]["genuine"] == "kroeselblaett.example"
+    assert "neufraun.top" not in found
+
+
 def test_a_bundled_brand_named_in_a_brands_file_inherits_its_aliases(
     cli: Cli, brands_file: Callable[[str], Path]
 ) -> None:

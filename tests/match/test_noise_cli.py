@@ -165,3 +165,13 @@ def test_an_ordinary_label_takes_only_an_article_of_its_own_language(
     found = flagged(cli, brands_file("spiegel.de\n"), names)
     assert sorted(found) == ["derspiegel.agency"]
     assert found["derspiegel.agency"]["genuine"] == "spiegel.de"
+
+
+def test_the_genuine_domain_at_the_head_of_a_longer_name(cli: Cli, brands_file: BrandsFile) -> None:
+    """``quorzel.int.com`` and ``qz.co.uk.com`` put the whole genuine domain before another suffix;
+    the genuine domain's own subdomains stay silent."""
+    names = ["quorzel.int.com", "qz.co.uk.com", "news.quorzel.int", "www.qz.co.uk"]
+    found = flagged(cli, brands_file("quorzel.int\nqz.co.uk\n"), names)
+    assert sorted(found) == ["quorzel.int.com", "qz.co.uk.com"]
+    assert found["qz.co.uk.com"]["reasons"] == ["brand-in-subdomain"]
+    assert found["quorzel.int.com"]["genuine"] == "quorzel.int"

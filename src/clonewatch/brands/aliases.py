@@ -13,6 +13,9 @@ from clonewatch.names.translit import romanizations
 from clonewatch.names.words import ARTICLES
 
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+# German ä, ö, ü written ae, oe, ue (not after a vowel: the ue of ``neue`` and ``frauen`` is no umlaut).
+_UMLAUT_DIGRAPH = re.compile(r"(?<![aeiou])([aou])e")
+_UMLAUTS = frozenset("äöüÄÖÜ")
 # A derived spelling this short names nothing on its own (a Hebrew name's bare consonants, ``ert``).
 MIN_DERIVED = 4
 MAX_LABEL = 63
@@ -94,4 +97,8 @@ def derived_aliases(
                 continue
             for spelled in romanizations(shown, language):
                 add(spelled, derived=True)
+    if _UMLAUTS.intersection(f"{name}{native or ''}"):
+        # an umlaut the label writes out (``sueddeutsche``, Süddeutsche) is also written without its e
+        for label in [*sorted(own), *out]:
+            add(_UMLAUT_DIGRAPH.sub(r"\1", label), derived=True)
     return tuple(out)

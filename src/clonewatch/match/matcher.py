@@ -310,10 +310,11 @@ class Matcher:
         return None
 
     def _by_subdomain(self, name: DomainName) -> _Hit | None:
-        """``spiegel.de.example.com``: the genuine domain, or a long brand label, in the subdomain;
+        """``spiegel.de.example.com``: the genuine domain, or a long brand label, in the subdomain, or
+        the genuine domain at the head of a longer name (``nato.int.com``, ``bbc.co.uk.com``);
         ``spie.gel.ltd``: a dot slipped into the brand label, its head left as a subdomain."""
         labels = name.subdomain.split(".")
-        dotted = f".{name.subdomain}."
+        dotted = f".{name.ascii}."
         best: _Hit | None = None
         for tid in self.index.by_label(labels[-1] + name.label):
             target = self.index.targets[tid]

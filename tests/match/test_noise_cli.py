@@ -175,3 +175,14 @@ def test_the_genuine_domain_at_the_head_of_a_longer_name(cli: Cli, brands_file: 
     assert sorted(found) == ["quorzel.int.com", "qz.co.uk.com"]
     assert found["qz.co.uk.com"]["reasons"] == ["brand-in-subdomain"]
     assert found["quorzel.int.com"]["genuine"] == "quorzel.int"
+
+
+def test_a_famous_latin_name_quoted_in_another_scripts_text_is_no_word_of_that_language(
+    cli: Cli, brands_file: BrandsFile
+) -> None:
+    """Ynet (Hebrew, from the bundled watchlist) is written ``ynet`` in Hebrew text often enough to
+    reach Zipf 4 in its word list; the bundled table keeps only the Hebrew script's own words, so the
+    name keeps the edits a distinctive name takes on its own suffix."""
+    found = flagged(cli, brands_file("ynet.co.il\n"), ["ynett.co.il", "ynet.co.com"])
+    assert sorted(found) == ["ynet.co.com", "ynett.co.il"]
+    assert found["ynett.co.il"]["reasons"] == ["repetition"]

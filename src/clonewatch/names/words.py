@@ -5,6 +5,8 @@ package (Speer et al.: Wikipedia, subtitles, news, books, web text, Twitter, Red
 Each line is ``word<TAB>lang=zipf10 ...``: the word written in ASCII as it would be in a domain label
 (other scripts through ``anyascii``), and its Zipf frequency x10 in each language where it reaches
 ``MIN_ZIPF`` (3.0: about once per million words). Zipf 4 is a word seen ten times per million.
+Languages written in another script contribute only words of that script: a Latin token in Hebrew or
+Russian text is a name quoted there (``ynet``, ``facebook``), not one of the language's words.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ LANGUAGES = (
     "en de fr it es pt nl pl uk ru cs sk hu ro bg el he lt lv fi sv da nb tr ca sl mk".split()
 )
 _LABEL = re.compile(r"[a-z0-9]+")
+# Languages written in other scripts: their words reach the table spelled in Latin by anyascii.
+NON_LATIN = frozenset({"uk", "ru", "bg", "el", "he", "mk"})
 # Articles a reader puts before a title, by language (``Die Zeit``, ``Le Figaro``, ``The Times``).
 ARTICLES_BY_LANGUAGE = {
     "en": ("the",),
@@ -120,6 +124,8 @@ def build_table(languages: Iterable[str] = LANGUAGES, *, min_zipf: float = MIN_Z
             if bucket and value < min_zipf:
                 break
             for word in bucket:
+                if lang in NON_LATIN and word.isascii():
+                    continue  # a Latin token in Hebrew or Russian text is a name quoted in it (ynet)
                 label = anyascii(word).lower()
                 if not _LABEL.fullmatch(label) or len(label) < 2:
                     continue

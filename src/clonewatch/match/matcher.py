@@ -202,7 +202,9 @@ class Matcher:
                 if why is not None:
                     reasons.append(why)
                     score *= COMMON_ON_ABUSED_WEIGHT
-                elif not edits:
+                else:
+                    if edits:
+                        reasons.append("new-gtld")  # the only other suffix where its edits count
                     score *= COMMON_LABEL_WEIGHT
         if not reasons:
             return None
@@ -224,7 +226,7 @@ class Matcher:
         own = {code for code in (target.country, target.language) if code} | set(target.fragments)
         publishes = target.brand.kind not in _NO_EDITIONS
         tokens: list[str] = []
-        needs_suffix = False  # an ordinary label that stands out only for the abused suffix
+        needs_suffix = False  # an ordinary label that stands out only for a suspect suffix
         for side, hyphenated, before in (
             (query[:start], query[:start].endswith("-"), True),
             (query[end:], query[end:].startswith("-"), False),

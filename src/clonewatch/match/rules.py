@@ -26,7 +26,7 @@ COMMON_LABEL_WEIGHT = 0.55
 # The same on an abused suffix: flagged for the suffix, still below a distinctive name's exact label.
 COMMON_ON_ABUSED_WEIGHT = 0.8
 # Reasons that say why a name stands out rather than how it was changed from the brand's label.
-CONTEXT_REASONS = frozenset({"common-label", "abused-suffix", "private-namespace"})
+CONTEXT_REASONS = frozenset({"common-label", "abused-suffix", "private-namespace", "new-gtld"})
 # A look-alike that is itself this common a word (Zipf 3: once per million words) is that word.
 CANDIDATE_WORD_ZIPF = 3.0
 # Edits that can turn one word into another (``bild`` -> ``build``); a transposed, doubled or

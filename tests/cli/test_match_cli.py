@@ -225,3 +225,19 @@ def test_ctrl_c_stops_cleanly_and_reports_what_was_done(brands: Path, workers: s
     text = stderr.decode()
     assert "Traceback" not in text
     assert "interrupted after reading" in text.splitlines()[-1]
+
+
+def test_min_score_leaves_weaker_look_alikes_out_and_counts_them(cli: Cli, brands: Path) -> None:
+    """``--min-score`` writes only what scores at least that; the summary counts the rest."""
+    names = b"spiegel.com\nspiegel.top\npravda-ua.rest\n"
+    every = jsonl(cli("match", "-", "--brands", str(brands), "--format", "jsonl", stdin=names).stdout)
+    scores = {str(row["domain"]): float(row["score"]) for row in every}  # type: ignore[arg-type]
+    assert scores["spiegel.com"] < 0.6 <= min(scores["spiegel.top"], scores["pravda-ua.rest"])
+    result = cli(
+        "match", "-", "--brands", str(brands), "--format", "jsonl", "--min-score", "0.6", stdin=names
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(str(row["domain"]) for row in jsonl(result.stdout)) == ["pravda-ua.rest", "spiegel.top"]
+    assert "flagged 3 (1 below --min-score not written)" in result.stderr
+    refused = cli("match", "-", "--min-score", "1.5", stdin=names)
+    assert refused.returncode == 2 and "--min-score" in refused.stderr

@@ -48,6 +48,17 @@ def match_command(
         bool, typer.Option("--ordered", help="With --scheduler: write the hits in input order.")
     ] = False,
     task_size: TaskSizeOption = "64M",
+    min_score: Annotated[
+        float,
+        typer.Option(
+            "--min-score",
+            min=0.0,
+            max=1.0,
+            help="Write only the look-alikes scored at least this (the others are counted, not shown):"
+            " 0.6 leaves out ordinary words and short names flagged on suffixes that abuse statistics"
+            " do not name (spiegel.ltd, bild.com).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Flag names that impersonate a watched outlet or government body, with the reasons why.
 
@@ -81,20 +92,24 @@ def match_command(
             hits = match_on_cluster(
                 client, feeds, watched, stats, spread, profile=chosen, ordered=ordered, step=step
             )
+        below = 0
         try:
             with writer, _progress(stats):
                 for hit in hits:
-                    writer.write(hit.to_dict())
+                    if hit.score < min_score:
+                        below += 1
+                    else:
+                        writer.write(hit.to_dict())
         except KeyboardInterrupt:
-            _summary(stats, interrupted=True)
+            _summary(stats, below, interrupted=True)
             raise typer.Exit(130) from None
-    _summary(stats)
+    _summary(stats, below)
 
 
 with_exit_codes(match_command)
 
 
-def _summary(stats: FeedStats, *, interrupted: bool = False) -> None:
+def _summary(stats: FeedStats, below: int = 0, *, interrupted: bool = False) -> None:
     where = ""
     if stats.examples:
         shown = "; ".join(f"{e.source}:{e.lineno} {e.reason}" for e in stats.examples)
@@ -103,7 +118,7 @@ def _summary(stats: FeedStats, *, interrupted: bool = False) -> None:
     state = "interrupted after reading" if interrupted else "read"
     print(
         f"clonewatch: {state} {stats.read:,} names, skipped {stats.skipped:,} unparseable{where}, "
-        f"flagged {stats.flagged:,}",
+        f"flagged {stats.flagged:,}" + (f" ({below:,} below --min-score not written)" if below else ""),
         file=sys.stderr,
     )
 

@@ -23,8 +23,9 @@ DOT_SPLIT_WEIGHT = 0.75
 DOT_SPLIT_MIN_LABEL = 5
 # The exact label of an ordinary word or short name on a suffix nobody abuses: flagged, scored low.
 COMMON_LABEL_WEIGHT = 0.55
-# The same on an abused suffix: flagged for the suffix, still below a distinctive name's exact label.
-COMMON_ON_ABUSED_WEIGHT = 0.8
+# The same on an abused suffix: flagged for the suffix, below a distinctive name's exact label, and
+# its edits below its own exact label (the subtle edits a weak label takes there cost under a tenth).
+COMMON_ON_ABUSED_WEIGHT = 0.9
 # Reasons that say why a name stands out rather than how it was changed from the brand's label.
 CONTEXT_REASONS = frozenset({"common-label", "abused-suffix", "private-namespace", "new-gtld"})
 # A look-alike that is itself this common a word (Zipf 3: once per million words) is that word.

@@ -47,3 +47,20 @@ def test_save_png_is_content_addressed(tmp_path: Path) -> None:
     assert first == second and first is not None and first.read_bytes() == b"same"
     assert [path.name for path in (tmp_path / "shots").iterdir()] == [first.name]
     assert save_png(capture(None), tmp_path) is None
+
+
+def test_save_png_from_many_visits_of_the_same_picture_at_once(tmp_path: Path) -> None:
+    """Two vantages' browsers may show the same page at the same moment: every save succeeds, and
+    one file is left (each writer had a partial file of its own; a shared one was renamed away
+    under the second writer)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    shots = tmp_path / "shots"
+    picture = capture(b"same picture " * 50_000)
+    for _ in range(20):
+        for leftover in shots.glob("*"):
+            leftover.unlink()
+        with ThreadPoolExecutor(8) as pool:
+            saved = list(pool.map(lambda _: save_png(picture, shots), range(8)))
+        assert len(set(saved)) == 1 and saved[0] is not None
+        assert [path.name for path in shots.iterdir()] == [saved[0].name]

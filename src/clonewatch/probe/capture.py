@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -78,7 +80,13 @@ def save_png(capture: BrowserCapture, directory: Path) -> Path | None:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{hashlib.sha256(capture.png).hexdigest()}.png"
     if not path.exists():
-        partial = path.with_suffix(".part")
-        partial.write_bytes(capture.png)
-        partial.replace(path)
+        # a partial file of its own: two visits may show the same picture at the same moment
+        handle, partial = tempfile.mkstemp(dir=directory, prefix=f".{path.stem[:16]}-", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(capture.png)
+            os.replace(partial, path)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
     return path

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any, Literal
+
+from clonewatch.files import write_atomically
 
 Mechanism = Literal["initial", "http", "meta-refresh", "javascript"]
 
@@ -80,13 +80,5 @@ def save_png(capture: BrowserCapture, directory: Path) -> Path | None:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{hashlib.sha256(capture.png).hexdigest()}.png"
     if not path.exists():
-        # a partial file of its own: two visits may show the same picture at the same moment
-        handle, partial = tempfile.mkstemp(dir=directory, prefix=f".{path.stem[:16]}-", suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(capture.png)
-            os.replace(partial, path)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        write_atomically(path, capture.png)
     return path

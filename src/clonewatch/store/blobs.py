@@ -12,9 +12,7 @@ else is a directory; a blob is written there atomically (a temporary file rename
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 import platformdirs
 
 from clonewatch.errors import InputError
+from clonewatch.files import write_atomically
 from clonewatch.names.feed import is_remote
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -78,16 +77,7 @@ class DirectoryBlobs(BlobStore):
     def _write(self, name: str, data: bytes) -> None:
         target = self.directory / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data)
 
     def _read(self, name: str) -> bytes:
         return (self.directory / name).read_bytes()

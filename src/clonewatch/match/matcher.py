@@ -196,16 +196,11 @@ class Matcher:
             if target.weak and not (name.is_idn and "homoglyph" in extra):
                 # the exact label on any suffix is a look-alike, but an ordinary word or short name
                 # there is weak: an abused suffix is what makes it stand out, and the record says so
-                # (spelled in look-alike glyphs of another script, it is nobody's ordinary word)
-                reasons.append("common-label")
-                why = self.abuse_reason(name.suffix)
-                if why is not None:
-                    reasons.append(why)
-                    score *= COMMON_ON_ABUSED_WEIGHT
-                else:
-                    if edits:
-                        reasons.append("new-gtld")  # the only other suffix where its edits count
-                    score *= COMMON_LABEL_WEIGHT
+                # (its edits count only on a suspect suffix, so they lean on it); spelled in look-alike
+                # glyphs of another script, it is nobody's ordinary word
+                why, factor = self._ordinary_label(name.suffix, leaned_on_suffix=bool(edits))
+                reasons.extend(why)
+                score *= factor
         if not reasons:
             return None
         return score, target, unique(reasons)
@@ -283,10 +278,19 @@ class Matcher:
             reasons.append("suffix-swap")
             score *= SUFFIX_SWAP_WEIGHT
         if needs_suffix:
-            why = self.abuse_reason(name.suffix)
-            reasons.extend(("common-label", why or "new-gtld"))
-            score *= COMMON_LABEL_WEIGHT if why is None else COMMON_ON_ABUSED_WEIGHT
+            why, factor = self._ordinary_label(name.suffix, leaned_on_suffix=True)
+            reasons.extend(why)
+            score *= factor
         return score, target, unique(reasons)
+
+    def _ordinary_label(self, suffix: str, *, leaned_on_suffix: bool) -> tuple[tuple[str, ...], float]:
+        """The reasons and score factor of an ordinary word or short name flagged on another suffix:
+        on an abused one, what made it stand out; on a new generic TLD it ``leaned_on_suffix`` for,
+        that; scored low elsewhere."""
+        why = self.abuse_reason(suffix)
+        if why is not None:
+            return ("common-label", why), COMMON_ON_ABUSED_WEIGHT
+        return ("common-label", "new-gtld") if leaned_on_suffix else ("common-label",), COMMON_LABEL_WEIGHT
 
     def suspect_suffix(self, suffix: str) -> bool:
         """Suffixes where even a weak label is suspicious: abused ones, the new generic TLDs
